@@ -1,0 +1,129 @@
+"""Rombongan: plans events and group trips for PSM/IPSM volunteers."""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application: config, extensions, blueprints, error pages."""
+    app = Flask(__name__, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(
+        SQLALCHEMY_DATABASE_URI="sqlite:///"
+        + os.path.join(app.instance_path, "planner.sqlite"),
+        BABEL_DEFAULT_LOCALE="id",
+        BABEL_DEFAULT_TIMEZONE="Asia/Jakarta",
+        LANGUAGES=["id", "en"],
+        BOOTSTRAP_SERVE_LOCAL=True,
+        BOOTSTRAP_BTN_STYLE="primary",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_DURATION=timedelta(days=30),
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(days=14),
+        MAX_CONTENT_LENGTH=20 * 1024 * 1024,
+        WTF_CSRF_TIME_LIMIT=None,
+        # Accounts
+        LOGIN_RATE_LIMIT="10 per minute;50 per hour",
+        RATELIMIT_STORAGE_URI="memory://",
+        RATELIMIT_HEADERS_ENABLED=True,
+        PASSWORD_RESET_MAX_AGE=timedelta(hours=24).total_seconds(),
+        INVITATION_MAX_AGE=timedelta(days=14).total_seconds(),
+        MAIL_SERVER=None,
+        MAIL_PORT=587,
+        MAIL_USE_TLS=True,
+        MAIL_USERNAME=None,
+        MAIL_PASSWORD=None,
+        MAIL_SENDER="Rombongan <noreply@localhost>",
+        # Geocoding: "offline" (shipped gazetteer) or "nominatim".
+        GEOCODER="offline",
+        NOMINATIM_USER_AGENT="rombongan-planner",
+        NOMINATIM_MIN_DELAY_SECONDS=1.0,
+        PAGE_SIZE=50,
+    )
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env("PLANNER")
+        if os.environ.get("DATABASE_URL"):
+            app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    else:
+        app.config.from_mapping(test_config)
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(
+        app.config["SQLALCHEMY_DATABASE_URI"]
+    )
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret_key(app.instance_path)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from planner import errors, formatting
+
+    errors.register(app)
+    formatting.register(app)
+    return app
+
+
+def normalise_database_url(url: str) -> str:
+    """Use the psycopg 3 driver for every PostgreSQL URL (Heroku-style ones included)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _instance_secret_key(instance_path: str) -> str:
+    """Read the secret key from ``instance/secret_key``, generating it on first run."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _init_extensions(app: Flask) -> None:
+    from planner import models  # noqa: F401  (register the mappers)
+    from planner.extensions import (
+        babel,
+        bootstrap,
+        csrf,
+        db,
+        limiter,
+        login_manager,
+        migrate,
+    )
+    from planner.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    bootstrap.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "warning"
+    from flask_babel import lazy_gettext
+
+    login_manager.login_message = lazy_gettext("Silakan masuk untuk membuka halaman ini.")
+
+
+def _register_blueprints(app: Flask) -> None:
+    from planner.blueprints import (
+        accounts,
+        auth,
+        demo,
+        events,
+        main,
+        people,
+        places,
+        regions,
+    )
+
+    for module in (main, auth, accounts, events, places, people, regions, demo):
+        app.register_blueprint(module.bp)

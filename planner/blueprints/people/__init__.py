@@ -1,0 +1,7 @@
+"""The people feature."""
+
+from flask import Blueprint
+
+bp = Blueprint("people", __name__, url_prefix="/people")
+
+from planner.blueprints.people import views  # noqa: E402, F401

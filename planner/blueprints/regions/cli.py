@@ -1,0 +1,29 @@
+"""``flask regions …`` commands."""
+
+import click
+
+from planner.blueprints.regions import bp
+from planner.extensions import db
+from planner.services.regions import load_regions, read_places_csv
+
+
+@bp.cli.command("load")
+@click.option(
+    "--file",
+    "path",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Another CSV in the shipped format (default: planner/data/indonesia_places.csv).",
+)
+def load_command(path: str | None) -> None:
+    """Load provinces, regencies/cities, ports and airports; safe to run again."""
+    rows = read_places_csv(path)
+    with click.progressbar(length=len(rows), label="Wilayah") as bar:
+        report = load_regions(rows, progress=bar.update)
+    db.session.commit()
+    for table in ("regions", "places"):
+        click.echo(
+            f"{table}: {report.created[table]} created, {report.updated[table]} updated, "
+            f"{report.unchanged[table]} unchanged"
+        )
+    if not report.changed:
+        click.echo("Nothing changed: the data was already loaded.")

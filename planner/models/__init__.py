@@ -1,0 +1,27 @@
+"""Every model of the application, re-exported for ``from planner.models import …``."""
+
+from planner.models.event import Event, EventKind, EventStatus, event_organisers
+from planner.models.person import Person, Sex, SocialPillar
+from planner.models.place import CoordinateSource, Place, PlaceKind
+from planner.models.region import Region, RegionKind
+from planner.models.types import UTCDateTime, utcnow
+from planner.models.user import User, user_regions
+
+__all__ = [
+    "CoordinateSource",
+    "Event",
+    "EventKind",
+    "EventStatus",
+    "Person",
+    "Place",
+    "PlaceKind",
+    "Region",
+    "RegionKind",
+    "Sex",
+    "SocialPillar",
+    "UTCDateTime",
+    "User",
+    "event_organisers",
+    "user_regions",
+    "utcnow",
+]

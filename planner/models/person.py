@@ -1,0 +1,72 @@
+"""People: PSM volunteers, other social pillars, officials and speakers."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from planner.extensions import db
+from planner.models.region import Region
+from planner.models.types import UTCDateTime, str_enum, utcnow
+
+
+class Sex(enum.StrEnum):
+    MALE = "male"  #: laki-laki (L)
+    FEMALE = "female"  #: perempuan (P)
+
+
+class SocialPillar(enum.StrEnum):
+    PSM = "psm"
+    TKSK = "tksk"
+    KARANG_TARUNA = "karang_taruna"
+    PENDAMPING_PKH = "pendamping_pkh"
+    PEKSOS = "pekerja_sosial"  #: pekerja sosial profesional
+    OFFICIAL = "official"  #: government official
+    OTHER = "other"
+
+
+class Person(db.Model):
+    __tablename__ = "people"
+    __table_args__ = (
+        CheckConstraint("nik IS NULL OR length(nik) = 16", name="nik_sixteen_digits"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(200), index=True)
+    sex: Mapped[Sex | None] = mapped_column(str_enum(Sex, 8))
+    #: E.164, normalised to +62… by planner.services.people.normalise_phone.
+    phone: Mapped[str | None] = mapped_column(String(20), index=True)
+    email: Mapped[str | None] = mapped_column(String(254))
+    region_id: Mapped[int | None] = mapped_column(
+        ForeignKey("regions.id", ondelete="RESTRICT"), index=True
+    )
+    pillar: Mapped[SocialPillar] = mapped_column(
+        str_enum(SocialPillar, 24), default=SocialPillar.PSM
+    )
+    #: Jabatan, e.g. "Ketua IPSM Kabupaten Bangka".
+    position: Mapped[str | None] = mapped_column(String(200))
+    #: Instansi, e.g. "Dinas Sosial Kota Bekasi".
+    institution: Mapped[str | None] = mapped_column(String(200))
+    #: Nomor Induk Kependudukan: sensitive, shown only to those who need it.
+    nik: Mapped[str | None] = mapped_column(String(16), unique=True)
+    birth_on: Mapped[date | None] = mapped_column(Date)
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow
+    )
+
+    region: Mapped[Region | None] = relationship()
+
+    @property
+    def masked_nik(self) -> str | None:
+        """The NIK with all but its last four digits hidden."""
+        if not self.nik:
+            return None
+        return "•" * 12 + self.nik[-4:]
+
+    def __repr__(self) -> str:
+        return f"<Person {self.id} {self.full_name}>"

@@ -1,0 +1,131 @@
+"""Who may do what: ``can_*`` predicates, and :func:`require` that turns a no into 403."""
+
+from __future__ import annotations
+
+from flask import abort, g
+
+from planner.extensions import db
+from planner.models import Event, Person, Region, User
+
+
+def require(ok: bool) -> None:
+    """Abort with 403 unless ``ok``."""
+    if not ok:
+        abort(403)
+
+
+def _signed_in(user) -> bool:
+    return bool(user is not None and user.is_authenticated)
+
+
+def is_admin(user) -> bool:
+    return _signed_in(user) and user.is_admin
+
+
+def covered_region_ids(user) -> frozenset[int]:
+    """Ids of the regions a chapter head answers for; a province covers its children.
+
+    Cached for the request, since pages ask it once per row.
+    """
+    if not _signed_in(user) or not user.regions:
+        return frozenset()
+    cache = g.setdefault("_covered_region_ids", {})
+    if user.id not in cache:
+        ids = {r.id for r in user.regions}
+        province_ids = [r.id for r in user.regions if r.is_province]
+        if province_ids:
+            ids.update(
+                db.session.scalars(
+                    db.select(Region.id).where(Region.parent_id.in_(province_ids))
+                )
+            )
+        cache[user.id] = frozenset(ids)
+    return cache[user.id]
+
+
+# Events -----------------------------------------------------------------------------
+
+
+def can_create_event(user) -> bool:
+    return _signed_in(user) and (user.is_admin or user.is_organiser)
+
+
+def can_manage_event(user, event: Event) -> bool:
+    """Edit, cancel and plan the event: admins and the event's own organisers."""
+    if not _signed_in(user):
+        return False
+    return user.is_admin or any(o.id == user.id for o in event.organisers)
+
+
+def can_view_event(user, event: Event) -> bool:
+    """Drafts are seen by their organisers only; published events by every account."""
+    if not _signed_in(user):
+        return False
+    return event.is_published or can_manage_event(user, event)
+
+
+# Places and regions -------------------------------------------------------------------
+
+
+def can_view_places(user) -> bool:
+    return _signed_in(user)
+
+
+def can_manage_places(user) -> bool:
+    return _signed_in(user) and (user.is_admin or user.is_organiser)
+
+
+def can_view_regions(user) -> bool:
+    return _signed_in(user)
+
+
+# People --------------------------------------------------------------------------------
+
+
+def sees_all_people(user) -> bool:
+    """Admins and organisers work across regions; chapter heads and participants do not."""
+    return _signed_in(user) and (user.is_admin or user.is_organiser)
+
+
+def can_list_people(user) -> bool:
+    return sees_all_people(user) or (_signed_in(user) and user.is_chapter_head)
+
+
+def can_view_person(user, person: Person) -> bool:
+    if not _signed_in(user):
+        return False
+    if sees_all_people(user):
+        return True
+    if person.region_id is not None and person.region_id in covered_region_ids(user):
+        return True
+    return user.person_id is not None and user.person_id == person.id
+
+
+can_edit_person = can_view_person
+
+
+def can_view_nik(user, person: Person) -> bool:
+    """The NIK is sensitive: organisers, the region's chapter head, and the person."""
+    return can_view_person(user, person)
+
+
+def can_create_person(user) -> bool:
+    return can_list_people(user)
+
+
+def can_set_person_region(user, region: Region | None) -> bool:
+    """A chapter head may only put people in the regions they answer for."""
+    if sees_all_people(user):
+        return True
+    return region is not None and region.id in covered_region_ids(user)
+
+
+# Accounts -------------------------------------------------------------------------------
+
+
+def can_manage_users(user) -> bool:
+    return is_admin(user)
+
+
+def can_edit_user(user, other: User) -> bool:
+    return is_admin(user) or (_signed_in(user) and user.id == other.id)

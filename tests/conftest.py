@@ -1,0 +1,261 @@
+"""Fixtures: an app per test on SQLite and (with TEST_DATABASE_URL) PostgreSQL, clients,
+factories that make rows with sane defaults, and a query counter."""
+
+from __future__ import annotations
+
+import os
+import re
+from contextlib import contextmanager
+from datetime import date, timedelta
+from itertools import count
+
+import pytest
+import sqlalchemy as sa
+
+from planner import create_app
+from planner.extensions import db
+from planner.models import (
+    Event,
+    EventKind,
+    EventStatus,
+    Person,
+    Place,
+    PlaceKind,
+    Region,
+    SocialPillar,
+    User,
+)
+from planner.services.regions import load_regions
+
+PASSWORD = "rahasia-uji-123"
+
+_BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+def pytest_report_header(config):
+    return f"databases: {', '.join(_BACKENDS)}"
+
+
+def _reset_postgres(url: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session", params=_BACKENDS)
+def database_url(request, tmp_path_factory):
+    """One database per backend for the whole session; the schema is made once."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+    else:
+        from planner import normalise_database_url
+
+        url = normalise_database_url(os.environ["TEST_DATABASE_URL"])
+        _reset_postgres(url)
+    app = create_app(_config(url, tmp_path_factory.mktemp("instance")))
+    with app.app_context():
+        db.create_all()
+        load_regions()
+        db.session.commit()
+        db.engine.dispose()
+    return url
+
+
+def _config(url: str, instance_path) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "SERVER_NAME": None,
+    }
+
+
+#: Tables kept between tests: reference data loaded once per session.
+_KEEP = {"regions"}
+
+
+def _wipe(app) -> None:
+    """Empty every table but the reference ones (faster than re-creating the schema)."""
+    with app.app_context():
+        tables = [t for t in reversed(db.metadata.sorted_tables) if t.name not in _KEEP]
+        with db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                names = ", ".join(f'"{t.name}"' for t in tables)
+                conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    conn.execute(table.delete())
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app_config():
+    """Per-test overrides of the test configuration (update the dict in a test module)."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url, tmp_path, app_config):
+    """A fresh application on the session's database; tables are emptied afterwards."""
+    config = _config(database_url, tmp_path)
+    config.update(app_config)
+    app = create_app(config)
+    yield app
+    _wipe(app)
+
+
+@pytest.fixture
+def app_ctx(app):
+    """An application context for tests that use the models directly."""
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app):
+    """A test client speaking real HTTP to the app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A runner for ``flask`` CLI commands."""
+    return app.test_cli_runner()
+
+
+def region(code: str) -> Region:
+    """The region with this Kemendagri code (loaded once per session)."""
+    return db.session.execute(db.select(Region).filter_by(code=code)).scalar_one()
+
+
+_seq = count(1)
+
+
+@pytest.fixture
+def make_user(app_ctx):
+    """Create a user; ``role`` is admin, organiser, chapter_head, participant or none."""
+
+    def make(role: str = "organiser", *, email=None, regions=(), person=None, **kw):
+        n = next(_seq)
+        user = User(
+            email=email or f"user{n}@example.org",
+            display_name=kw.pop("display_name", f"Pengguna {n}"),
+            is_admin=role == "admin",
+            is_organiser=role == "organiser",
+            **kw,
+        )
+        user.set_password(PASSWORD)
+        if role == "chapter_head":
+            user.regions = [region(c) if isinstance(c, str) else c for c in regions or ("19.01",)]
+        if role == "participant":
+            user.person = person or Person(full_name=f"Peserta {n}", region=region("19.71"))
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_place(app_ctx):
+    """Create a place (a venue in Pangkalpinang unless told otherwise)."""
+
+    def make(**kw):
+        kw.setdefault("name", f"Hotel Uji {next(_seq)}")
+        kw.setdefault("kind", PlaceKind.VENUE)
+        kw.setdefault("region", region("19.71"))
+        kw.setdefault("lat", -2.1291)
+        kw.setdefault("lon", 106.1090)
+        place = Place(**kw)
+        db.session.add(place)
+        db.session.commit()
+        return place
+
+    return make
+
+
+@pytest.fixture
+def make_event(app_ctx):
+    """Create an event (a two-day rakor in Bangka Belitung unless told otherwise)."""
+
+    def make(**kw):
+        n = next(_seq)
+        organisers = kw.pop("organisers", [])
+        kw.setdefault("kind", EventKind.RAKOR)
+        kw.setdefault("title", f"Rakor IPSM Uji {n}")
+        kw.setdefault("slug", f"rakor-uji-{n}")
+        kw.setdefault("organiser_body", "IPSM Provinsi Kepulauan Bangka Belitung")
+        kw.setdefault("host_region", region("19"))
+        kw.setdefault("starts_on", date.today() + timedelta(days=30))
+        kw.setdefault("ends_on", kw["starts_on"] + timedelta(days=1))
+        kw.setdefault("timezone", "Asia/Jakarta")
+        kw.setdefault("status", EventStatus.OPEN)
+        event = Event(**kw)
+        event.organisers = list(organisers)
+        db.session.add(event)
+        db.session.commit()
+        return event
+
+    return make
+
+
+@pytest.fixture
+def make_person(app_ctx):
+    """Create a person (a PSM of Kota Pangkal Pinang unless told otherwise)."""
+
+    def make(**kw):
+        n = next(_seq)
+        kw.setdefault("full_name", f"Siti Uji {n}")
+        kw.setdefault("region", region("19.71"))
+        kw.setdefault("pillar", SocialPillar.PSM)
+        person = Person(**kw)
+        db.session.add(person)
+        db.session.commit()
+        return person
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    """Sign a user in through the real sign-in form."""
+
+    def do(user, password: str = PASSWORD):
+        response = client.post(
+            "/auth/login", data={"email": user.email, "password": password}
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return response
+
+    return do
+
+
+@contextmanager
+def _count(engine):
+    statements: list[str] = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        if not re.match(r"\s*(SAVEPOINT|RELEASE|ROLLBACK|PRAGMA)", statement, re.I):
+            statements.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", before)
+
+
+@pytest.fixture
+def count_queries(app):
+    """``with count_queries() as q: …`` then ``len(q)`` is the number of SQL statements."""
+
+    def counter():
+        with app.app_context():
+            engine = db.engine
+        return _count(engine)
+
+    return counter
