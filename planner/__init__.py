@@ -62,10 +62,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from planner import errors, formatting
+    from planner import errors, formatting, labels
 
     errors.register(app)
     formatting.register(app)
+    labels.register(app)
     return app
 
 

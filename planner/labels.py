@@ -1,0 +1,84 @@
+"""Human labels for the enums, in Indonesian through gettext (English in the catalogue)."""
+
+from flask_babel import lazy_gettext as _l
+
+from planner.models import (
+    EventKind,
+    EventStatus,
+    PlaceKind,
+    RegionKind,
+    Sex,
+    SocialPillar,
+)
+
+EVENT_KIND = {
+    EventKind.RAKOR: _l("Rapat koordinasi (rakor)"),
+    EventKind.STUDY_TOUR: _l("Tur dan studi banding"),
+    EventKind.BIMTEK: _l("Bimbingan teknis (bimtek)"),
+    EventKind.CAPACITY_BUILDING: _l("Peningkatan kapasitas"),
+    EventKind.OTHER: _l("Lainnya"),
+}
+
+EVENT_STATUS = {
+    EventStatus.DRAFT: _l("Draf"),
+    EventStatus.OPEN: _l("Pendaftaran dibuka"),
+    EventStatus.CLOSED: _l("Pendaftaran ditutup"),
+    EventStatus.FINISHED: _l("Selesai"),
+    EventStatus.CANCELLED: _l("Dibatalkan"),
+}
+
+#: Bootstrap colour of each status badge.
+EVENT_STATUS_COLOUR = {
+    EventStatus.DRAFT: "secondary",
+    EventStatus.OPEN: "success",
+    EventStatus.CLOSED: "warning",
+    EventStatus.FINISHED: "dark",
+    EventStatus.CANCELLED: "danger",
+}
+
+PLACE_KIND = {
+    PlaceKind.VENUE: _l("Tempat acara"),
+    PlaceKind.HOTEL: _l("Hotel"),
+    PlaceKind.PORT: _l("Pelabuhan"),
+    PlaceKind.AIRPORT: _l("Bandara"),
+    PlaceKind.TERMINAL: _l("Terminal"),
+    PlaceKind.OFFICE: _l("Kantor"),
+    PlaceKind.LANDMARK: _l("Titik kumpul / penanda"),
+    PlaceKind.OTHER: _l("Lainnya"),
+}
+
+REGION_KIND = {
+    RegionKind.PROVINSI: _l("Provinsi"),
+    RegionKind.KABUPATEN: _l("Kabupaten"),
+    RegionKind.KOTA: _l("Kota"),
+}
+
+SEX = {
+    Sex.MALE: _l("Laki-laki"),
+    Sex.FEMALE: _l("Perempuan"),
+}
+
+#: One-letter forms used on manifests and attendance sheets.
+SEX_SHORT = {Sex.MALE: "L", Sex.FEMALE: "P"}
+
+SOCIAL_PILLAR = {
+    SocialPillar.PSM: _l("PSM (Pekerja Sosial Masyarakat)"),
+    SocialPillar.TKSK: _l("TKSK"),
+    SocialPillar.KARANG_TARUNA: _l("Karang Taruna"),
+    SocialPillar.PENDAMPING_PKH: _l("Pendamping PKH"),
+    SocialPillar.PEKSOS: _l("Pekerja sosial profesional"),
+    SocialPillar.OFFICIAL: _l("Pejabat pemerintah"),
+    SocialPillar.OTHER: _l("Lainnya"),
+}
+
+
+def choices(labels: dict) -> list[tuple[str, object]]:
+    """WTForms choices from a label dict, in declaration order."""
+    return [(member.value, label) for member, label in labels.items()]
+
+
+def register(app) -> None:
+    """Expose the label dicts to templates as ``labels``."""
+    import sys
+
+    app.jinja_env.globals["labels"] = sys.modules[__name__]
