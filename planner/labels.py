@@ -1,8 +1,10 @@
 """Human labels for the enums, in Indonesian through gettext (English in the catalogue)."""
 
 from flask_babel import lazy_gettext as _l
+from wtforms.fields.choices import SelectChoice
 
 from planner.models import (
+    CoordinateSource,
     EventKind,
     EventStatus,
     PlaceKind,
@@ -47,6 +49,13 @@ PLACE_KIND = {
     PlaceKind.OTHER: _l("Lainnya"),
 }
 
+COORDINATE_SOURCE = {
+    CoordinateSource.SHIPPED: _l("data bawaan"),
+    CoordinateSource.GAZETTEER: _l("gazetir luring"),
+    CoordinateSource.NOMINATIM: _l("OpenStreetMap Nominatim"),
+    CoordinateSource.MANUAL: _l("diisi/dikoreksi manual"),
+}
+
 REGION_KIND = {
     RegionKind.PROVINSI: _l("Provinsi"),
     RegionKind.KABUPATEN: _l("Kabupaten"),
@@ -72,9 +81,9 @@ SOCIAL_PILLAR = {
 }
 
 
-def choices(labels: dict) -> list[tuple[str, object]]:
+def choices(labels: dict) -> list[SelectChoice]:
     """WTForms choices from a label dict, in declaration order."""
-    return [(member.value, label) for member, label in labels.items()]
+    return [SelectChoice(value=member.value, label=label) for member, label in labels.items()]
 
 
 def register(app) -> None:
