@@ -1,0 +1,162 @@
+"""Forms of the people pages."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    SelectField,
+    StringField,
+    TelField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
+
+from planner import labels
+from planner.models import Region
+
+#: Stands for a submitted region id that is not a number ("abc"): never a valid choice.
+_BAD_ID = -1
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _region_id(value) -> int | None:
+    """Coerce a submitted region id, never raising (WTForms' message is English)."""
+    if value in (None, "", "None"):
+        return None
+    if isinstance(value, int):
+        return value
+    text = str(value).strip()
+    return int(text) if text.isdigit() and len(text) < 12 else _BAD_ID
+
+
+class IndonesianDateField(DateField):
+    """A date input whose parse error speaks Indonesian."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(
+                _l("Tanggal tidak valid (gunakan format tttt-bb-hh).")
+            ) from None
+
+
+def region_choices(regions: list[Region]) -> list[SelectChoice]:
+    """Regions grouped under their province (parents loaded), for a select."""
+    choices = [SelectChoice("", _l("— Pilih wilayah —"))]
+    for region in regions:
+        group = region.name if region.parent is None else region.parent.name
+        choices.append(SelectChoice(region.id, region.label, optgroup=group))
+    return choices
+
+
+def enum_choices(label_map: dict, *, blank=None) -> list[SelectChoice]:
+    """Choices from a label dict of ``planner.labels``, in declaration order."""
+    choices = [SelectChoice("", blank)] if blank is not None else []
+    return choices + [SelectChoice(m.value, label) for m, label in label_map.items()]
+
+
+_INVALID_CHOICE = _l("Pilih salah satu dari daftar.")
+
+
+class PersonForm(FlaskForm):
+    """A person's record; the view drops ``region_id`` and ``nik`` when not allowed."""
+
+    full_name = StringField(
+        _l("Nama lengkap"),
+        filters=[_strip],
+        validators=[
+            InputRequired(_l("Nama lengkap wajib diisi.")),
+            Length(max=200, message=_l("Nama paling panjang 200 huruf.")),
+        ],
+    )
+    sex = SelectField(
+        _l("Jenis kelamin"),
+        choices=[SelectChoice("", _l("— Tidak diisi —"))]
+        + [
+            SelectChoice(member.value, f"{label} ({labels.SEX_SHORT[member]})")
+            for member, label in labels.SEX.items()
+        ],
+        default="",
+        invalid_choice_message=_INVALID_CHOICE,
+    )
+    phone = TelField(
+        _l("Nomor telepon / WhatsApp"),
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Length(max=40, message=_l("Nomor telepon tidak valid")),
+        ],
+        description=_l("Contoh: 0812-3456-7890"),
+    )
+    email = EmailField(
+        _l("Email"),
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Length(max=254, message=_l("Email terlalu panjang.")),
+            Email(_l("Alamat email tidak valid.")),
+        ],
+    )
+    region_id = SelectField(
+        _l("Wilayah (kabupaten/kota)"),
+        coerce=_region_id,
+        choices=[],
+        invalid_choice_message=_l("Pilih wilayah dari daftar."),
+    )
+    pillar = SelectField(
+        _l("Pilar sosial"),
+        choices=enum_choices(labels.SOCIAL_PILLAR),
+        default="psm",
+        invalid_choice_message=_INVALID_CHOICE,
+    )
+    position = StringField(
+        _l("Jabatan"),
+        filters=[_strip],
+        validators=[Length(max=200, message=_l("Paling panjang 200 huruf."))],
+        description=_l("Misalnya: Ketua IPSM Kabupaten Bangka"),
+    )
+    institution = StringField(
+        _l("Instansi"),
+        filters=[_strip],
+        validators=[Length(max=200, message=_l("Paling panjang 200 huruf."))],
+        description=_l("Misalnya: Dinas Sosial Kota Bekasi"),
+    )
+    nik = StringField(
+        _l("NIK"),
+        filters=[_strip],
+        validators=[Length(max=40, message=_l("NIK harus terdiri dari 16 angka."))],
+        description=_l("16 angka, sesuai KTP. Boleh dikosongkan."),
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+    )
+    birth_on = IndonesianDateField(_l("Tanggal lahir"), validators=[Optional()])
+    notes = TextAreaField(
+        _l("Catatan"),
+        validators=[Length(max=5000, message=_l("Catatan paling panjang 5000 huruf."))],
+        render_kw={"rows": 3},
+    )
+    confirm_duplicate = BooleanField(_l("Tetap simpan: ini orang yang berbeda"))
+
+    def __init__(self, *args, regions: list[Region] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if regions is not None:
+            self.region_id.choices = region_choices(regions)
+
+    def validate_birth_on(self, field) -> None:
+        if field.data is None:
+            return
+        if field.data > date.today():
+            raise ValidationError(_l("Tanggal lahir tidak boleh di masa depan."))
+        if field.data < date(1900, 1, 1):
+            raise ValidationError(_l("Tanggal lahir tidak boleh sebelum tahun 1900."))
