@@ -4,4 +4,8 @@ from flask import Blueprint
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 
+#: Templates included, in order, as extra cards of the event overview; later features
+#: (delegations, vehicles, agenda) append theirs. Each gets ``event`` and ``manager``.
+OVERVIEW_SECTIONS: list[str] = []
+
 from planner.blueprints.events import views  # noqa: E402, F401
