@@ -1,7 +1,7 @@
-"""The demo feature."""
+"""Demo data: the ``flask demo load`` command."""
 
 from flask import Blueprint
 
 bp = Blueprint("demo", __name__, cli_group="demo")
 
-from planner.blueprints.demo import views  # noqa: E402, F401
+from planner.blueprints.demo import cli  # noqa: E402, F401

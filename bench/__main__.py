@@ -1,0 +1,161 @@
+"""``python -m bench`` (``make bench``): build a national-scale database, time pages.
+
+The database is a fresh SQLite file under ``bench/out/`` or, when set,
+``BENCH_DATABASE_URL``, whose tables are DROPPED first: point it at a throwaway
+database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import Engine
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.routing import RequestRedirect
+
+from bench.cases import CASES, Case, by_name
+from bench.generate import BenchData, generate
+from bench.measure import measure, skipped_line
+from planner import create_app
+from planner.extensions import db
+from planner.models import User
+
+OUT = Path(__file__).resolve().parent / "out"
+
+
+def database_url() -> str:
+    """``BENCH_DATABASE_URL``, or a fresh SQLite file (the old one is removed)."""
+    url = os.environ.get("BENCH_DATABASE_URL")
+    if url:
+        return url
+    OUT.mkdir(exist_ok=True)
+    path = OUT / "bench.sqlite"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return f"sqlite:///{path}"
+
+
+def build_app(url: str) -> Flask:
+    """An app on ``url`` with CSRF and rate limits off, so the client can sign in."""
+    return create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench-secret-key",
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+        }
+    )
+
+
+def sign_in(app: Flask, client: FlaskClient, data: BenchData) -> str:
+    """Sign the organiser in through the login form, or (no form yet) the session."""
+    if "auth.login" in app.view_functions:
+        response = client.post(
+            "/auth/login",
+            data={"email": data.organiser_email, "password": data.organiser_password},
+        )
+        if response.status_code == 302:
+            return "login form"
+    with app.app_context():
+        user = db.session.get(User, data.organiser_id)
+        user_id = user.get_id()
+    with client.session_transaction() as session:
+        session["_user_id"] = user_id
+        session["_fresh"] = True
+    return "session cookie (the login form did not answer 302)"
+
+
+def route_problem(app: Flask, path: str) -> str | None:
+    """Why ``path`` cannot be fetched yet (no route), or None when a route exists."""
+    adapter = app.url_map.bind("localhost")
+    try:
+        adapter.match(path, method="GET")
+    except NotFound:
+        return f"no page at {path} yet"
+    except MethodNotAllowed:
+        return f"{path} does not answer GET"
+    except RequestRedirect:
+        return None
+    return None
+
+
+def run_case(
+    app: Flask,
+    client: FlaskClient,
+    engine: Engine,
+    case: Case,
+    data: BenchData,
+    repeat: int,
+) -> tuple[str, bool]:
+    """Time one case; the report line and whether it ran without failing."""
+    path = case.path(data)
+    problem = route_problem(app, path)
+    if problem:
+        return skipped_line(case.name, problem), True
+    probe = client.get(path)  # also the warm-up
+    if probe.status_code == 404:
+        return skipped_line(case.name, f"HTTP 404 at {path}"), True
+    if probe.status_code != 200:
+        where = probe.headers.get("Location", "")
+        return skipped_line(
+            case.name, f"FAILED: HTTP {probe.status_code} at {path} {where}".strip()
+        ), False
+    result = measure(
+        case.name, lambda: client.get(path), repeat=repeat, warmup=0, engine=engine
+    )
+    return result.line(), True
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Generate the data, then print one line per timed page."""
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--people", type=int, default=10_000, help="default 10,000")
+    parser.add_argument("--events", type=int, default=20, help="default 20")
+    parser.add_argument("--repeat", type=int, default=20, help="timed calls per case")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--only",
+        metavar="NAME",
+        choices=[c.name for c in CASES],
+        help="run one case: " + ", ".join(c.name for c in CASES),
+    )
+    args = parser.parse_args(argv)
+    if args.repeat < 1 or args.people < 0 or args.events < 1:
+        parser.error("--repeat and --events must be at least 1, --people at least 0")
+
+    url = database_url()
+    app = build_app(url)
+    with app.app_context():
+        engine = db.engine
+        print(f"database  {engine.url.render_as_string(hide_password=True)}")
+        db.drop_all()
+        db.create_all()
+        start = time.perf_counter()
+        data = generate(
+            db.session, people=args.people, events=args.events, seed=args.seed
+        )
+        db.session.commit()
+        elapsed = time.perf_counter() - start
+    counts = ", ".join(f"{n:,} {table}" for table, n in data.counts.items())
+    print(f"generated {counts} in {elapsed:.1f} s")
+
+    client = app.test_client()
+    print(f"signed in {data.organiser_email} via {sign_in(app, client, data)}")
+    cases = [by_name(args.only)] if args.only else CASES
+    ok = True
+    for case in cases:
+        line, passed = run_case(app, client, engine, case, data, args.repeat)
+        print(line, flush=True)
+        ok = ok and passed
+    engine.dispose()
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,591 @@
+"""Demo data from DOMAIN.md: the PGK–JKT tour, the Bekasi bimtek, an upcoming rakor.
+
+Everything is keyed (event slug, user email, person NIK, place name) so loading twice
+creates nothing the second time. People come from a seeded Faker, so they are the same
+on every machine; :class:`FakePeople` is shared with the national-scale bench.
+"""
+
+from __future__ import annotations
+
+import random
+import string
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import phonenumbers
+from faker import Faker
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func
+
+from planner.extensions import db
+from planner.models import (
+    CoordinateSource,
+    Event,
+    EventKind,
+    EventStatus,
+    Person,
+    Place,
+    PlaceKind,
+    Region,
+    Sex,
+    SocialPillar,
+    User,
+)
+from planner.services.regions import load_regions
+
+DEFAULT_SEED = 2024
+
+#: Mobile prefixes (after +62) of Indonesian operators: Telkomsel, Indosat, XL, Axis,
+#: Smartfren, Tri.
+MOBILE_PREFIXES = (
+    "811", "812", "813", "821", "822", "823", "851", "852", "853",
+    "814", "815", "816", "855", "856", "857", "858",
+    "817", "818", "819", "859", "877", "878",
+    "831", "832", "833", "838",
+    "881", "882", "883", "885", "887",
+    "895", "896", "897", "898", "899",
+)  # fmt: skip
+
+#: Birth dates of demo and bench people: adults aged about 25 to 65 in 2024.
+BIRTH_FROM = date(1959, 1, 1)
+BIRTH_SPAN_DAYS = (date(1999, 12, 31) - BIRTH_FROM).days
+
+#: Shipped ports the study tour crosses, in route order (from ``load_regions``).
+TOUR_PORTS = (
+    "port:tanjung-kalian",
+    "port:tanjung-api-api",
+    "port:bakauheni",
+    "port:merak",
+)
+
+
+def random_mobile(rng: random.Random) -> str:
+    """A valid Indonesian mobile number in E.164 form ("+62812…")."""
+    while True:
+        digits = "".join(rng.choices(string.digits, k=rng.choice((7, 8, 8, 8))))
+        number = f"+62{rng.choice(MOBILE_PREFIXES)}{digits}"
+        if phonenumbers.is_valid_number(phonenumbers.parse(number)):
+            return number
+
+
+def make_nik(
+    region_code: str, birth_on: date, sex: Sex, *, district: int, serial: int
+) -> str:
+    """A NIK shaped like a real one: regency (4), district (2), DDMMYY, serial (4).
+
+    Women's birth day is written plus 40, as on real identity cards.
+    """
+    day = birth_on.day + (40 if sex == Sex.FEMALE else 0)
+    nik = (
+        f"{region_code.replace('.', '')}{district:02d}"
+        f"{day:02d}{birth_on:%m%y}{serial:04d}"
+    )
+    if len(nik) != 16 or not nik.isdigit():
+        raise ValueError(f"not a regency/city code: {region_code!r}")
+    return nik
+
+
+class FakePeople:
+    """Deterministic fake Indonesians: name, sex, birth date, NIK, phone."""
+
+    def __init__(self, seed: int, *, female_share: float = 0.55) -> None:
+        self.faker = Faker("id_ID")
+        self.faker.seed_instance(seed)
+        self.rng = random.Random(seed)
+        self.female_share = female_share
+        self._niks: set[str] = set()
+
+    def name(self, sex: Sex) -> str:
+        """A first and family name matching the sex."""
+        if sex == Sex.FEMALE:
+            return f"{self.faker.first_name_female()} {self.faker.last_name_female()}"
+        return f"{self.faker.first_name_male()} {self.faker.last_name_male()}"
+
+    def nik(self, region_code: str, birth_on: date, sex: Sex) -> str:
+        """A NIK unique among those this generator made."""
+        district = self.rng.randint(1, 12)
+        serial = self.rng.randint(1, 2999)
+        nik = make_nik(region_code, birth_on, sex, district=district, serial=serial)
+        while nik in self._niks:
+            serial = serial % 9999 + 1
+            nik = make_nik(region_code, birth_on, sex, district=district, serial=serial)
+        self._niks.add(nik)
+        return nik
+
+    def person(self, region_code: str, *, sex: Sex | None = None) -> dict:
+        """Column values of one person living in the regency/city ``region_code``."""
+        rng = self.rng
+        if sex is None:
+            sex = Sex.FEMALE if rng.random() < self.female_share else Sex.MALE
+        birth_on = BIRTH_FROM + timedelta(days=rng.randrange(BIRTH_SPAN_DAYS))
+        return {
+            "full_name": self.name(sex),
+            "sex": sex,
+            "birth_on": birth_on,
+            "nik": self.nik(region_code, birth_on, sex),
+            "phone": random_mobile(rng),
+        }
+
+
+# What the demo contains -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    """One demo sign-in, printed by ``flask demo load``."""
+
+    email: str
+    password: str
+    #: Lazily translated label of the role.
+    role: object
+    display_name: str
+
+
+DEMO_ACCOUNTS = (
+    DemoAccount("admin@rombongan.test", "demo-admin-2024", _l("Admin"), "Admin Demo"),
+    DemoAccount(
+        "panitia@rombongan.test",
+        "demo-panitia-2024",
+        _l("Panitia (penyelenggara semua kegiatan demo)"),
+        "Panitia Demo",
+    ),
+    DemoAccount(
+        "ketua.bangka@rombongan.test",
+        "demo-bangka-2024",
+        _l("Ketua cabang Kabupaten Bangka (19.01)"),
+        "Ketua IPSM Kabupaten Bangka",
+    ),
+    DemoAccount(
+        "ketua.provinsi@rombongan.test",
+        "demo-provinsi-2024",
+        _l("Ketua cabang Provinsi Kepulauan Bangka Belitung (19)"),
+        "Ketua IPSM Provinsi Kepulauan Bangka Belitung",
+    ),
+    DemoAccount(
+        "ketua.bekasi@rombongan.test",
+        "demo-bekasi-2024",
+        _l("Ketua cabang Kota Bekasi (32.75)"),
+        "Ketua IPSM Kota Bekasi",
+    ),
+    DemoAccount(
+        "peserta@rombongan.test",
+        "demo-peserta-2024",
+        _l("Peserta (salah satu peserta tur PGK–JKT)"),
+        "Peserta Demo",
+    ),
+)
+
+#: Regions each chapter-head account answers for.
+_ACCOUNT_REGIONS = {
+    "ketua.bangka@rombongan.test": "19.01",
+    "ketua.provinsi@rombongan.test": "19",
+    "ketua.bekasi@rombongan.test": "32.75",
+}
+
+_NOTE_APPROX = "Koordinat perkiraan (data demo); periksa sebelum dipakai untuk rute."
+
+#: name, kind, region code, address, lat, lon, notes
+_PLACES = {
+    "meeting_point": (
+        "Tugu Titik Nol Kilometer Pangkalpinang",
+        PlaceKind.LANDMARK,
+        "19.71",
+        "Jl. Jenderal Sudirman, Kota Pangkalpinang",
+        -2.1290,
+        106.1130,
+        "Titik kumpul rombongan tur PGK–JKT. " + _NOTE_APPROX,
+    ),
+    "kemensos": (
+        "Kementerian Sosial RI",
+        PlaceKind.OFFICE,
+        "31.71",
+        "Jl. Salemba Raya No. 28, Jakarta Pusat",
+        -6.1937,
+        106.8510,
+        "Tujuan kunjungan studi banding. " + _NOTE_APPROX,
+    ),
+    "hotel": (
+        "Grand Cempaka Business Hotel",
+        PlaceKind.HOTEL,
+        "31.71",
+        "Jl. Letjen Suprapto Kav. 10, Cempaka Putih, Jakarta Pusat",
+        -6.1782,
+        106.8681,
+        "Penginapan rombongan tur di Jakarta. " + _NOTE_APPROX,
+    ),
+    "bbppks": (
+        "Balai Besar Pendidikan dan Pelatihan Kesejahteraan Sosial (BBPPKS) Jakarta",
+        PlaceKind.VENUE,
+        "31.74",
+        "Jl. Margaguna Raya No. 1, Gandaria Selatan, Cilandak, Jakarta Selatan",
+        -6.2560,
+        106.7925,
+        "Tempat bimtek PSM Bekasi. " + _NOTE_APPROX,
+    ),
+    "aula_dinsos": (
+        "Aula Dinas Sosial Provinsi Kepulauan Bangka Belitung",
+        PlaceKind.VENUE,
+        "19.71",
+        "Kompleks Perkantoran Gubernur, Air Itam, Bukit Intan, Kota Pangkalpinang",
+        -2.1180,
+        106.1500,
+        "Tempat rakor provinsi. " + _NOTE_APPROX,
+    ),
+}
+
+_TOUR_REGENCIES = ("19.01", "19.02", "19.03", "19.04", "19.05", "19.06", "19.71")
+_BEKASI = ("32.75", "32.16")
+
+
+@dataclass(frozen=True)
+class _PersonSpec:
+    region_code: str
+    position: str
+    institution: str
+    pillar: SocialPillar = SocialPillar.PSM
+    prefix: str = ""
+    suffix: str = ""
+
+
+def _people_specs(names: dict[str, str]) -> list[_PersonSpec]:
+    """Who the demo holds, in a fixed order (the seed then gives everyone a face)."""
+    rng = random.Random(DEFAULT_SEED)
+    specs = [
+        _PersonSpec(
+            "19.71",
+            "Ketua IPSM Provinsi Kepulauan Bangka Belitung",
+            "IPSM Provinsi Kepulauan Bangka Belitung",
+        ),
+        _PersonSpec(
+            "19.71",
+            "Kepala Bidang Pemberdayaan Sosial",
+            "Dinas Sosial Provinsi Kepulauan Bangka Belitung",
+            SocialPillar.OFFICIAL,
+            suffix=", S.Sos., M.Si.",
+        ),
+    ]
+    # The study tour: 2–3 PSM from each of the 6 regencies and 1 city of the province.
+    for i, code in enumerate(_TOUR_REGENCIES):
+        chapter = f"IPSM {names[code]}"
+        specs.append(_PersonSpec(code, f"Ketua {chapter}", chapter))
+        if i % 2 == 0:
+            specs.append(_PersonSpec(code, f"Pengurus {chapter}", chapter))
+        specs.append(_PersonSpec(code, f"PSM {names[code]}", chapter))
+    # The bimtek: about 30 from each Bekasi (the full list of 450 comes by import).
+    other_pillars = {
+        SocialPillar.TKSK: ("TKSK", "Dinas Sosial"),
+        SocialPillar.KARANG_TARUNA: ("Pengurus Karang Taruna", "Karang Taruna"),
+        SocialPillar.PENDAMPING_PKH: ("Pendamping PKH", "Dinas Sosial"),
+    }
+    for code in _BEKASI:
+        chapter = f"IPSM {names[code]}"
+        specs.append(_PersonSpec(code, f"Ketua {chapter}", chapter))
+        specs.append(_PersonSpec(code, f"Sekretaris {chapter}", chapter))
+        for _ in range(28):
+            if rng.random() < 0.1:
+                pillar = rng.choice(list(other_pillars))
+                position, body = other_pillars[pillar]
+                specs.append(
+                    _PersonSpec(code, position, f"{body} {names[code]}", pillar)
+                )
+            else:
+                specs.append(_PersonSpec(code, f"PSM {names[code]}", chapter))
+    national = "Pengurus Nasional IPSM"
+    for code, position in (
+        ("31.71", "Ketua Umum Pengurus Nasional IPSM"),
+        ("31.74", "Sekretaris Jenderal Pengurus Nasional IPSM"),
+        ("31.75", "Bendahara Umum Pengurus Nasional IPSM"),
+        ("31.73", "Ketua Bidang Organisasi Pengurus Nasional IPSM"),
+    ):
+        specs.append(_PersonSpec(code, position, national))
+    # Speakers (narasumber) of the bimtek.
+    specs += [
+        _PersonSpec(
+            "31.71",
+            "Direktur Pemberdayaan Sosial Perorangan, Keluarga dan Kelembagaan "
+            "Masyarakat",
+            "Kementerian Sosial RI",
+            SocialPillar.OFFICIAL,
+            prefix="Dr. ",
+            suffix=", M.Si.",
+        ),
+        _PersonSpec(
+            "31.74",
+            "Pekerja Sosial Ahli Madya",
+            "Kementerian Sosial RI",
+            SocialPillar.PEKSOS,
+            suffix=", S.ST., M.Kesos.",
+        ),
+        _PersonSpec(
+            "31.74",
+            "Widyaiswara (wawasan kebangsaan)",
+            "BBPPKS Jakarta",
+            SocialPillar.OFFICIAL,
+            prefix="Drs. ",
+            suffix=", M.Pd.",
+        ),
+        _PersonSpec(
+            "32.75",
+            "Kepala Bidang Pemberdayaan Sosial",
+            "Dinas Sosial Kota Bekasi",
+            SocialPillar.OFFICIAL,
+            suffix=", S.E., M.M.",
+        ),
+    ]
+    return specs
+
+
+def _events(places: dict[str, Place], regions: dict[str, Region]) -> list[dict]:
+    """Column values of the three demo events."""
+    ports = {
+        p.code: p.name
+        for p in db.session.scalars(db.select(Place).where(Place.code.in_(TOUR_PORTS)))
+    }
+    route = " – ".join(ports.get(code, code) for code in TOUR_PORTS)
+    return [
+        {
+            "slug": "tour-studi-pgk-jkt-2024",
+            "kind": EventKind.STUDY_TOUR,
+            "title": "Tour dan Studi Banding PSM Bangka Belitung (PGK–JKT)",
+            "organiser_body": "IPSM Provinsi Kepulauan Bangka Belitung",
+            "host_region": regions["19"],
+            "venue": places["meeting_point"],
+            "starts_on": date(2024, 5, 7),
+            "ends_on": date(2024, 5, 12),
+            "timezone": "Asia/Jakarta",
+            "capacity": 30,
+            "status": EventStatus.CLOSED,
+            "description": (
+                "Perwakilan PSM dari 6 kabupaten dan 1 kota di Provinsi Kepulauan "
+                "Bangka Belitung berkumpul di Tugu Titik Nol Kilometer Pangkalpinang, "
+                "lalu berangkat bersama ke Jakarta lewat darat dan laut dengan dua "
+                "mobil travel sewaan, dipimpin Ketua IPSM Provinsi.\n\n"
+                f"Rute: Pangkalpinang – {route} – Jakarta (feri Bangka–Sumatera, "
+                "jalan darat lintas Sumatera Selatan dan Lampung, "
+                "feri Sumatera–Jawa).\n\n"
+                "Di Jakarta rombongan berkunjung ke Kementerian Sosial RI dan "
+                "bertukar pengalaman dengan pengurus IPSM. Tujuan: berbagi "
+                "pengalaman, kunjungan, dan mempererat hubungan antar-IPSM "
+                "kabupaten/kota."
+            ),
+        },
+        {
+            "slug": "bimtek-psm-bekasi-2024",
+            "kind": EventKind.BIMTEK,
+            "title": "Bimbingan Teknis PSM Bekasi",
+            "organiser_body": (
+                "Direktorat Pemberdayaan Sosial Perorangan, Keluarga dan Kelembagaan "
+                "Masyarakat, Kementerian Sosial RI, bersama Dinas Sosial Kota Bekasi "
+                "dan Kabupaten Bekasi"
+            ),
+            "host_region": regions["31"],
+            "venue": places["bbppks"],
+            "starts_on": date(2024, 8, 20),
+            "ends_on": date(2024, 8, 21),
+            "timezone": "Asia/Jakarta",
+            "capacity": 500,
+            "status": EventStatus.OPEN,
+            "description": (
+                "Bimbingan teknis dua hari bagi PSM baru, diumumkan untuk "
+                "500 peserta.\n\n"
+                "Alokasi: 225 PSM Kota Bekasi (32.75), 225 PSM Kabupaten Bekasi "
+                "(32.16) dan 25 Pengurus Nasional IPSM — jumlahnya 475, "
+                "bukan 500.\n\n"
+                "Materi: kehidupan sosial dan kerelawanan, konsep dasar PSM, wawasan "
+                "kebangsaan, keterampilan dasar PSM.\n\n"
+                "Data demo memuat sekitar 60 PSM Bekasi; daftar lengkap peserta "
+                "menyusul lewat impor."
+            ),
+        },
+        {
+            "slug": "rakor-ipsm-babel-2027",
+            "kind": EventKind.RAKOR,
+            "title": "Rakor IPSM Provinsi Kepulauan Bangka Belitung 2027",
+            "organiser_body": (
+                "IPSM Provinsi Kepulauan Bangka Belitung bersama Dinas Sosial Provinsi "
+                "Kepulauan Bangka Belitung"
+            ),
+            "host_region": regions["19"],
+            "venue": places["aula_dinsos"],
+            "starts_on": date(2027, 2, 16),
+            "ends_on": date(2027, 2, 17),
+            "timezone": "Asia/Jakarta",
+            "capacity": 40,
+            "status": EventStatus.DRAFT,
+            "description": (
+                "Rapat koordinasi dua hari: Ketua IPSM Provinsi dengan pengurus, serta "
+                "ketua (atau wakil) IPSM dari 6 kabupaten dan 1 kota.\n\n"
+                "Hari pertama: pembukaan oleh MC, Indonesia Raya, doa, laporan "
+                "panitia, sambutan dan pembukaan oleh Kepala Bidang Pemberdayaan "
+                "Sosial, laporan legalitas kepengurusan IPSM kabupaten/kota, paparan "
+                "tiap cabang dan dialog sampai pukul 21.30.\n\n"
+                "Hari kedua: motivator dan praktisi dari perguruan tinggi setempat."
+            ),
+        },
+    ]
+
+
+@dataclass
+class DemoReport:
+    """What a demo load created, per table, and the accounts to print.
+
+    ``regions`` and ``shipped_places`` (ports, airports) count what ``load_regions``
+    created when the database had none; ``places`` counts the demo's own places.
+    """
+
+    created: dict[str, int] = field(
+        default_factory=lambda: dict.fromkeys(
+            ("regions", "shipped_places", "places", "events", "people", "users"), 0
+        )
+    )
+    accounts: tuple[DemoAccount, ...] = DEMO_ACCOUNTS
+
+    @property
+    def changed(self) -> bool:
+        return any(self.created.values())
+
+
+def demo_accounts_present() -> list[tuple[DemoAccount, bool]]:
+    """Each demo account with whether it exists in the database."""
+    emails = set(
+        db.session.scalars(
+            db.select(User.email).where(User.email.in_(a.email for a in DEMO_ACCOUNTS))
+        )
+    )
+    return [(account, account.email in emails) for account in DEMO_ACCOUNTS]
+
+
+def _ensure_regions(report: DemoReport) -> None:
+    """Load regions and shipped ports unless they are there already."""
+    regions = db.session.scalar(db.select(func.count(Region.id)))
+    ports = db.session.scalar(
+        db.select(func.count(Place.id)).where(Place.code.in_(TOUR_PORTS))
+    )
+    if regions and ports == len(TOUR_PORTS):
+        return
+    loaded = load_regions()
+    report.created["regions"] += loaded.created["regions"]
+    report.created["shipped_places"] += loaded.created["places"]
+
+
+def load_demo(*, seed: int = DEFAULT_SEED) -> DemoReport:
+    """Create the demo places, events, people and accounts that are missing."""
+    report = DemoReport()
+    _ensure_regions(report)
+    codes = {"19", "31", *_TOUR_REGENCIES, *_BEKASI, "31.71", "31.73", "31.74", "31.75"}
+    regions = {
+        r.code: r
+        for r in db.session.scalars(db.select(Region).where(Region.code.in_(codes)))
+    }
+    names = {code: region.name for code, region in regions.items()}
+
+    places: dict[str, Place] = {}
+    existing_places = {
+        p.name: p
+        for p in db.session.scalars(
+            db.select(Place).where(
+                Place.code.is_(None), Place.name.in_(v[0] for v in _PLACES.values())
+            )
+        )
+    }
+    for key, (name, kind, code, address, lat, lon, notes) in _PLACES.items():
+        place = existing_places.get(name)
+        if place is None:
+            place = Place(
+                name=name,
+                kind=kind,
+                region=regions[code],
+                address=address,
+                lat=lat,
+                lon=lon,
+                coordinate_source=CoordinateSource.MANUAL,
+                notes=notes,
+            )
+            db.session.add(place)
+            report.created["places"] += 1
+        places[key] = place
+
+    faces = FakePeople(seed)
+    rows = []
+    for spec in _people_specs(names):
+        row = faces.person(spec.region_code)
+        row["full_name"] = f"{spec.prefix}{row['full_name']}{spec.suffix}"
+        row.update(
+            region=regions[spec.region_code],
+            pillar=spec.pillar,
+            position=spec.position,
+            institution=spec.institution,
+        )
+        rows.append(row)
+    known = set(
+        db.session.scalars(
+            db.select(Person.nik).where(Person.nik.in_(r["nik"] for r in rows))
+        )
+    )
+    for row in rows:
+        if row["nik"] not in known:
+            db.session.add(Person(**row))
+            report.created["people"] += 1
+    db.session.flush()
+
+    users = {
+        u.email: u
+        for u in db.session.scalars(
+            db.select(User).where(User.email.in_(a.email for a in DEMO_ACCOUNTS))
+        )
+    }
+    # Chapter heads carry the name of the chair they stand for; the participant account
+    # belongs to a plain PSM of Kota Pangkal Pinang on the tour.
+    by_position = {row["position"]: row for row in rows}
+    display = {
+        "ketua.bangka@rombongan.test": by_position["Ketua IPSM Kabupaten Bangka"],
+        "ketua.provinsi@rombongan.test": by_position[
+            "Ketua IPSM Provinsi Kepulauan Bangka Belitung"
+        ],
+        "ketua.bekasi@rombongan.test": by_position["Ketua IPSM Kota Bekasi"],
+        "peserta@rombongan.test": by_position["PSM Kota Pangkal Pinang"],
+    }
+    for account in DEMO_ACCOUNTS:
+        if account.email in users:
+            continue
+        user = User(
+            email=account.email,
+            display_name=display[account.email]["full_name"]
+            if account.email in display
+            else account.display_name,
+            is_admin=account.email == "admin@rombongan.test",
+            is_organiser=account.email == "panitia@rombongan.test",
+        )
+        user.set_password(account.password)
+        if account.email in _ACCOUNT_REGIONS:
+            user.regions = [regions[_ACCOUNT_REGIONS[account.email]]]
+        if account.email == "peserta@rombongan.test":
+            nik = display[account.email]["nik"]
+            person = db.session.execute(
+                db.select(Person).filter_by(nik=nik)
+            ).scalar_one()
+            taken = db.session.scalar(db.select(User.id).filter_by(person_id=person.id))
+            user.person = None if taken else person
+        db.session.add(user)
+        users[account.email] = user
+        report.created["users"] += 1
+    db.session.flush()
+
+    panitia = users["panitia@rombongan.test"]
+    specs = _events(places, regions)
+    events = {
+        e.slug: e
+        for e in db.session.scalars(
+            db.select(Event).where(Event.slug.in_(s["slug"] for s in specs))
+        )
+    }
+    for values in specs:
+        event = events.get(values["slug"])
+        if event is None:
+            event = Event(**values)
+            db.session.add(event)
+            report.created["events"] += 1
+        if panitia not in event.organisers:
+            event.organisers.append(panitia)
+    db.session.flush()
+    return report

@@ -1,0 +1,257 @@
+"""``flask demo load``: demo events, people and accounts, created once and printed."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date
+
+import phonenumbers
+import pytest
+from sqlalchemy import func
+from werkzeug.security import generate_password_hash
+
+from planner import create_app
+from planner.extensions import db
+from planner.models import (
+    Event,
+    EventKind,
+    EventStatus,
+    Person,
+    Place,
+    Region,
+    Sex,
+    SocialPillar,
+    User,
+)
+from planner.models import user as user_model
+from planner.services.demo import DEMO_ACCOUNTS, FakePeople, make_nik
+
+
+@pytest.fixture(autouse=True)
+def fast_hashing(monkeypatch):
+    """Hash demo passwords with a cheap method: scrypt costs ~0.4 s per account here."""
+    monkeypatch.setattr(
+        user_model,
+        "generate_password_hash",
+        lambda password: generate_password_hash(password, method="pbkdf2:sha256:1000"),
+    )
+
+
+SLUGS = {"tour-studi-pgk-jkt-2024", "bimtek-psm-bekasi-2024", "rakor-ipsm-babel-2027"}
+ACCOUNT_LINE = re.compile(r"^\s+(\S+@\S+)\s+(\S+)\s+(.+)$", re.M)
+
+
+def _load(runner, *args):
+    """Run ``flask demo load`` and insist it succeeded."""
+    result = runner.invoke(args=["demo", "load", *args])
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    return result.output
+
+
+def _counts(app) -> dict[str, int]:
+    """Rows per demo table."""
+    with app.app_context():
+        return {
+            model.__name__: db.session.scalar(
+                db.select(func.count()).select_from(model)
+            )
+            for model in (Event, Person, Place, User)
+        }
+
+
+def test_load_creates_the_three_events(app, runner):
+    """The tour, the bimtek and the upcoming rakor, all organised by the panitia."""
+    output = _load(runner)
+    assert "3 kegiatan" in output
+    with app.app_context():
+        events = {e.slug: e for e in db.session.scalars(db.select(Event))}
+        assert set(events) == SLUGS
+        tour = events["tour-studi-pgk-jkt-2024"]
+        assert tour.kind == EventKind.STUDY_TOUR
+        assert (tour.starts_on, tour.ends_on) == (date(2024, 5, 7), date(2024, 5, 12))
+        assert tour.status == EventStatus.CLOSED and tour.capacity == 30
+        assert tour.host_region.code == "19" and tour.timezone == "Asia/Jakarta"
+        assert tour.venue.name == "Tugu Titik Nol Kilometer Pangkalpinang"
+        assert tour.venue.region.code == "19.71"
+        assert tour.venue.lat == pytest.approx(-2.129, abs=0.01)
+        assert "Pelabuhan Tanjung Kalian" in tour.description
+        assert "Pelabuhan Merak" in tour.description
+        bimtek = events["bimtek-psm-bekasi-2024"]
+        assert bimtek.kind == EventKind.BIMTEK and bimtek.capacity == 500
+        assert bimtek.status == EventStatus.OPEN and bimtek.host_region.code == "31"
+        assert len(bimtek.days) == 2
+        assert "225" in bimtek.description and "475" in bimtek.description
+        assert bimtek.venue.region.code.startswith("31.")
+        rakor = events["rakor-ipsm-babel-2027"]
+        assert rakor.status == EventStatus.DRAFT
+        assert rakor.starts_on > date(2026, 11, 22)
+        for event in events.values():
+            assert [u.email for u in event.organisers] == ["panitia@rombongan.test"]
+        names = set(db.session.scalars(db.select(Place.name)))
+        assert "Kementerian Sosial RI" in names
+        ports = set(
+            db.session.scalars(db.select(Place.code).where(Place.code.like("port:%")))
+        )
+        assert {"port:tanjung-kalian", "port:tanjung-api-api"} <= ports
+        assert {"port:bakauheni", "port:merak"} <= ports
+
+
+def test_every_printed_account_signs_in(app, runner):
+    """Six accounts, one per role, each opening with the password printed for it."""
+    output = _load(runner)
+    assert "Akun demo" in output
+    printed = {m[0]: m[1] for m in ACCOUNT_LINE.findall(output.split("Akun demo")[1])}
+    assert set(printed) == {a.email for a in DEMO_ACCOUNTS}
+    with app.app_context():
+        users = {u.email: u for u in db.session.scalars(db.select(User))}
+        assert set(users) == set(printed)
+        for email, password in printed.items():
+            assert len(password) >= 10
+            assert users[email].check_password(password), email
+            assert not users[email].check_password(password + "x")
+        assert users["admin@rombongan.test"].is_admin
+        assert users["panitia@rombongan.test"].is_organiser
+        assert not users["panitia@rombongan.test"].is_admin
+        regions = {
+            email: [r.code for r in users[email].regions]
+            for email in ("ketua.bangka", "ketua.provinsi", "ketua.bekasi")
+            for email in [f"{email}@rombongan.test"]
+        }
+        assert regions == {
+            "ketua.bangka@rombongan.test": ["19.01"],
+            "ketua.provinsi@rombongan.test": ["19"],
+            "ketua.bekasi@rombongan.test": ["32.75"],
+        }
+        participant = users["peserta@rombongan.test"]
+        assert participant.person is not None
+        assert participant.person.region.code.startswith("19.")
+        assert participant.display_name == participant.person.full_name
+        assert not participant.is_organiser and not participant.regions
+
+
+def test_people_are_plausible(app, runner):
+    """Valid mobile numbers, unique 16-digit NIKs of their regency, mostly PSM."""
+    _load(runner)
+    with app.app_context():
+        people = db.session.scalars(db.select(Person)).all()
+        assert 70 <= len(people) <= 120
+        niks = [p.nik for p in people]
+        assert len(set(niks)) == len(niks)
+        for person in people:
+            assert re.fullmatch(r"\+628\d{8,11}", person.phone), person.phone
+            number = phonenumbers.parse(person.phone)
+            assert phonenumbers.is_valid_number(number), person.phone
+            assert phonenumbers.region_code_for_number(number) == "ID"
+            assert re.fullmatch(r"\d{16}", person.nik)
+            assert person.nik.startswith(person.region.code.replace(".", ""))
+            day = person.birth_on.day + (40 if person.sex == Sex.FEMALE else 0)
+            assert person.nik[6:12] == f"{day:02d}{person.birth_on:%m%y}"
+            assert len(person.full_name.split()) >= 2
+        pillars = Counter(p.pillar for p in people)
+        assert pillars[SocialPillar.PSM] > 0.75 * len(people)
+        assert pillars[SocialPillar.OFFICIAL] >= 2 and pillars[SocialPillar.PEKSOS] >= 1
+        assert Counter(p.sex for p in people).keys() == {Sex.MALE, Sex.FEMALE}
+        by_region = Counter(p.region.code for p in people)
+        tour = ("19.01", "19.02", "19.03", "19.04", "19.05", "19.06", "19.71")
+        assert all(by_region[code] >= 2 for code in tour)
+        assert 18 <= sum(by_region[code] for code in tour) <= 26
+        assert by_region["32.75"] >= 25 and by_region["32.16"] >= 25
+        positions = {p.position for p in people}
+        assert "Ketua IPSM Provinsi Kepulauan Bangka Belitung" in positions
+        assert "Ketua IPSM Kabupaten Bangka" in positions
+        assert "Ketua Umum Pengurus Nasional IPSM" in positions
+
+
+def test_second_run_creates_nothing_and_says_so(app, runner):
+    """Loading again leaves every table as it was and tells so."""
+    _load(runner)
+    before = _counts(app)
+    output = _load(runner)
+    assert "Tidak ada yang dibuat" in output
+    assert _counts(app) == before
+    for account in DEMO_ACCOUNTS:
+        assert account.email in output and account.password in output
+
+
+def test_same_seed_same_people(app, runner):
+    """The names and NIKs come from a seed: the same on every run and machine."""
+    one, two = FakePeople(7), FakePeople(7)
+    assert [one.person("19.71") for _ in range(5)] == [
+        two.person("19.71") for _ in range(5)
+    ]
+    assert FakePeople(8).person("19.71") != FakePeople(7).person("19.71")
+
+
+def test_nik_marks_women_by_day_plus_forty():
+    """The NIK writes region, district, birth date (day + 40 for women), serial."""
+    born = date(1985, 3, 9)
+    assert (
+        make_nik("19.71", born, Sex.MALE, district=2, serial=17) == "1971020903850017"
+    )
+    assert make_nik("19.71", born, Sex.FEMALE, district=2, serial=17) == (
+        "1971024903850017"
+    )
+    with pytest.raises(ValueError):
+        make_nik("19", born, Sex.MALE, district=2, serial=17)
+
+
+def test_if_empty_does_nothing_when_an_event_exists(app, runner, make_event):
+    """``--if-empty`` leaves an existing database alone but still lists the accounts."""
+    make_event(title="Rakor yang sudah ada", slug="rakor-ada")
+    before = _counts(app)
+    output = _load(runner, "--if-empty")
+    assert "tidak dimuat" in output
+    assert _counts(app) == before
+    assert "Akun demo" in output
+    for account in DEMO_ACCOUNTS:
+        assert account.email in output and account.password in output
+    assert output.count("belum ada di basis data") == len(DEMO_ACCOUNTS)
+
+
+def test_if_empty_loads_an_empty_database(app, runner):
+    """``--if-empty`` on a database without events loads the demo."""
+    output = _load(runner, "--if-empty")
+    assert "3 kegiatan" in output and "6 akun" in output
+    assert _counts(app)["Event"] == 3
+
+
+def test_loads_regions_first_when_there_are_none(tmp_path):
+    """On a database without regions the command loads them before the demo."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'empty.sqlite'}",
+        }
+    )
+    with app.app_context():
+        db.create_all()
+    try:
+        output = _load(app.test_cli_runner())
+        assert "Wilayah dimuat lebih dulu: 552 wilayah" in output
+        with app.app_context():
+            assert db.session.scalar(db.select(func.count(Region.id))) == 552
+            assert db.session.scalar(db.select(func.count(Event.id))) == 3
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+
+
+def test_panitia_signs_in_and_sees_the_demo_events(app, runner, client):
+    """Over HTTP, the printed organiser account opens the list with all three events."""
+    _load(runner)
+    response = client.post(
+        "/auth/login",
+        data={"email": "panitia@rombongan.test", "password": "demo-panitia-2024"},
+    )
+    assert response.status_code == 302
+    upcoming = client.get("/events/")
+    past = client.get("/events/?when=past")
+    assert upcoming.status_code == past.status_code == 200
+    assert "Rakor IPSM Provinsi Kepulauan Bangka Belitung 2027" in upcoming.get_data(
+        as_text=True
+    )
+    html = past.get_data(as_text=True)
+    assert "Tour dan Studi Banding PSM Bangka Belitung (PGK–JKT)" in html
+    assert "Bimbingan Teknis PSM Bekasi" in html
