@@ -71,7 +71,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def normalise_database_url(url: str) -> str:
-    """Use the psycopg 3 driver for every PostgreSQL URL (Heroku-style ones included)."""
+    """Use the psycopg 3 driver for every PostgreSQL URL (Heroku-style ones too)."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
@@ -104,6 +104,9 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    from flask_babel import get_locale
+
+    app.jinja_env.globals["get_locale"] = get_locale  # base.html: <html lang=…>
     bootstrap.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
@@ -111,7 +114,9 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message_category = "warning"
     from flask_babel import lazy_gettext
 
-    login_manager.login_message = lazy_gettext("Silakan masuk untuk membuka halaman ini.")
+    login_manager.login_message = lazy_gettext(
+        "Silakan masuk untuk membuka halaman ini."
+    )
 
 
 def _register_blueprints(app: Flask) -> None:

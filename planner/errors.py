@@ -50,7 +50,9 @@ def register(app: Flask) -> None:
     def csrf_error(exc: CSRFError):
         return render_error(
             400,
-            _("Formulir sudah kedaluwarsa atau tidak sah. Muat ulang halaman dan coba lagi."),
+            _(
+                "Formulir sudah kedaluwarsa atau tidak sah. Muat ulang halaman dan coba lagi."
+            ),
         )
 
     @app.errorhandler(HTTPException)

@@ -14,7 +14,8 @@ from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
-#: Every constraint gets a predictable name, so Alembic (and SQLite batch mode) can find it.
+#: Every constraint gets a predictable name, so Alembic (and SQLite batch mode)
+#: can find it.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -39,7 +40,7 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
-    """WAL lets readers work while one request writes; the busy timeout waits for locks."""
+    """WAL lets readers work while a request writes; the busy timeout waits for locks."""
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")

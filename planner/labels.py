@@ -1,4 +1,4 @@
-"""Human labels for the enums, in Indonesian through gettext (English in the catalogue)."""
+"""Labels for the enums, in Indonesian through gettext (English in the catalogue)."""
 
 from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
@@ -83,7 +83,10 @@ SOCIAL_PILLAR = {
 
 def choices(labels: dict) -> list[SelectChoice]:
     """WTForms choices from a label dict, in declaration order."""
-    return [SelectChoice(value=member.value, label=label) for member, label in labels.items()]
+    return [
+        SelectChoice(value=member.value, label=label)
+        for member, label in labels.items()
+    ]
 
 
 def register(app) -> None:

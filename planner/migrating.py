@@ -20,7 +20,9 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
-def compare_type(context, inspected_column, metadata_column, inspected_type, metadata_type):
+def compare_type(
+    context, inspected_column, metadata_column, inspected_type, metadata_type
+):
     """Treat a non-native Enum and the VARCHAR it is stored in as the same type."""
     if isinstance(metadata_type, sa.Enum) and not metadata_type.native_enum:
         return not (

@@ -1,4 +1,4 @@
-"""Who may do what: ``can_*`` predicates, and :func:`require` that turns a no into 403."""
+"""Who may do what: ``can_*`` predicates, and :func:`require` turning a no into 403."""
 
 from __future__ import annotations
 
@@ -79,11 +79,11 @@ def can_view_regions(user) -> bool:
     return _signed_in(user)
 
 
-# People --------------------------------------------------------------------------------
+# People ---------------------------------------------------------------------------
 
 
 def sees_all_people(user) -> bool:
-    """Admins and organisers work across regions; chapter heads and participants do not."""
+    """Admins and organisers work across regions; chapter heads, participants do not."""
     return _signed_in(user) and (user.is_admin or user.is_organiser)
 
 
@@ -120,7 +120,7 @@ def can_set_person_region(user, region: Region | None) -> bool:
     return region is not None and region.id in covered_region_ids(user)
 
 
-# Accounts -------------------------------------------------------------------------------
+# Accounts -------------------------------------------------------------------------
 
 
 def can_manage_users(user) -> bool:

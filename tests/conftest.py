@@ -11,6 +11,8 @@ from itertools import count
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
+from werkzeug.security import generate_password_hash
 
 from planner import create_app
 from planner.extensions import db
@@ -28,6 +30,8 @@ from planner.models import (
 from planner.services.regions import load_regions
 
 PASSWORD = "rahasia-uji-123"
+#: Hashed once with a cheap method: the default scrypt costs ~0.4 s per account here.
+_PASSWORD_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
 
 _BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
@@ -94,7 +98,7 @@ def _wipe(app) -> None:
 
 @pytest.fixture
 def app_config():
-    """Per-test overrides of the test configuration (update the dict in a test module)."""
+    """Per-test overrides of the test configuration (a test updates the dict)."""
     return {}
 
 
@@ -121,6 +125,19 @@ def client(app):
     return app.test_client()
 
 
+class IsolatedClient(FlaskClient):
+    """A test client giving every request its own app context, as in production.
+
+    While a test holds ``app_ctx`` (every ``make_*`` fixture does), plain test-client
+    requests reuse that context: ``g`` (Flask-Login's cached user, Babel's locale) and
+    the database session leak from one request to the next and into the test.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def runner(app):
     """A runner for ``flask`` CLI commands."""
@@ -137,7 +154,7 @@ _seq = count(1)
 
 @pytest.fixture
 def make_user(app_ctx):
-    """Create a user; ``role`` is admin, organiser, chapter_head, participant or none."""
+    """Create a user; ``role``: admin, organiser, chapter_head, participant or none."""
 
     def make(role: str = "organiser", *, email=None, regions=(), person=None, **kw):
         n = next(_seq)
@@ -148,11 +165,15 @@ def make_user(app_ctx):
             is_organiser=role == "organiser",
             **kw,
         )
-        user.set_password(PASSWORD)
+        user.password_hash = _PASSWORD_HASH
         if role == "chapter_head":
-            user.regions = [region(c) if isinstance(c, str) else c for c in regions or ("19.01",)]
+            user.regions = [
+                region(c) if isinstance(c, str) else c for c in regions or ("19.01",)
+            ]
         if role == "participant":
-            user.person = person or Person(full_name=f"Peserta {n}", region=region("19.71"))
+            user.person = person or Person(
+                full_name=f"Peserta {n}", region=region("19.71")
+            )
         db.session.add(user)
         db.session.commit()
         return user
@@ -251,7 +272,7 @@ def _count(engine):
 
 @pytest.fixture
 def count_queries(app):
-    """``with count_queries() as q: …`` then ``len(q)`` is the number of SQL statements."""
+    """``with count_queries() as q: …``; then ``len(q)`` is the number of statements."""
 
     def counter():
         with app.app_context():

@@ -6,7 +6,16 @@ import enum
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import db
@@ -57,7 +66,9 @@ class Event(db.Model):
     __tablename__ = "events"
     __table_args__ = (
         CheckConstraint("ends_on >= starts_on", name="valid_dates"),
-        CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+        CheckConstraint(
+            "capacity IS NULL OR capacity >= 0", name="capacity_not_negative"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -8,7 +8,7 @@ from sqlalchemy.types import TypeDecorator
 
 
 class UTCDateTime(TypeDecorator):
-    """An aware datetime stored in UTC; naive values are refused, values come back aware."""
+    """An aware datetime stored in UTC; naive values are refused, results are aware."""
 
     impl = DateTime(timezone=True)
     cache_ok = True

@@ -23,7 +23,9 @@ if TYPE_CHECKING:
 user_regions = Table(
     "user_regions",
     db.metadata,
-    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    ),
     Column(
         "region_id",
         Integer,
@@ -78,7 +80,9 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login
         return not self.is_disabled and self.password_hash is not None
 
-    def get_id(self) -> str:  # Flask-Login: the session version makes old sessions stale
+    def get_id(
+        self,
+    ) -> str:  # Flask-Login: the session version makes old sessions stale
         return f"{self.id}:{self.session_version}"
 
     @property

@@ -19,7 +19,9 @@ class LoadReport:
 
     created: dict[str, int] = field(default_factory=lambda: {"regions": 0, "places": 0})
     updated: dict[str, int] = field(default_factory=lambda: {"regions": 0, "places": 0})
-    unchanged: dict[str, int] = field(default_factory=lambda: {"regions": 0, "places": 0})
+    unchanged: dict[str, int] = field(
+        default_factory=lambda: {"regions": 0, "places": 0}
+    )
 
     @property
     def changed(self) -> bool:
@@ -29,7 +31,9 @@ class LoadReport:
 def read_places_csv(path: Path | None = None) -> list[dict[str, str]]:
     """The rows of the shipped CSV (or of ``path``)."""
     if path is None:
-        text = resources.files("planner").joinpath("data", PLACES_CSV).read_text("utf-8")
+        text = (
+            resources.files("planner").joinpath("data", PLACES_CSV).read_text("utf-8")
+        )
     else:
         text = Path(path).read_text("utf-8")
     return list(csv.DictReader(text.splitlines()))

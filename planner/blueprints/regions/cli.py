@@ -12,7 +12,7 @@ from planner.services.regions import load_regions, read_places_csv
     "--file",
     "path",
     type=click.Path(exists=True, dir_okay=False),
-    help="Another CSV in the shipped format (default: planner/data/indonesia_places.csv).",
+    help="A CSV in the shipped format (default: planner/data/indonesia_places.csv).",
 )
 def load_command(path: str | None) -> None:
     """Load provinces, regencies/cities, ports and airports; safe to run again."""
@@ -22,7 +22,8 @@ def load_command(path: str | None) -> None:
     db.session.commit()
     for table in ("regions", "places"):
         click.echo(
-            f"{table}: {report.created[table]} created, {report.updated[table]} updated, "
+            f"{table}: {report.created[table]} created, "
+            f"{report.updated[table]} updated, "
             f"{report.unchanged[table]} unchanged"
         )
     if not report.changed:

@@ -1,0 +1,116 @@
+"""The application factory, configuration, error pages and low-level types."""
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+import sqlalchemy as sa
+
+from planner import _instance_secret_key, create_app, normalise_database_url
+from planner.extensions import db
+from planner.models import Event
+from tests.conftest import region
+
+
+def test_test_config_is_used(app):
+    assert app.testing
+    assert app.config["SECRET_KEY"] == "test-secret"
+
+
+def test_environment_overrides_defaults(monkeypatch, tmp_path):
+    monkeypatch.setenv("PLANNER_PAGE_SIZE", "7")
+    monkeypatch.setenv("PLANNER_SECRET_KEY", "from-env")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'env.sqlite'}")
+    app = create_app()
+    assert app.config["PAGE_SIZE"] == 7
+    assert app.config["SECRET_KEY"] == "from-env"
+    assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("env.sqlite")
+    assert app.config["BABEL_DEFAULT_LOCALE"] == "id"
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgresql://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("sqlite:///x.sqlite", "sqlite:///x.sqlite"),
+    ],
+)
+def test_database_urls_use_psycopg3(url, expected):
+    assert normalise_database_url(url) == expected
+
+
+def test_secret_key_is_generated_once_and_private(tmp_path):
+    first = _instance_secret_key(str(tmp_path))
+    second = _instance_secret_key(str(tmp_path))
+    assert first == second
+    assert len(first) == 64
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_sqlite_runs_in_wal_mode_with_busy_timeout(app_ctx):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite pragmas only")
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10000
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_health(client):
+    response = client.get("/health")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok"}
+
+
+def test_unknown_page_is_a_404_in_the_site_layout(client):
+    response = client.get("/tidak-ada")
+    assert response.status_code == 404
+    html = response.get_data(as_text=True)
+    assert "Halaman tidak ditemukan" in html
+    assert "navbar" in html
+
+
+def test_bootstrap_is_served_locally(client):
+    html = client.get("/auth/login").get_data(as_text=True)
+    assert "cdn.jsdelivr" not in html
+    assert "/bootstrap/static/css/bootstrap.min.css" in html
+    css = client.get("/bootstrap/static/css/bootstrap.min.css")
+    assert css.status_code == 200
+    css.close()
+
+
+def test_open_redirect_is_not_followed_by_language_switch(client):
+    response = client.post("/language", data={"lang": "en", "next": "//evil.example/x"})
+    assert response.status_code == 302
+    assert "evil.example" not in response.headers["Location"]
+
+
+def test_utc_datetime_refuses_naive_values(app_ctx, make_event):
+    event = make_event()
+    event.created_at = datetime(2024, 5, 7, 7, 0)
+    with pytest.raises(sa.exc.StatementError):
+        db.session.commit()
+    db.session.rollback()
+
+
+def test_utc_datetime_round_trips_aware_values(app_ctx, make_event):
+    wita = timezone(timedelta(hours=8))
+    event = make_event(created_at=datetime(2024, 5, 7, 7, 0, tzinfo=wita))
+    db.session.expire_all()
+    stored = db.session.get(Event, event.id).created_at
+    assert stored == datetime(2024, 5, 6, 23, 0, tzinfo=UTC)
+    assert stored.tzinfo is not None
+
+
+def test_named_constraint_keeps_event_dates_in_order(app_ctx, make_event):
+    event = make_event()
+    event.ends_on = event.starts_on - timedelta(days=1)
+    with pytest.raises(sa.exc.IntegrityError) as info:
+        db.session.commit()
+    db.session.rollback()
+    assert "valid_dates" in str(info.value) or "CHECK" in str(info.value)
+
+
+def test_region_helper(app_ctx):
+    assert region("19").name == "Kepulauan Bangka Belitung"
