@@ -1,1 +1,187 @@
-"""Views of this feature."""
+"""Account administration (admins) and one's own profile and password."""
+
+from flask import (
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user
+from sqlalchemy import or_
+from sqlalchemy.orm import selectinload
+
+from planner.blueprints.accounts import bp
+from planner.blueprints.accounts.forms import (
+    InviteForm,
+    PasswordForm,
+    ProfileForm,
+    UserEditForm,
+)
+from planner.extensions import db
+from planner.models import User
+from planner.permissions import can_edit_user, can_manage_users, require
+from planner.services import PlannerError
+from planner.services.accounts import (
+    change_password,
+    invite_user,
+    renew_invitation,
+    send_invitation,
+    update_profile,
+    update_user,
+)
+
+#: Longest search text taken from the query string.
+MAX_QUERY = 100
+
+
+def _form_error(form, exc: PlannerError, fallback: str | None = None) -> None:
+    """Show a service's refusal next to the field it names (or above the form)."""
+    field = form._fields.get(exc.field or "") or form._fields.get(fallback or "")
+    if field is not None:
+        field.errors.append(str(exc))
+    else:
+        form.form_errors.append(str(exc))
+
+
+def _flash_invitation_sent(user: User, sent: bool) -> None:
+    if sent:
+        flash(_("Undangan dikirim ke %(email)s.", email=user.email), "success")
+    else:
+        flash(
+            _(
+                "Akun %(email)s tersimpan, tetapi email undangan gagal dikirim. "
+                "Coba kirim ulang nanti.",
+                email=user.email,
+            ),
+            "warning",
+        )
+
+
+@bp.get("/")
+@login_required
+def index():
+    """List accounts with their roles, searchable by name or email (admins only)."""
+    require(can_manage_users(current_user))
+    q = request.args.get("q", "").strip()[:MAX_QUERY]
+    query = (
+        db.select(User)
+        .options(selectinload(User.regions))
+        .order_by(User.display_name, User.id)
+    )
+    if q:
+        query = query.where(
+            or_(
+                User.display_name.icontains(q, autoescape=True),
+                User.email.icontains(q, autoescape=True),
+            )
+        )
+    page = db.paginate(
+        query,
+        per_page=current_app.config["PAGE_SIZE"],
+        max_per_page=200,
+        error_out=False,
+    )
+    return render_template("accounts/index.html", page=page, q=q)
+
+
+@bp.route("/invite", methods=["GET", "POST"])
+@login_required
+def invite():
+    """Create an account and mail its invitation link (admins only)."""
+    require(can_manage_users(current_user))
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            user = invite_user(data=form.data)
+        except PlannerError as exc:
+            _form_error(form, exc)
+        else:
+            db.session.commit()
+            _flash_invitation_sent(user, send_invitation(user))
+            return redirect(url_for("accounts.index"))
+    return render_template("accounts/invite.html", form=form)
+
+
+@bp.route("/<int:user_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(user_id: int):
+    """Change an account's roles, regions, person link and status (admins only)."""
+    user = db.get_or_404(User, user_id)
+    require(can_manage_users(current_user))
+    form = UserEditForm(obj=user, region_ids=[r.id for r in user.regions])
+    if form.validate_on_submit():
+        try:
+            update_user(user, data=form.data, acting_user=current_user)
+        except PlannerError as exc:
+            _form_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Akun %(email)s disimpan.", email=user.email), "success")
+            return redirect(url_for("accounts.index"))
+    return render_template("accounts/edit.html", form=form, user=user)
+
+
+@bp.post("/<int:user_id>/invitation")
+@login_required
+def resend_invitation(user_id: int):
+    """Send a fresh invitation link; older links stop working (admins only)."""
+    user = db.get_or_404(User, user_id)
+    require(can_manage_users(current_user))
+    try:
+        renew_invitation(user)
+    except PlannerError as exc:
+        flash(str(exc), "warning")
+    else:
+        db.session.commit()
+        _flash_invitation_sent(user, send_invitation(user))
+    return redirect(url_for("accounts.edit", user_id=user.id))
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    """One's own display name and language."""
+    user = current_user._get_current_object()
+    require(can_edit_user(current_user, user))
+    form = ProfileForm(obj=user)
+    if not form.is_submitted() and not user.locale:
+        form.locale.data = current_app.config["BABEL_DEFAULT_LOCALE"]
+    if form.validate_on_submit():
+        try:
+            update_profile(user, data=form.data)
+        except PlannerError as exc:
+            _form_error(form, exc)
+        else:
+            db.session.commit()
+            session["lang"] = user.locale
+            flash(_("Profil disimpan."), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/profile.html", form=form, user=user)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password():
+    """Change one's password; every other session and remember cookie is signed out."""
+    user = current_user._get_current_object()
+    require(can_edit_user(current_user, user))
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            change_password(
+                user, current=form.current_password.data, new=form.password.data
+            )
+        except PlannerError as exc:
+            _form_error(form, exc, "password")
+        else:
+            db.session.commit()
+            cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+            # The session version changed: sign this session in again under the new one.
+            login_user(user, remember=cookie in request.cookies)
+            flash(_("Kata sandi diganti. Perangkat lain sudah dikeluarkan."), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/password.html", form=form)
