@@ -38,7 +38,11 @@ def empty_database_url(database_url, tmp_path):
 def migration_app(empty_database_url):
     """An app bound to the empty database."""
     app = create_app(
-        {"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": empty_database_url}
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x",
+            "SQLALCHEMY_DATABASE_URI": empty_database_url,
+        }
     )
     yield app
     with app.app_context():

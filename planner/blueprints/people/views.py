@@ -86,6 +86,8 @@ def _build_form(person: Person | None) -> PersonForm:
         del form.nik
     if person is not None and not form.is_submitted():
         form.phone.data = format_phone(person.phone) or None
+    if person is None and not form.is_submitted() and regions and len(regions) == 1:
+        form.region_id.data = regions[0].id  # a chapter head of one regency: preselect it
     return form
 
 
