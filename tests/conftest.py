@@ -119,10 +119,6 @@ def app_ctx(app):
         yield app
 
 
-@pytest.fixture
-def client(app):
-    """A test client speaking real HTTP to the app."""
-    return app.test_client()
 
 
 class IsolatedClient(FlaskClient):
@@ -136,6 +132,13 @@ class IsolatedClient(FlaskClient):
     def open(self, *args, **kwargs):
         with self.application.app_context():
             return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def client(app):
+    """A test client; every request gets its own app context, as in production."""
+    app.test_client_class = IsolatedClient
+    return app.test_client()
 
 
 @pytest.fixture
