@@ -119,8 +119,8 @@ def test_new_form_renders_regions_grouped_and_places(
     make_place(name="Hotel Uji Makassar", region=region("73.71"))
     login(make_user("organiser"))
     page = client.get("/events/new").get_data(as_text=True)
-    assert '<optgroup label="Kepulauan Bangka Belitung">' in page
-    assert "Provinsi Kepulauan Bangka Belitung" in page
+    assert '<optgroup label="Kepulauan Bangka Belitung (19)">' in page
+    assert "Seluruh provinsi Kepulauan Bangka Belitung (19)" in page
     assert "Hotel Uji Makassar — Kota Makassar" in page
     assert "WITA — Asia/Makassar" in page
     assert "WIB — Asia/Pontianak" in page

@@ -18,26 +18,9 @@ from planner.blueprints.auth.forms import (
     email_field,
     new_password_fields,
 )
-from planner.extensions import db
-from planner.models import Region
+from planner.blueprints.choices import region_choices
 
 LANGUAGE_LABELS = {"id": "Bahasa Indonesia", "en": "English"}
-
-
-def region_choices() -> dict[str, list[tuple[int, str]]]:
-    """Every province and its regencies/cities, grouped by province (one query)."""
-    regions = db.session.scalars(db.select(Region).order_by(Region.code)).all()
-    provinces = {r.id: r for r in regions if r.parent_id is None}
-    groups: dict[str, list[tuple[int, str]]] = {}
-    for r in regions:
-        province = provinces[r.parent_id] if r.parent_id else r
-        label = (
-            _l("Seluruh provinsi %(name)s", name=r.name)
-            if r.parent_id is None
-            else r.name
-        )
-        groups.setdefault(province.label, []).append((r.id, label))
-    return groups
 
 
 class _AccountFields(FlaskForm):
@@ -76,7 +59,7 @@ class _AccountFields(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.region_ids.choices = region_choices()
+        self.region_ids.choices = region_choices(multiple=True)
 
 
 class InviteForm(_AccountFields):

@@ -24,9 +24,10 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from planner.blueprints.choices import region_choices
 from planner.extensions import db
 from planner.labels import EVENT_KIND
-from planner.models import EventStatus, Place, Region
+from planner.models import EventStatus, Place
 from planner.services.events import MAX_EVENT_DAYS, TIMEZONES
 
 INVALID_CHOICE = _l("Pilihan tidak valid.")
@@ -47,31 +48,6 @@ def clean_text(value):
     if isinstance(value, str):
         return value.replace("\x00", "").strip()
     return value
-
-
-def region_choices() -> list[SelectChoice]:
-    """Every region, grouped per province, the province itself first in its group."""
-    regions = db.session.scalars(db.select(Region).order_by(Region.code)).all()
-    provinces = {r.id: r for r in regions if r.parent_id is None}
-    children: dict[int, list[Region]] = {pid: [] for pid in provinces}
-    for r in regions:
-        if r.parent_id is not None and r.parent_id in children:
-            children[r.parent_id].append(r)
-    choices = [SelectChoice("", _l("— Pilih wilayah —"))]
-    for province in sorted(provinces.values(), key=lambda p: p.name):
-        group = province.name
-        choices.append(
-            SelectChoice(
-                str(province.id),
-                _l("Provinsi %(name)s", name=province.name),
-                optgroup=group,
-            )
-        )
-        choices.extend(
-            SelectChoice(str(c.id), c.name, optgroup=group)
-            for c in children[province.id]
-        )
-    return choices
 
 
 def place_choices() -> list[SelectChoice]:

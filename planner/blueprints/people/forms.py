@@ -19,6 +19,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
 from planner import labels
+from planner.blueprints.choices import region_choices
 from planner.models import Region
 
 #: Stands for a submitted region id that is not a number ("abc"): never a valid choice.
@@ -50,15 +51,6 @@ class IndonesianDateField(DateField):
             raise ValueError(
                 _l("Tanggal tidak valid (gunakan format tttt-bb-hh).")
             ) from None
-
-
-def region_choices(regions: list[Region]) -> list[SelectChoice]:
-    """Regions grouped under their province (parents loaded), for a select."""
-    choices = [SelectChoice("", _l("— Pilih wilayah —"))]
-    for region in regions:
-        group = region.name if region.parent is None else region.parent.name
-        choices.append(SelectChoice(region.id, region.label, optgroup=group))
-    return choices
 
 
 def enum_choices(label_map: dict, *, blank=None) -> list[SelectChoice]:

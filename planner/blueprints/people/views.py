@@ -87,7 +87,9 @@ def _build_form(person: Person | None) -> PersonForm:
     if person is not None and not form.is_submitted():
         form.phone.data = format_phone(person.phone) or None
     if person is None and not form.is_submitted() and regions and len(regions) == 1:
-        form.region_id.data = regions[0].id  # a chapter head of one regency: preselect it
+        form.region_id.data = regions[
+            0
+        ].id  # a chapter head of one regency: preselect it
     return form
 
 

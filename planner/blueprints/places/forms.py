@@ -27,8 +27,8 @@ from wtforms.validators import (
 from wtforms.widgets import TextInput
 
 from planner import labels
-from planner.extensions import db
-from planner.models import PlaceKind, Region, RegionKind
+from planner.blueprints.choices import region_choices
+from planner.models import PlaceKind
 
 _NUMBER = re.compile(r"^[+-]?\d{1,3}(?:[.,]\d{0,15})?$")
 
@@ -80,21 +80,6 @@ def _optional_int(value):
         return int(value)
     except (TypeError, ValueError):
         return -1  # never a region id: refused by validate_region_id
-
-
-def region_choices() -> list[SelectChoice]:
-    """Every region, regencies/cities grouped under their province, in code order."""
-    regions = db.session.scalars(db.select(Region).order_by(Region.code)).all()
-    provinces = {r.id: r for r in regions if r.kind == RegionKind.PROVINSI}
-    choices = [SelectChoice("", _l("— Pilih wilayah —"))]
-    for region in regions:
-        province = provinces.get(region.parent_id or region.id)
-        group = province.label if province else None
-        label = region.label
-        if region.kind == RegionKind.PROVINSI:
-            label = _l("Seluruh provinsi %(name)s", name=region.label)
-        choices.append(SelectChoice(str(region.id), label, optgroup=group))
-    return choices
 
 
 class PlaceForm(FlaskForm):
