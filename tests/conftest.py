@@ -119,8 +119,6 @@ def app_ctx(app):
         yield app
 
 
-
-
 class IsolatedClient(FlaskClient):
     """A test client giving every request its own app context, as in production.
 

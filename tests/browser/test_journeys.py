@@ -92,7 +92,9 @@ def test_organiser_sees_field_errors_and_keeps_what_was_typed(live_app, page):
 def test_chapter_head_works_on_a_phone(live_app, phone):
     with live_app.app_context():
         bangka, kota = _region("19.01"), _region("19.71")
-        _user("ketua.bangka@example.org", display_name="Ketua Bangka").regions = [bangka]
+        _user("ketua.bangka@example.org", display_name="Ketua Bangka").regions = [
+            bangka
+        ]
         db.session.add_all(
             [
                 Person(full_name="Rahmat Hidayat", region=bangka),
