@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 FLASK := $(BIN)/flask --app planner
 
-.PHONY: run test install install-test translations db data bench lint format clean browser
+.PHONY: run test install install-test translations messages db bench lint format clean browser
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Rombongan needs Python 3.11 or newer")'
@@ -27,7 +27,14 @@ install: $(VENV)/.installed translations
 install-test: $(VENV)/.installed-test translations
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -q -d planner/translations
+	$(BIN)/pybabel -q compile --use-fuzzy -d planner/translations
+
+# Extract the Indonesian source strings and merge them into the English catalogue.
+messages: $(VENV)/.installed
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs '.* __pycache__' \
+		-o planner/translations/messages.pot .
+	$(BIN)/pybabel -q update --ignore-obsolete -i planner/translations/messages.pot \
+		-d planner/translations
 
 db: install
 	$(FLASK) db upgrade

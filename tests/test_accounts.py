@@ -388,6 +388,7 @@ def test_profile_changes_name_and_language(client, make_user, login):
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;" in page
 
+    client.post("/language", data={"lang": "id"})  # read the messages in Indonesian
     response = client.post(
         "/accounts/profile", data={"display_name": "X", "locale": "xx"}
     )

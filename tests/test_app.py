@@ -114,3 +114,10 @@ def test_named_constraint_keeps_event_dates_in_order(app_ctx, make_event):
 
 def test_region_helper(app_ctx):
     assert region("19").name == "Kepulauan Bangka Belitung"
+
+
+def test_nul_bytes_are_refused_before_they_reach_the_database(client):
+    response = client.post("/auth/login", data={"email": "a\x00b", "password": "x"})
+    assert response.status_code == 400
+    assert "Permintaan tidak valid" in response.get_data(as_text=True)
+    assert client.get("/auth/login", query_string={"next": "\x00"}).status_code == 400

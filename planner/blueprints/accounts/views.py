@@ -21,6 +21,7 @@ from planner.blueprints.accounts.forms import (
     ProfileForm,
     UserEditForm,
 )
+from planner.blueprints.listing import paginate
 from planner.extensions import db
 from planner.models import User
 from planner.permissions import can_edit_user, can_manage_users, require
@@ -79,12 +80,7 @@ def index():
                 User.email.icontains(q, autoescape=True),
             )
         )
-    page = db.paginate(
-        query,
-        per_page=current_app.config["PAGE_SIZE"],
-        max_per_page=200,
-        error_out=False,
-    )
+    page = paginate(query)
     return render_template("accounts/index.html", page=page, q=q)
 
 

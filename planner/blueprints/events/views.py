@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from planner.blueprints.events import OVERVIEW_SECTIONS, bp
 from planner.blueprints.events.forms import CancelForm, EventForm, StatusForm
+from planner.blueprints.listing import paginate
 from planner.extensions import db
 from planner.labels import EVENT_STATUS
 from planner.models import Event, EventKind, EventStatus, Place, Region
@@ -44,7 +45,6 @@ TRANSITION_LABELS = {
 #: Largest id a database integer holds; bigger ones in a URL cannot exist.
 _MAX_ID = 2**63 - 1
 #: Pages beyond this are refused rather than sent to the database as huge offsets.
-_MAX_PAGE = 100_000
 
 
 def _load_event(event_id: int, *options) -> Event:
@@ -83,14 +83,10 @@ def index():
     ).all()
     province = request.args.get("province", type=int)
     province = province if province in {p.id for p in provinces} else None
-    page = min(max(request.args.get("page", 1, type=int) or 1, 1), _MAX_PAGE)
-    events = db.paginate(
+    events = paginate(
         visible_events(
             current_user, when=when, kind=kind, province=province, status=status
-        ),
-        page=page,
-        per_page=current_app.config["PAGE_SIZE"],
-        error_out=False,
+        )
     )
     return render_template(
         "events/index.html",

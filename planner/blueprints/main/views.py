@@ -2,11 +2,13 @@
 
 from urllib.parse import urlsplit
 
-from flask import current_app, redirect, request, session, url_for
+from flask import abort, current_app, redirect, request, session, url_for
 from flask_login import current_user
 
 from planner.blueprints.main import bp
 from planner.extensions import db
+
+FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 
 
 def safe_next(target: str | None, fallback: str) -> str:
@@ -22,6 +24,16 @@ def safe_next(target: str | None, fallback: str) -> str:
     ):
         return fallback
     return target
+
+
+@bp.before_app_request
+def refuse_nul_bytes():
+    """No person types a NUL byte, and PostgreSQL cannot store one: answer 400 early."""
+    values = [*request.args.values(), *request.args.keys()]
+    if request.method == "POST" and request.mimetype in FORM_TYPES:
+        values += [*request.form.values(), *request.form.keys()]
+    if any("\x00" in value for value in values):
+        abort(400)
 
 
 @bp.route("/")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import false
 from sqlalchemy.orm import joinedload
 
 from planner import permissions
+from planner.blueprints.listing import paginate
 from planner.blueprints.people import bp
 from planner.blueprints.people.forms import PersonForm
 from planner.extensions import db
@@ -33,7 +34,6 @@ from planner.services.people import (
 )
 
 #: Highest page number honoured (a bigger one would overflow the database's OFFSET).
-_MAX_PAGE = 100_000
 
 
 @bp.app_template_filter("phone")
@@ -132,12 +132,8 @@ def index():
     pillar = request.args.get("pillar", "")
     if pillar not in {p.value for p in SocialPillar}:
         pillar = ""
-    page = min(max(request.args.get("page", 1, type=int), 1), _MAX_PAGE)
-    people = db.paginate(
-        visible_people(current_user, q=q, region_code=region_code, pillar=pillar),
-        page=page,
-        per_page=current_app.config["PAGE_SIZE"],
-        error_out=False,
+    people = paginate(
+        visible_people(current_user, q=q, region_code=region_code, pillar=pillar)
     )
     return render_template(
         "people/index.html",

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 
+from planner.blueprints.listing import paginate
 from planner.blueprints.places import bp
 from planner.blueprints.places.forms import PlaceForm, PlaceSearchForm, is_coordinate
 from planner.extensions import db
@@ -116,11 +117,7 @@ def index():
     form = PlaceSearchForm(request.args)
     form.validate()
     query = form.q.data if not form.q.errors else ""
-    page = db.paginate(
-        search_places(query, form.kind.data),
-        per_page=current_app.config["PAGE_SIZE"],
-        error_out=False,
-    )
+    page = paginate(search_places(query, form.kind.data))
     return render_template(
         "places/index.html",
         page=page,

@@ -1,0 +1,172 @@
+"""Every form and every list filter, fed malformed and hostile values: never a 500, nothing
+changed on rejection, and whatever was accepted is shown back escaped.
+
+The routes are read from the URL map, so a new form is covered the day it is added.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+import sqlalchemy as sa
+
+from planner.extensions import db
+from tests.conftest import region
+
+HOSTILE = [
+    "",
+    "   ",
+    "x" * 10_000,
+    "<script>alert(1)</script>",
+    "'; DROP TABLE events; --",
+    "\" OR 1=1 --",
+    "-1",
+    "1e309",
+    "NaN",
+    "9" * 40,
+    "２０２４-０５-０７",
+    "0000-00-00",
+    "null\x00byte",
+    "😀 \u202e",
+]
+SCRIPT = "<script>alert(1)</script>"
+
+#: Values for the URL parts of the routes (filled with the fixture's ids).
+URL_VALUES = {"token": "not-a-real-token", "code": "19"}
+
+#: POST-only endpoints have no form to read; these are the fields they take.
+POST_ONLY_FIELDS = {
+    "main.set_language": ["lang", "next"],
+    "events.status": ["status"],
+    "accounts.resend_invitation": [],
+    "places.geocode": [],
+}
+
+#: Endpoints that end the session when they succeed; they are exercised last.
+SESSION_ENDING = {"auth.logout"}
+
+
+class _FieldNames(HTMLParser):
+    """Names of the inputs of every form on a page (but the CSRF token)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in {"input", "select", "textarea", "button"}:
+            name = dict(attrs).get("name")
+            if name and name != "csrf_token" and name not in self.names:
+                self.names.append(name)
+
+
+def _snapshot() -> dict[str, list[tuple]]:
+    """Every row of every table but the reference regions."""
+    rows = {}
+    with db.engine.connect() as conn:
+        for table in db.metadata.sorted_tables:
+            if table.name == "regions":
+                continue
+            pk = list(table.primary_key.columns)
+            rows[table.name] = [
+                tuple(r) for r in conn.execute(sa.select(table).order_by(*pk))
+            ]
+    return rows
+
+
+@pytest.fixture
+def world(app_ctx, make_user, make_event, make_place, make_person):
+    """One of each object a URL can name, and an admin who organises the event."""
+    admin = make_user("admin", email="admin@example.org")
+    admin.is_organiser = True
+    other = make_user("chapter_head", regions=["19.01"])
+    event = make_event(organisers=[admin])
+    place = make_place()
+    person = make_person(region=region("19.01"))
+    db.session.commit()
+    return {
+        "admin": admin,
+        "event_id": event.id,
+        "place_id": place.id,
+        "person_id": person.id,
+        "user_id": other.id,
+    }
+
+
+def _routes(app, world):
+    """(endpoint, url, methods) for every route that takes input."""
+    values = {**URL_VALUES, **{k: v for k, v in world.items() if k.endswith("_id")}}
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.endswith("static"):
+            continue
+        if any(arg not in values for arg in rule.arguments):
+            raise AssertionError(f"no test value for the URL of {rule.endpoint}: {rule}")
+        url = rule.rule
+        for arg in rule.arguments:
+            url = re.sub(rf"<(?:\w+:)?{arg}>", str(values[arg]), url)
+        yield rule.endpoint, url, rule.methods
+
+
+def test_every_form_survives_hostile_values(app, client, login, world):
+    login(world["admin"])
+    failures: list[str] = []
+    routes = sorted(_routes(app, world), key=lambda r: r[0] in SESSION_ENDING)
+    posted = 0
+    for endpoint, url, methods in routes:
+        if "POST" not in methods:
+            continue
+        if endpoint in POST_ONLY_FIELDS:
+            fields = POST_ONLY_FIELDS[endpoint]
+        else:
+            page = client.get(url)
+            assert page.status_code < 500, f"GET {url}: {page.status_code}"
+            parser = _FieldNames()
+            parser.feed(page.get_data(as_text=True))
+            fields = parser.names
+        for value in HOSTILE:
+            with app.app_context():
+                before = _snapshot()
+            response = client.post(url, data={name: value for name in fields})
+            posted += 1
+            if response.status_code >= 500:
+                failures.append(f"POST {url} {value[:30]!r}: {response.status_code}")
+                continue
+            body = response.get_data(as_text=True)
+            if SCRIPT in body:
+                failures.append(f"POST {url}: script echoed unescaped")
+            if response.status_code == 200:  # the form came back: a rejection
+                with app.app_context():
+                    if _snapshot() != before:
+                        failures.append(f"POST {url} {value[:30]!r}: rejected but changed")
+            elif response.status_code == 302 and endpoint not in SESSION_ENDING:
+                target = response.headers["Location"]
+                shown = client.get(target).get_data(as_text=True)
+                if SCRIPT in shown:
+                    failures.append(f"{target} after POST {url}: script unescaped")
+            if endpoint in SESSION_ENDING or "auth." in endpoint:
+                login(world["admin"])
+    assert posted > 100
+    assert failures == []
+
+
+def test_every_page_survives_hostile_query_arguments(app, client, login, world):
+    login(world["admin"])
+    failures = []
+    for endpoint, url, methods in _routes(app, world):
+        if "GET" not in methods or endpoint in {"auth.logout"}:
+            continue
+        for value in HOSTILE:
+            args = {
+                name: value
+                for name in ("q", "page", "kind", "status", "province", "region",
+                             "pillar", "when", "next", "sort")
+            }
+            response = client.get(url, query_string=args)
+            if response.status_code >= 500:
+                failures.append(f"GET {url} {value[:30]!r}: {response.status_code}")
+            elif SCRIPT in response.get_data(as_text=True):
+                failures.append(f"GET {url}: script echoed unescaped")
+        login(world["admin"])
+    assert failures == []
