@@ -354,7 +354,7 @@ def _events(places: dict[str, Place], regions: dict[str, Region]) -> list[dict]:
             "ends_on": date(2024, 5, 12),
             "timezone": "Asia/Jakarta",
             "capacity": 30,
-            "status": EventStatus.CLOSED,
+            "status": EventStatus.FINISHED,
             "description": (
                 "Perwakilan PSM dari 6 kabupaten dan 1 kota di Provinsi Kepulauan "
                 "Bangka Belitung berkumpul di Tugu Titik Nol Kilometer Pangkalpinang, "
@@ -370,7 +370,7 @@ def _events(places: dict[str, Place], regions: dict[str, Region]) -> list[dict]:
             ),
         },
         {
-            "slug": "bimtek-psm-bekasi-2024",
+            "slug": "bimtek-psm-bekasi-2027",
             "kind": EventKind.BIMTEK,
             "title": "Bimbingan Teknis PSM Bekasi",
             "organiser_body": (
@@ -380,8 +380,8 @@ def _events(places: dict[str, Place], regions: dict[str, Region]) -> list[dict]:
             ),
             "host_region": regions["31"],
             "venue": places["bbppks"],
-            "starts_on": date(2024, 8, 20),
-            "ends_on": date(2024, 8, 21),
+            "starts_on": date(2027, 1, 19),
+            "ends_on": date(2027, 1, 20),
             "timezone": "Asia/Jakarta",
             "capacity": 500,
             "status": EventStatus.OPEN,
