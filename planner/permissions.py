@@ -129,3 +129,56 @@ def can_manage_users(user) -> bool:
 
 def can_edit_user(user, other: User) -> bool:
     return is_admin(user) or (_signed_in(user) and user.id == other.id)
+
+
+# Delegations ------------------------------------------------------------------------
+
+
+def heads_delegation(user, delegation) -> bool:
+    """The delegation's named head, or a chapter head of its region."""
+    if not _signed_in(user):
+        return False
+    if delegation.head_user_id is not None and delegation.head_user_id == user.id:
+        return True
+    return (
+        delegation.region_id is not None
+        and delegation.region_id in covered_region_ids(user)
+    )
+
+
+def can_manage_delegations(user, event: Event) -> bool:
+    """Create delegations, set quotas and heads, change any list at any time."""
+    return can_manage_event(user, event)
+
+
+def can_view_delegation(user, delegation) -> bool:
+    return can_manage_event(user, delegation.event) or (
+        delegation.event.is_published and heads_delegation(user, delegation)
+    )
+
+
+def can_edit_delegates(user, delegation, *, now=None) -> bool:
+    """Organisers always; the delegation's head while nominations are open and the
+    deadline has not passed."""
+    from planner.models import EventStatus
+    from planner.services.delegations import deadline_passed
+
+    if can_manage_event(user, delegation.event):
+        return True
+    return (
+        heads_delegation(user, delegation)
+        and delegation.event.status == EventStatus.OPEN
+        and not deadline_passed(delegation, now)
+    )
+
+
+def can_view_delegate_contacts(user, delegation) -> bool:
+    """Phone numbers and NIK on rosters: organisers and the delegation's own head."""
+    return delegation is not None and (
+        can_manage_event(user, delegation.event) or heads_delegation(user, delegation)
+    )
+
+
+def can_check_in(user, event: Event) -> bool:
+    """Marking delegates as attended on the event day: organisers only."""
+    return can_manage_event(user, event)

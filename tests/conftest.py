@@ -17,6 +17,10 @@ from werkzeug.security import generate_password_hash
 from planner import create_app
 from planner.extensions import db
 from planner.models import (
+    Delegate,
+    DelegateRole,
+    DelegateStatus,
+    Delegation,
     Event,
     EventKind,
     EventStatus,
@@ -238,6 +242,45 @@ def make_person(app_ctx):
         db.session.add(person)
         db.session.commit()
         return person
+
+    return make
+
+
+@pytest.fixture
+def make_delegation(app_ctx, make_event):
+    """Create a delegation (Kabupaten Bangka, quota 3, in a new event unless told)."""
+
+    def make(event=None, **kw):
+        kw.setdefault("region", region("19.01"))
+        kw.setdefault("name", kw["region"].name if kw["region"] else "IPSM Pusat")
+        kw.setdefault("quota", 3)
+        delegation = Delegation(event=event or make_event(), **kw)
+        db.session.add(delegation)
+        db.session.commit()
+        return delegation
+
+    return make
+
+
+@pytest.fixture
+def make_delegate(app_ctx, make_delegation, make_person):
+    """Create a nominated delegate (in a new delegation unless told)."""
+
+    def make(delegation=None, *, person=None, **kw):
+        delegation = delegation or make_delegation()
+        kw.setdefault("status", DelegateStatus.NOMINATED)
+        kw.setdefault("role", DelegateRole.PARTICIPANT)
+        delegate = Delegate(
+            event_id=delegation.event_id,
+            delegation=delegation,
+            person=person or make_person(region=delegation.region or region("19.71")),
+            **kw,
+        )
+        if delegate.status in (DelegateStatus.CONFIRMED, DelegateStatus.ATTENDED):
+            delegation.confirmed_count += 1
+        db.session.add(delegate)
+        db.session.commit()
+        return delegate
 
     return make
 

@@ -1,5 +1,14 @@
 """Every model of the application, re-exported for ``from planner.models import …``."""
 
+from planner.models.delegation import (
+    ACTIVE_STATUSES,
+    QUOTA_STATUSES,
+    Delegate,
+    DelegateChange,
+    DelegateRole,
+    DelegateStatus,
+    Delegation,
+)
 from planner.models.event import Event, EventKind, EventStatus, event_organisers
 from planner.models.person import Person, Sex, SocialPillar
 from planner.models.place import CoordinateSource, Place, PlaceKind
@@ -8,6 +17,13 @@ from planner.models.types import UTCDateTime, utcnow
 from planner.models.user import User, user_regions
 
 __all__ = [
+    "ACTIVE_STATUSES",
+    "QUOTA_STATUSES",
+    "Delegate",
+    "DelegateChange",
+    "DelegateRole",
+    "DelegateStatus",
+    "Delegation",
     "CoordinateSource",
     "Event",
     "EventKind",

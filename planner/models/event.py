@@ -24,6 +24,7 @@ from planner.models.region import Region
 from planner.models.types import UTCDateTime, str_enum, utcnow
 
 if TYPE_CHECKING:
+    from planner.models.delegation import Delegation
     from planner.models.user import User
 
 
@@ -104,6 +105,9 @@ class Event(db.Model):
     venue: Mapped[Place | None] = relationship()
     organisers: Mapped[list[User]] = relationship(
         secondary=event_organisers, back_populates="organised_events"
+    )
+    delegations: Mapped[list[Delegation]] = relationship(
+        back_populates="event", order_by="Delegation.name"
     )
 
     @property

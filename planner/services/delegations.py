@@ -1,0 +1,475 @@
+"""Delegations and delegates: quotas, nominations, confirmations, substitutions.
+
+The quota is enforced by the database: a delegation's ``confirmed_count`` only rises
+through a conditional UPDATE (``… WHERE confirmed_count < quota``) and a CHECK constraint
+refuses anything above the quota, so two chapter heads confirming at the same moment
+cannot both take the last place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from planner.extensions import db
+from planner.models import (
+    ACTIVE_STATUSES,
+    QUOTA_STATUSES,
+    Delegate,
+    DelegateChange,
+    DelegateRole,
+    DelegateStatus,
+    Delegation,
+    Event,
+    Person,
+    Region,
+    User,
+    utcnow,
+)
+from planner.services import PlannerError
+
+
+class QuotaFull(PlannerError):
+    """The delegation has no quota place left."""
+
+
+class AlreadyInEvent(PlannerError):
+    """The person already takes part in the event."""
+
+
+# Delegations ----------------------------------------------------------------------
+
+
+def create_delegation(event: Event, *, data: dict) -> Delegation:
+    """Add a delegation for a region or a named body, with its quota, head and deadline."""
+    region: Region | None = data.get("region")
+    name = (data.get("name") or (region.name if region else "")).strip()
+    if not name:
+        raise PlannerError(_("Pilih wilayah atau isi nama delegasi."), field="name")
+    if region is not None and _find_delegation(event, region_id=region.id):
+        raise PlannerError(
+            _("%(region)s sudah punya delegasi di acara ini.", region=region.name),
+            field="region_id",
+        )
+    if _find_delegation(event, name=name):
+        raise PlannerError(_("Nama delegasi sudah dipakai."), field="name")
+    delegation = Delegation(
+        event=event,
+        region=region,
+        name=name,
+        quota=_quota(data.get("quota")),
+        head=data.get("head"),
+        deadline_at=data.get("deadline_at"),
+        notes=data.get("notes") or None,
+    )
+    db.session.add(delegation)
+    db.session.flush()
+    return delegation
+
+
+def create_delegations_for_regions(
+    event: Event,
+    *,
+    regions: list[Region],
+    quota: int,
+    deadline_at: datetime | None = None,
+    heads: dict[int, User] | None = None,
+) -> list[Delegation]:
+    """One delegation per region not yet in the event (bulk: "every regency of X").
+
+    Regions that already have a delegation are skipped; the new ones are returned.
+    """
+    quota = _quota(quota)
+    taken_ids = set(
+        db.session.scalars(
+            sa.select(Delegation.region_id).where(Delegation.event_id == event.id)
+        )
+    )
+    taken_names = set(
+        db.session.scalars(
+            sa.select(Delegation.name).where(Delegation.event_id == event.id)
+        )
+    )
+    heads = heads or {}
+    created = []
+    for region in sorted(regions, key=lambda r: r.code):
+        if region.id in taken_ids or region.name in taken_names:
+            continue
+        delegation = Delegation(
+            event=event,
+            region=region,
+            name=region.name,
+            quota=quota,
+            deadline_at=deadline_at,
+            head=heads.get(region.id),
+        )
+        db.session.add(delegation)
+        created.append(delegation)
+        taken_ids.add(region.id)
+    db.session.flush()
+    return created
+
+
+def update_delegation(delegation: Delegation, *, data: dict) -> Delegation:
+    """Change quota, head, deadline, name or notes; the quota never drops below those
+    already confirmed."""
+    if "quota" in data:
+        quota = _quota(data["quota"])
+        if quota < delegation.confirmed_count:
+            raise PlannerError(
+                _(
+                    "Kuota tidak bisa kurang dari %(n)s orang yang sudah dikonfirmasi.",
+                    n=delegation.confirmed_count,
+                ),
+                field="quota",
+            )
+        delegation.quota = quota
+    if "name" in data and data["name"]:
+        name = data["name"].strip()
+        other = _find_delegation(delegation.event, name=name)
+        if other is not None and other.id != delegation.id:
+            raise PlannerError(_("Nama delegasi sudah dipakai."), field="name")
+        delegation.name = name
+    for key in ("head", "deadline_at", "notes"):
+        if key in data:
+            setattr(delegation, key, data[key] or None)
+    db.session.flush()
+    return delegation
+
+
+def deadline_passed(delegation: Delegation, now: datetime | None = None) -> bool:
+    """True once the nomination deadline is behind us (no deadline: never)."""
+    if delegation.deadline_at is None:
+        return False
+    return (now or utcnow()) >= delegation.deadline_at
+
+
+def _quota(value) -> int:
+    try:
+        quota = int(value)
+    except (TypeError, ValueError):
+        raise PlannerError(_("Kuota harus berupa angka."), field="quota") from None
+    if not 0 <= quota <= 100_000:
+        raise PlannerError(_("Kuota harus antara 0 dan 100.000."), field="quota")
+    return quota
+
+
+def _find_delegation(event: Event, **criteria) -> Delegation | None:
+    return db.session.execute(
+        sa.select(Delegation).filter_by(event_id=event.id, **criteria)
+    ).scalar_one_or_none()
+
+
+# Delegates --------------------------------------------------------------------------
+
+
+def nominate_delegate(
+    event: Event,
+    *,
+    person: Person,
+    delegation: Delegation | None = None,
+    role: DelegateRole = DelegateRole.PARTICIPANT,
+    by: User | None = None,
+    notes: str | None = None,
+) -> Delegate:
+    """Put a person in the event as nominated; a withdrawn person may be nominated again.
+
+    Nominations may exceed the quota (a reserve list); confirmations may not.
+    """
+    if delegation is not None and delegation.event_id != event.id:
+        raise PlannerError(
+            _("Delegasi itu bukan milik acara ini."), field="delegation_id"
+        )
+    if delegation is None and role in (DelegateRole.PARTICIPANT, DelegateRole.HEAD):
+        raise PlannerError(
+            _("Peserta dan ketua rombongan harus masuk sebuah delegasi."),
+            field="delegation_id",
+        )
+    existing = _delegate_of(event, person)
+    if existing is not None:
+        if existing.is_active:
+            raise AlreadyInEvent(
+                _(
+                    "%(name)s sudah terdaftar di acara ini (%(where)s).",
+                    name=person.full_name,
+                    where=existing.delegation.name
+                    if existing.delegation
+                    else _("tanpa delegasi"),
+                ),
+                field="person_id",
+            )
+        before = existing.status
+        existing.delegation = delegation
+        existing.role = role
+        existing.status = DelegateStatus.NOMINATED
+        existing.withdrawn_at = None
+        existing.confirmed_at = None
+        _record(existing, "reinstated", before, DelegateStatus.NOMINATED, by=by)
+        db.session.flush()
+        return existing
+    delegate = Delegate(
+        event_id=event.id,
+        delegation=delegation,
+        person=person,
+        role=role,
+        status=DelegateStatus.NOMINATED,
+        notes=notes,
+    )
+    db.session.add(delegate)
+    db.session.flush()
+    _record(delegate, "nominated", None, DelegateStatus.NOMINATED, by=by)
+    return delegate
+
+
+def confirm_delegate(delegate: Delegate, *, by: User | None = None) -> Delegate:
+    """Confirm a nominated delegate, taking one quota place of their delegation."""
+    _move_status(delegate, DelegateStatus.NOMINATED, DelegateStatus.CONFIRMED)
+    if delegate.delegation_id is not None:
+        _take_quota_place(delegate.delegation_id)
+    delegate.confirmed_at = utcnow()
+    _record(
+        delegate, "confirmed", DelegateStatus.NOMINATED, DelegateStatus.CONFIRMED, by=by
+    )
+    db.session.flush()
+    return delegate
+
+
+def mark_attended(delegate: Delegate, *, by: User | None = None) -> Delegate:
+    """Check a delegate in; a nominated one takes a quota place on the way."""
+    before = delegate.status
+    if before == DelegateStatus.ATTENDED:
+        return delegate
+    if before not in (DelegateStatus.NOMINATED, DelegateStatus.CONFIRMED):
+        raise PlannerError(_("Orang ini sudah mundur atau diganti."))
+    _move_status(delegate, before, DelegateStatus.ATTENDED)
+    if before == DelegateStatus.NOMINATED and delegate.delegation_id is not None:
+        _take_quota_place(delegate.delegation_id)
+    delegate.attended_at = utcnow()
+    _record(delegate, "attended", before, DelegateStatus.ATTENDED, by=by)
+    db.session.flush()
+    return delegate
+
+
+def withdraw_delegate(
+    delegate: Delegate, *, by: User | None = None, note: str | None = None
+) -> Delegate:
+    """Withdraw a delegate, giving their quota place back."""
+    before = delegate.status
+    if before not in (DelegateStatus.NOMINATED, DelegateStatus.CONFIRMED):
+        raise PlannerError(
+            _("Hanya peserta yang diusulkan atau dikonfirmasi bisa mundur.")
+        )
+    _move_status(delegate, before, DelegateStatus.WITHDRAWN)
+    if before in QUOTA_STATUSES and delegate.delegation_id is not None:
+        _release_quota_place(delegate.delegation_id)
+    delegate.withdrawn_at = utcnow()
+    _record(delegate, "withdrawn", before, DelegateStatus.WITHDRAWN, by=by, note=note)
+    db.session.flush()
+    return delegate
+
+
+def substitute_delegate(
+    delegate: Delegate,
+    *,
+    person: Person,
+    by: User | None = None,
+    note: str | None = None,
+) -> Delegate:
+    """Replace a delegate by another person, keeping who replaced whom, when and by whom.
+
+    The newcomer inherits the delegation, the role and the status: a confirmed delegate's
+    replacement is confirmed at once and keeps the same quota place.
+    """
+    before = delegate.status
+    if before not in (DelegateStatus.NOMINATED, DelegateStatus.CONFIRMED):
+        raise PlannerError(
+            _("Hanya peserta yang diusulkan atau dikonfirmasi bisa diganti.")
+        )
+    if person.id == delegate.person_id:
+        raise PlannerError(_("Pengganti harus orang lain."), field="person_id")
+    existing = _delegate_of(delegate.event, person)
+    if existing is not None:
+        if existing.is_active:
+            raise AlreadyInEvent(
+                _("%(name)s sudah terdaftar di acara ini.", name=person.full_name),
+                field="person_id",
+            )
+        # A person who withdrew earlier comes back as the replacement.
+        if existing.replaces_id is not None:
+            existing.replaces_id = None
+            db.session.flush()
+        replacement = existing
+        replacement.delegation_id = delegate.delegation_id
+        replacement.role = delegate.role
+        replacement.withdrawn_at = None
+    else:
+        replacement = Delegate(
+            event_id=delegate.event_id,
+            delegation_id=delegate.delegation_id,
+            person=person,
+            role=delegate.role,
+        )
+        db.session.add(replacement)
+    _move_status(delegate, before, DelegateStatus.REPLACED)
+    delegate.withdrawn_at = utcnow()
+    replacement.status = before
+    replacement.confirmed_at = utcnow() if before == DelegateStatus.CONFIRMED else None
+    db.session.flush()
+    replacement.replaces_id = delegate.id
+    db.session.flush()
+    _record(
+        delegate,
+        "replaced",
+        before,
+        DelegateStatus.REPLACED,
+        by=by,
+        note=note,
+        other=replacement,
+    )
+    _record(replacement, "substitute", None, before, by=by, note=note, other=delegate)
+    db.session.flush()
+    return replacement
+
+
+def _delegate_of(event_or_id, person: Person) -> Delegate | None:
+    event_id = event_or_id if isinstance(event_or_id, int) else event_or_id.id
+    return db.session.execute(
+        sa.select(Delegate).filter_by(event_id=event_id, person_id=person.id)
+    ).scalar_one_or_none()
+
+
+def _move_status(
+    delegate: Delegate, expected: DelegateStatus, new: DelegateStatus
+) -> None:
+    """Conditional update: refuses when someone else changed the delegate meanwhile."""
+    result = db.session.execute(
+        sa.update(Delegate)
+        .where(Delegate.id == delegate.id, Delegate.status == expected)
+        .values(status=new, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.refresh(delegate)
+        raise PlannerError(
+            _("Status orang ini baru saja diubah orang lain. Muat ulang halaman.")
+        )
+    db.session.expire(delegate, ["status", "updated_at"])
+
+
+def _take_quota_place(delegation_id: int) -> None:
+    result = db.session.execute(
+        sa.update(Delegation)
+        .where(
+            Delegation.id == delegation_id,
+            Delegation.confirmed_count < Delegation.quota,
+        )
+        .values(confirmed_count=Delegation.confirmed_count + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise QuotaFull(_("Kuota delegasi ini sudah penuh."))
+    _expire_count(delegation_id)
+
+
+def _release_quota_place(delegation_id: int) -> None:
+    db.session.execute(
+        sa.update(Delegation)
+        .where(Delegation.id == delegation_id, Delegation.confirmed_count > 0)
+        .values(confirmed_count=Delegation.confirmed_count - 1)
+        .execution_options(synchronize_session=False)
+    )
+    _expire_count(delegation_id)
+
+
+def _expire_count(delegation_id: int) -> None:
+    delegation = db.session.identity_map.get(
+        db.session.identity_key(Delegation, delegation_id)
+    )
+    if delegation is not None:
+        db.session.expire(delegation, ["confirmed_count"])
+
+
+def _record(delegate, action, before, after, *, by=None, note=None, other=None) -> None:
+    db.session.add(
+        DelegateChange(
+            delegate=delegate,
+            action=action,
+            from_status=str(before) if before else None,
+            to_status=str(after) if after else None,
+            other_delegate=other,
+            by_user=by,
+            note=(note or None) and note[:500],
+        )
+    )
+
+
+# Summaries ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DelegationCounts:
+    """How far a delegation has got: nominated (still to confirm), confirmed, attended."""
+
+    nominated: int = 0
+    confirmed: int = 0
+    attended: int = 0
+
+    @property
+    def active(self) -> int:
+        return self.nominated + self.confirmed + self.attended
+
+
+def delegation_counts(event: Event) -> dict[int | None, DelegationCounts]:
+    """Counts per delegation id (None: delegates outside any delegation), one query."""
+    rows = db.session.execute(
+        sa.select(Delegate.delegation_id, Delegate.status, sa.func.count())
+        .where(Delegate.event_id == event.id, Delegate.status.in_(ACTIVE_STATUSES))
+        .group_by(Delegate.delegation_id, Delegate.status)
+    )
+    raw: dict[int | None, dict[str, int]] = {}
+    for delegation_id, status, n in rows:
+        raw.setdefault(delegation_id, {})[DelegateStatus(status).value] = n
+    return {key: DelegationCounts(**value) for key, value in raw.items()}
+
+
+@dataclass(frozen=True)
+class EventAllocation:
+    """Allocated quota against announced capacity (the bimtek: 475 of 500)."""
+
+    announced: int | None
+    allocated: int
+    delegations: int
+    nominated: int
+    confirmed: int
+    attended: int
+
+    @property
+    def unallocated(self) -> int | None:
+        return None if self.announced is None else self.announced - self.allocated
+
+
+def event_allocation(event: Event) -> EventAllocation:
+    """The event's quota totals and delegate counts, in two queries."""
+    allocated, delegations = db.session.execute(
+        sa.select(
+            sa.func.coalesce(sa.func.sum(Delegation.quota), 0), sa.func.count()
+        ).where(Delegation.event_id == event.id)
+    ).one()
+    totals = DelegationCounts()
+    for counts in delegation_counts(event).values():
+        totals = DelegationCounts(
+            totals.nominated + counts.nominated,
+            totals.confirmed + counts.confirmed,
+            totals.attended + counts.attended,
+        )
+    return EventAllocation(
+        announced=event.capacity,
+        allocated=int(allocated),
+        delegations=int(delegations),
+        nominated=totals.nominated,
+        confirmed=totals.confirmed,
+        attended=totals.attended,
+    )
