@@ -123,13 +123,30 @@ def _register_blueprints(app: Flask) -> None:
     from planner.blueprints import (
         accounts,
         auth,
+        checkin,
+        delegations,
         demo,
         events,
+        imports,
         main,
         people,
         places,
         regions,
+        rosters,
     )
 
-    for module in (main, auth, accounts, events, places, people, regions, demo):
+    for module in (
+        main,
+        auth,
+        accounts,
+        events,
+        delegations,
+        imports,
+        rosters,
+        checkin,
+        places,
+        people,
+        regions,
+        demo,
+    ):
         app.register_blueprint(module.bp)
