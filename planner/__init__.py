@@ -45,6 +45,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         NOMINATIM_USER_AGENT="rombongan-planner",
         NOMINATIM_MIN_DELAY_SECONDS=1.0,
         PAGE_SIZE=50,
+        # Number of reverse proxies in front of the app (their X-Forwarded-* are trusted).
+        PROXY_FIX=0,
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -58,6 +60,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(app.instance_path)
+
+    if app.config["PROXY_FIX"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["PROXY_FIX"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     _init_extensions(app)
     _register_blueprints(app)

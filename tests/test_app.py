@@ -121,3 +121,27 @@ def test_nul_bytes_are_refused_before_they_reach_the_database(client):
     assert response.status_code == 400
     assert "Permintaan tidak valid" in response.get_data(as_text=True)
     assert client.get("/auth/login", query_string={"next": "\x00"}).status_code == 400
+
+
+def test_proxy_fix_trusts_one_proxy_when_configured(database_url, tmp_path):
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "PROXY_FIX": 1,
+        }
+    )
+
+    @app.get("/_remote")
+    def remote():
+        from flask import request
+
+        return request.remote_addr
+
+    response = app.test_client().get(
+        "/_remote", headers={"X-Forwarded-For": "203.0.113.7"}
+    )
+    assert response.get_data(as_text=True) == "203.0.113.7"
+    with app.app_context():
+        db.engine.dispose()
