@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import RequestRedirect
 
+from bench import rosters as roster_cases
 from bench.cases import CASES, Case, by_name
 from bench.generate import BenchData, generate
 from bench.measure import measure, skipped_line
@@ -122,8 +123,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         metavar="NAME",
-        choices=[c.name for c in CASES],
-        help="run one case: " + ", ".join(c.name for c in CASES),
+        choices=[c.name for c in CASES] + list(roster_cases.NAMES),
+        help="run one case: "
+        + ", ".join([c.name for c in CASES] + list(roster_cases.NAMES)),
     )
     args = parser.parse_args(argv)
     if args.repeat < 1 or args.people < 0 or args.events < 1:
@@ -147,12 +149,19 @@ def main(argv: list[str] | None = None) -> int:
 
     client = app.test_client()
     print(f"signed in {data.organiser_email} via {sign_in(app, client, data)}")
-    cases = [by_name(args.only)] if args.only else CASES
+    only_rosters = args.only in roster_cases.NAMES
+    cases = [] if only_rosters else [by_name(args.only)] if args.only else CASES
     ok = True
     for case in cases:
         line, passed = run_case(app, client, engine, case, data, args.repeat)
         print(line, flush=True)
         ok = ok and passed
+    if only_rosters or not args.only:
+        for line in roster_cases.run(
+            app, client, engine, data, args.repeat, args.only if only_rosters else None
+        ):
+            print(line, flush=True)
+            ok = ok and "FAILED" not in line
     engine.dispose()
     return 0 if ok else 1
 

@@ -1,0 +1,118 @@
+"""Attendance sheets (daftar hadir) as A4 portrait PDF, the form filed for the SPJ.
+
+Rows are numbered through the whole sheet; odd numbers sign on the left half of the
+signature column and even numbers on the right ("1. ……" left, "2. ……" right), so
+neighbours' signatures never collide.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from planner.exports.pdf import FONT, MARGIN, Column, Document, Table
+from planner.formatting import format_date
+from planner.services.rosters import AttendanceSheet
+
+#: Height of a signature row, in mm: room for a signature.
+ROW_HEIGHT = 9.0
+
+
+def _columns() -> list[Column]:
+    return [
+        Column(_("No."), 9, "R"),
+        Column(_("Nama"), 48),
+        Column(_("Delegasi/wilayah"), 34),
+        Column(_("Jabatan dan instansi"), 53),
+        Column(_("Tanda tangan"), 42),
+    ]
+
+
+def attendance_pdf(sheet: AttendanceSheet) -> bytes:
+    """The sheet: title block, rows grouped by delegation, the committee's signature."""
+    pdf = Document("P", title=f"{_('Daftar hadir')} · {sheet.event_title}")
+    width = pdf.w - 2 * MARGIN
+    heading = _("DAFTAR HADIR")
+
+    def header(doc: Document) -> None:
+        if doc.page_no() == 1:
+            doc.set_font(FONT, "B", 14)
+            doc.cell(width, 7, heading, align="C", new_x="LMARGIN", new_y="NEXT")
+            doc.set_font(FONT, "B", 11)
+            doc.multi_cell(
+                width, 5.5, sheet.event_title, align="C", new_x="LMARGIN", new_y="NEXT"
+            )
+            doc.set_font(FONT, "", 9.5)
+            doc.multi_cell(
+                width, 5, sheet.organiser_body, align="C", new_x="LMARGIN", new_y="NEXT"
+            )
+            doc.ln(2)
+            facts = [(_("Hari, tanggal"), sheet.day_label), (_("Tempat"), sheet.place)]
+            if sheet.session:
+                facts.append((_("Sesi"), sheet.session))
+            for label, value in facts:
+                doc.set_font(FONT, "", 9.5)
+                doc.cell(28, 5, label)
+                doc.cell(4, 5, ":")
+                doc.multi_cell(
+                    width - 32, 5, value or "-", new_x="LMARGIN", new_y="NEXT"
+                )
+            doc.ln(2)
+        else:
+            doc.set_font(FONT, "I", 8.5)
+            doc.cell(
+                width,
+                5,
+                f"{heading} · {sheet.event_title} · {sheet.day_label}",
+                new_x="LMARGIN",
+                new_y="NEXT",
+            )
+            doc.ln(1)
+
+    pdf.draw_header = header
+    columns = _columns()
+    table = Table(pdf, columns, row_height=ROW_HEIGHT)
+    sign = columns[-1].width
+    table.new_page()
+    dot = pdf.get_string_width(".")
+    n = 0
+    for group in sheet.groups:
+        label = group.name + (f" ({group.code})" if group.code else "")
+        table.continued = None
+        table.subheading(f"{label} — {_('%(n)s orang', n=group.total)}")
+        table.continued = label
+        for row in group.rows:
+            n += 1
+            job = ", ".join(x for x in (row.position, row.institution) if x)
+            height = table.row([str(n), row.name, group.name, job, ""])
+            # The number and the dotted line, in the left or the right half.
+            y = pdf.get_y() - height
+            x = pdf.l_margin + table.width - sign + (0 if n % 2 else sign / 2)
+            pdf.set_xy(x, y + height - 5.5)
+            number = f"{n}. "
+            room = sign / 2 - 2 * pdf.c_margin - pdf.get_string_width(number)
+            pdf.cell(sign / 2, 4.5, number + "." * int(room / dot))
+            pdf.set_xy(pdf.l_margin, y + height)
+        table.continued = None
+    if not sheet.groups:
+        table.row(["", _("Belum ada peserta."), "", "", ""])
+    _committee(pdf, sheet, width)
+    return bytes(pdf.output())
+
+
+def _committee(pdf: Document, sheet: AttendanceSheet, width: float) -> None:
+    """Place and date, "Panitia", room to sign, a blank name line (right-aligned)."""
+    block = 72
+    if pdf.get_y() + 42 > pdf.bottom:
+        pdf.add_page()
+    pdf.ln(6)
+    x = pdf.l_margin + width - block
+    place_date = ", ".join(
+        x for x in (sheet.signing_place, format_date(sheet.day)) if x
+    )
+    pdf.set_font(FONT, "", 9.5)
+    for text in (place_date, _("Panitia")):
+        pdf.set_x(x)
+        pdf.cell(block, 5, text, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(18)
+    pdf.set_x(x)
+    pdf.cell(block, 5, "(" + "." * 50 + ")", align="C", new_x="LMARGIN", new_y="NEXT")
