@@ -9,4 +9,4 @@ bp = Blueprint(
     cli_group="delegations",
 )
 
-from planner.blueprints.imports import views  # noqa: E402, F401
+from planner.blueprints.imports import cli, views  # noqa: E402, F401
