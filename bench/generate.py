@@ -11,13 +11,17 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from planner.models import (
     CoordinateSource,
+    Delegate,
+    DelegateRole,
+    DelegateStatus,
+    Delegation,
     Event,
     EventKind,
     EventStatus,
@@ -89,6 +93,10 @@ class BenchData:
     event_ids: list[int] = field(default_factory=list)
     #: The event with the largest capacity (the national one).
     largest_event_id: int = 0
+    #: The national event's delegations (one per regency/city) hold the delegates.
+    delegation_event_id: int = 0
+    #: Its largest delegation (500 delegates: the big-roster page).
+    large_delegation_id: int = 0
     counts: dict[str, int] = field(default_factory=dict)
 
 
@@ -291,9 +299,103 @@ def _organiser(ctx: Context) -> None:
     ctx.data.counts["users"] = 1
 
 
+#: Delegates in the national event, and in its one large delegation.
+DELEGATES = 10_000
+LARGE_DELEGATION = 500
+#: Status mix of bench delegates (cumulative draw; the rest stay nominated).
+STATUS_SHARE = (
+    (DelegateStatus.CONFIRMED, 0.55),
+    (DelegateStatus.ATTENDED, 0.15),
+    (DelegateStatus.WITHDRAWN, 0.05),
+)
+
+
+def _delegations(ctx: Context) -> None:
+    """The national event gets one delegation per regency/city (514) and up to
+    10,000 delegates: one delegation of 500, the rest spread over the others."""
+    event_id = ctx.data.largest_event_id
+    if not event_id or not ctx.regencies:
+        return
+    rng = ctx.rng
+    people = list(
+        ctx.session.execute(select(Person.id, Person.region_id).order_by(Person.id))
+    )[:DELEGATES]
+    host = next(
+        (r for r in ctx.regencies if r.code == "31.71"), ctx.regencies[0]
+    )  # Kota Jakarta Pusat hosts: its delegation is the large one
+    members: dict[int, list[int]] = {r.id: [] for r in ctx.regencies}
+    large = min(LARGE_DELEGATION, len(people))
+    for n, (person_id, region_id) in enumerate(people):
+        target = host.id if n < large or region_id not in members else region_id
+        members[target].append(person_id)
+    now = datetime(TODAY.year, TODAY.month, TODAY.day, 3, 0, tzinfo=UTC)
+    delegation_rows, delegate_specs = [], []
+    for region in ctx.regencies:
+        ids = members[region.id]
+        statuses = []
+        for _ in ids:
+            draw, status, acc = rng.random(), DelegateStatus.NOMINATED, 0.0
+            for candidate, share in STATUS_SHARE:
+                acc += share
+                if draw < acc:
+                    status = candidate
+                    break
+            statuses.append(status)
+        held = sum(
+            s in (DelegateStatus.CONFIRMED, DelegateStatus.ATTENDED) for s in statuses
+        )
+        delegation_rows.append(
+            {
+                "event_id": event_id,
+                "region_id": region.id,
+                "name": region.name,
+                "quota": max(len(ids) + rng.randint(0, 5), 1),
+                "confirmed_count": held,
+                "deadline_at": now + timedelta(days=200),
+            }
+        )
+        delegate_specs.append(list(zip(ids, statuses, strict=True)))
+    delegation_ids = list(
+        ctx.session.scalars(
+            insert(Delegation).returning(Delegation.id, sort_by_parameter_order=True),
+            delegation_rows,
+        )
+    )
+    rows = []
+    for delegation_id, specs in zip(delegation_ids, delegate_specs, strict=True):
+        for n, (person_id, status) in enumerate(specs):
+            taken = status in (DelegateStatus.CONFIRMED, DelegateStatus.ATTENDED)
+            rows.append(
+                {
+                    "event_id": event_id,
+                    "delegation_id": delegation_id,
+                    "person_id": person_id,
+                    "role": DelegateRole.HEAD if n == 0 else DelegateRole.PARTICIPANT,
+                    "status": status,
+                    "confirmed_at": now if taken else None,
+                    "attended_at": now if status == DelegateStatus.ATTENDED else None,
+                    "withdrawn_at": now if status == DelegateStatus.WITHDRAWN else None,
+                }
+            )
+    if rows:
+        ctx.session.execute(insert(Delegate), rows)
+    ctx.data.delegation_event_id = event_id
+    ctx.data.large_delegation_id = delegation_ids[
+        [r.id for r in ctx.regencies].index(host.id)
+    ]
+    ctx.data.counts["delegations"] = len(delegation_rows)
+    ctx.data.counts["delegates"] = len(rows)
+
+
 #: Generation steps, in order. A later feature appends its own (delegations after
 #: events and people, vehicles after delegations, …).
-STEPS: list[Callable[[Context], None]] = [_regions, _people, _events, _organiser]
+STEPS: list[Callable[[Context], None]] = [
+    _regions,
+    _people,
+    _events,
+    _organiser,
+    _delegations,
+]
 
 
 def generate(

@@ -182,3 +182,17 @@ def can_view_delegate_contacts(user, delegation) -> bool:
 def can_check_in(user, event: Event) -> bool:
     """Marking delegates as attended on the event day: organisers only."""
     return can_manage_event(user, event)
+
+
+def can_view_delegate_card(user, delegate) -> bool:
+    """A delegate's card with its check-in QR code: organisers, the delegation's
+    head, and the delegate themself (their participant account)."""
+    if not _signed_in(user):
+        return False
+    if can_manage_event(user, delegate.event):
+        return True
+    if not delegate.event.is_published:
+        return False
+    if delegate.delegation is not None and heads_delegation(user, delegate.delegation):
+        return True
+    return user.person_id is not None and user.person_id == delegate.person_id

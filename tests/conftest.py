@@ -276,9 +276,9 @@ def make_delegate(app_ctx, make_delegation, make_person):
             person=person or make_person(region=delegation.region or region("19.71")),
             **kw,
         )
+        db.session.add(delegate)  # before reading the count: autoflush needs it
         if delegate.status in (DelegateStatus.CONFIRMED, DelegateStatus.ATTENDED):
             delegation.confirmed_count += 1
-        db.session.add(delegate)
         db.session.commit()
         return delegate
 

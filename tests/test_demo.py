@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import date
+from zoneinfo import ZoneInfo
 
 import phonenumbers
 import pytest
@@ -14,6 +15,11 @@ from werkzeug.security import generate_password_hash
 from planner import create_app
 from planner.extensions import db
 from planner.models import (
+    Delegate,
+    DelegateChange,
+    DelegateRole,
+    DelegateStatus,
+    Delegation,
     Event,
     EventKind,
     EventStatus,
@@ -25,6 +31,7 @@ from planner.models import (
     User,
 )
 from planner.models import user as user_model
+from planner.services.delegations import delegation_counts, event_allocation
 from planner.services.demo import DEMO_ACCOUNTS, FakePeople, make_nik
 
 
@@ -255,3 +262,139 @@ def test_panitia_signs_in_and_sees_the_demo_events(app, runner, client):
     assert "Tour dan Studi Banding PSM Bangka Belitung (PGK–JKT)" in past.get_data(
         as_text=True
     )
+
+
+def _event(slug: str) -> Event:
+    """A demo event by its slug."""
+    return db.session.execute(db.select(Event).filter_by(slug=slug)).scalar_one()
+
+
+def test_tour_delegations_all_attended_with_one_substitution(app, runner):
+    """Seven regencies/cities of quota 4 and the province board; everyone attended."""
+    _load(runner)
+    with app.app_context():
+        tour = _event("tour-studi-pgk-jkt-2024")
+        delegations = {d.name: d for d in tour.delegations}
+        regional = [d for d in delegations.values() if d.region is not None]
+        assert sorted(d.region.code for d in regional) == [
+            "19.01", "19.02", "19.03", "19.04", "19.05", "19.06", "19.71"
+        ]  # fmt: skip
+        assert all(d.quota == 4 for d in regional)
+        board = delegations["Pengurus IPSM Provinsi"]
+        assert board.region is None
+        assert board.head.email == "ketua.provinsi@rombongan.test"
+        assert [(d.role, d.person.position) for d in board.delegates] == [
+            (DelegateRole.HEAD, "Ketua IPSM Provinsi Kepulauan Bangka Belitung")
+        ]
+        bangka = next(d for d in regional if d.region.code == "19.01")
+        assert bangka.head.email == "ketua.bangka@rombongan.test"
+        assert event_allocation(tour).allocated == 30
+        delegates = db.session.scalars(
+            db.select(Delegate).filter_by(event_id=tour.id)
+        ).all()
+        statuses = Counter(d.status for d in delegates)
+        assert statuses == {DelegateStatus.ATTENDED: 19, DelegateStatus.REPLACED: 1}
+        for delegation in delegations.values():
+            held = sum(d.holds_quota_place for d in delegation.delegates)
+            assert delegation.confirmed_count == held <= delegation.quota
+        (gone,) = [d for d in delegates if d.status == DelegateStatus.REPLACED]
+        stand_in = gone.replaced_by
+        assert stand_in.status == DelegateStatus.ATTENDED
+        assert stand_in.delegation == gone.delegation
+        assert [c.action for c in gone.changes] == [
+            "nominated",
+            "confirmed",
+            "replaced",
+        ]
+        assert gone.changes[-1].other_delegate == stand_in
+        assert gone.changes[-1].by_user.email == "panitia@rombongan.test"
+        for delegate in delegates:
+            assert delegate.confirmed_at.date() < tour.starts_on
+            for change in delegate.changes:
+                assert change.at.year == 2024 and change.at.month in (4, 5)
+            if delegate.status == DelegateStatus.ATTENDED:
+                local = delegate.attended_at.astimezone(ZoneInfo("Asia/Jakarta"))
+                assert local.date() == tour.starts_on
+        participant = db.session.execute(
+            db.select(User).filter_by(email="peserta@rombongan.test")
+        ).scalar_one()
+        assert participant.person_id in {d.person_id for d in delegates}
+
+
+def test_bimtek_allocates_475_of_500(app, runner):
+    """Kota and Kabupaten Bekasi (225 each), IPSM Pusat (25); speakers without one."""
+    _load(runner)
+    with app.app_context():
+        bimtek = _event("bimtek-psm-bekasi-2027")
+        allocation = event_allocation(bimtek)
+        assert (allocation.allocated, allocation.announced) == (475, 500)
+        assert allocation.delegations == 3
+        delegations = {d.name: d for d in bimtek.delegations}
+        kota = next(
+            d for d in bimtek.delegations if d.region and d.region.code == "32.75"
+        )
+        kab = next(
+            d for d in bimtek.delegations if d.region and d.region.code == "32.16"
+        )
+        pusat = delegations["IPSM Pusat"]
+        assert (kota.quota, kab.quota, pusat.quota) == (225, 225, 25)
+        assert pusat.region is None
+        assert kota.head.email == "ketua.bekasi@rombongan.test" and kab.head is None
+        for delegation in (kota, kab, pusat):
+            local = delegation.deadline_at.astimezone(ZoneInfo("Asia/Jakarta"))
+            assert local.date() == date(2027, 1, 12)
+        counts = delegation_counts(bimtek)
+        assert 55 <= counts[kota.id].active + counts[kab.id].active <= 65
+        for delegation in (kota, kab):
+            assert 0 < counts[delegation.id].confirmed < counts[delegation.id].active
+            assert delegation.confirmed_count == counts[delegation.id].confirmed
+        assert counts[pusat.id].confirmed == 4
+        speakers = db.session.scalars(
+            db.select(Delegate).filter_by(event_id=bimtek.id, delegation_id=None)
+        ).all()
+        assert len(speakers) == 4
+        assert {d.role for d in speakers} == {DelegateRole.SPEAKER}
+        assert allocation.attended == 0
+
+
+def test_second_run_adds_no_delegates(app, runner):
+    """Delegations and delegates are keyed too: a second load adds none."""
+    _load(runner)
+    with app.app_context():
+        before = (
+            db.session.scalar(db.select(func.count(Delegation.id))),
+            db.session.scalar(db.select(func.count(Delegate.id))),
+            db.session.scalar(db.select(func.count(DelegateChange.id))),
+        )
+    _load(runner)
+    with app.app_context():
+        after = (
+            db.session.scalar(db.select(func.count(Delegation.id))),
+            db.session.scalar(db.select(func.count(Delegate.id))),
+            db.session.scalar(db.select(func.count(DelegateChange.id))),
+        )
+    assert after == before and before[0] == 11
+
+
+def test_participant_opens_own_card(app, runner, client):
+    """The printed participant account opens its own tour card over HTTP."""
+    _load(runner)
+    with app.app_context():
+        tour = _event("tour-studi-pgk-jkt-2024")
+        participant = db.session.execute(
+            db.select(User).filter_by(email="peserta@rombongan.test")
+        ).scalar_one()
+        delegate = db.session.execute(
+            db.select(Delegate).filter_by(
+                event_id=tour.id, person_id=participant.person_id
+            )
+        ).scalar_one()
+        url = f"/events/{tour.id}/check-in/{delegate.id}/card"
+    client.post(
+        "/auth/login",
+        data={"email": "peserta@rombongan.test", "password": "demo-peserta-2024"},
+    )
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert 'class="qr-code"' in html and "Tour dan Studi Banding" in html

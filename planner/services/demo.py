@@ -10,16 +10,21 @@ from __future__ import annotations
 import random
 import string
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import phonenumbers
 from faker import Faker
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func
+from sqlalchemy import case, func
 
 from planner.extensions import db
 from planner.models import (
     CoordinateSource,
+    Delegate,
+    DelegateChange,
+    DelegateRole,
+    Delegation,
     Event,
     EventKind,
     EventStatus,
@@ -30,6 +35,13 @@ from planner.models import (
     Sex,
     SocialPillar,
     User,
+)
+from planner.services.delegations import (
+    confirm_delegate,
+    create_delegation,
+    mark_attended,
+    nominate_delegate,
+    substitute_delegate,
 )
 from planner.services.regions import load_regions
 
@@ -245,6 +257,9 @@ class _PersonSpec:
     pillar: SocialPillar = SocialPillar.PSM
     prefix: str = ""
     suffix: str = ""
+    #: Where the demo puts them: tour, tour_chair, tour_replaced, bimtek, national,
+    #: speaker (empty: in no event).
+    part: str = ""
 
 
 def _people_specs(names: dict[str, str]) -> list[_PersonSpec]:
@@ -255,6 +270,7 @@ def _people_specs(names: dict[str, str]) -> list[_PersonSpec]:
             "19.71",
             "Ketua IPSM Provinsi Kepulauan Bangka Belitung",
             "IPSM Provinsi Kepulauan Bangka Belitung",
+            part="tour_chair",
         ),
         _PersonSpec(
             "19.71",
@@ -267,10 +283,10 @@ def _people_specs(names: dict[str, str]) -> list[_PersonSpec]:
     # The study tour: 2–3 PSM from each of the 6 regencies and 1 city of the province.
     for i, code in enumerate(_TOUR_REGENCIES):
         chapter = f"IPSM {names[code]}"
-        specs.append(_PersonSpec(code, f"Ketua {chapter}", chapter))
+        specs.append(_PersonSpec(code, f"Ketua {chapter}", chapter, part="tour"))
         if i % 2 == 0:
-            specs.append(_PersonSpec(code, f"Pengurus {chapter}", chapter))
-        specs.append(_PersonSpec(code, f"PSM {names[code]}", chapter))
+            specs.append(_PersonSpec(code, f"Pengurus {chapter}", chapter, part="tour"))
+        specs.append(_PersonSpec(code, f"PSM {names[code]}", chapter, part="tour"))
     # The bimtek: about 30 from each Bekasi (the full list of 450 comes by import).
     other_pillars = {
         SocialPillar.TKSK: ("TKSK", "Dinas Sosial"),
@@ -279,17 +295,21 @@ def _people_specs(names: dict[str, str]) -> list[_PersonSpec]:
     }
     for code in _BEKASI:
         chapter = f"IPSM {names[code]}"
-        specs.append(_PersonSpec(code, f"Ketua {chapter}", chapter))
-        specs.append(_PersonSpec(code, f"Sekretaris {chapter}", chapter))
+        specs.append(_PersonSpec(code, f"Ketua {chapter}", chapter, part="bimtek"))
+        specs.append(_PersonSpec(code, f"Sekretaris {chapter}", chapter, part="bimtek"))
         for _ in range(28):
             if rng.random() < 0.1:
                 pillar = rng.choice(list(other_pillars))
                 position, body = other_pillars[pillar]
                 specs.append(
-                    _PersonSpec(code, position, f"{body} {names[code]}", pillar)
+                    _PersonSpec(
+                        code, position, f"{body} {names[code]}", pillar, part="bimtek"
+                    )
                 )
             else:
-                specs.append(_PersonSpec(code, f"PSM {names[code]}", chapter))
+                specs.append(
+                    _PersonSpec(code, f"PSM {names[code]}", chapter, part="bimtek")
+                )
     national = "Pengurus Nasional IPSM"
     for code, position in (
         ("31.71", "Ketua Umum Pengurus Nasional IPSM"),
@@ -297,7 +317,7 @@ def _people_specs(names: dict[str, str]) -> list[_PersonSpec]:
         ("31.75", "Bendahara Umum Pengurus Nasional IPSM"),
         ("31.73", "Ketua Bidang Organisasi Pengurus Nasional IPSM"),
     ):
-        specs.append(_PersonSpec(code, position, national))
+        specs.append(_PersonSpec(code, position, national, part="national"))
     # Speakers (narasumber) of the bimtek.
     specs += [
         _PersonSpec(
@@ -308,6 +328,7 @@ def _people_specs(names: dict[str, str]) -> list[_PersonSpec]:
             SocialPillar.OFFICIAL,
             prefix="Dr. ",
             suffix=", M.Si.",
+            part="speaker",
         ),
         _PersonSpec(
             "31.74",
@@ -315,6 +336,7 @@ def _people_specs(names: dict[str, str]) -> list[_PersonSpec]:
             "Kementerian Sosial RI",
             SocialPillar.PEKSOS,
             suffix=", S.ST., M.Kesos.",
+            part="speaker",
         ),
         _PersonSpec(
             "31.74",
@@ -323,6 +345,7 @@ def _people_specs(names: dict[str, str]) -> list[_PersonSpec]:
             SocialPillar.OFFICIAL,
             prefix="Drs. ",
             suffix=", M.Pd.",
+            part="speaker",
         ),
         _PersonSpec(
             "32.75",
@@ -330,8 +353,15 @@ def _people_specs(names: dict[str, str]) -> list[_PersonSpec]:
             "Dinas Sosial Kota Bekasi",
             SocialPillar.OFFICIAL,
             suffix=", S.E., M.M.",
+            part="speaker",
         ),
     ]
+    # Last, so everyone above keeps their face: the tour member who dropped out a
+    # week before departure and was replaced.
+    belitung = f"IPSM {names['19.02']}"
+    specs.append(
+        _PersonSpec("19.02", f"Pengurus {belitung}", belitung, part="tour_replaced")
+    )
     return specs
 
 
@@ -435,7 +465,17 @@ class DemoReport:
 
     created: dict[str, int] = field(
         default_factory=lambda: dict.fromkeys(
-            ("regions", "shipped_places", "places", "events", "people", "users"), 0
+            (
+                "regions",
+                "shipped_places",
+                "places",
+                "events",
+                "people",
+                "users",
+                "delegations",
+                "delegates",
+            ),
+            0,
         )
     )
     accounts: tuple[DemoAccount, ...] = DEMO_ACCOUNTS
@@ -507,7 +547,8 @@ def load_demo(*, seed: int = DEFAULT_SEED) -> DemoReport:
 
     faces = FakePeople(seed)
     rows = []
-    for spec in _people_specs(names):
+    specs = _people_specs(names)
+    for spec in specs:
         row = faces.person(spec.region_code)
         row["full_name"] = f"{spec.prefix}{row['full_name']}{spec.suffix}"
         row.update(
@@ -572,14 +613,14 @@ def load_demo(*, seed: int = DEFAULT_SEED) -> DemoReport:
     db.session.flush()
 
     panitia = users["panitia@rombongan.test"]
-    specs = _events(places, regions)
+    event_specs = _events(places, regions)
     events = {
         e.slug: e
         for e in db.session.scalars(
-            db.select(Event).where(Event.slug.in_(s["slug"] for s in specs))
+            db.select(Event).where(Event.slug.in_(s["slug"] for s in event_specs))
         )
     }
-    for values in specs:
+    for values in event_specs:
         event = events.get(values["slug"])
         if event is None:
             event = Event(**values)
@@ -587,5 +628,258 @@ def load_demo(*, seed: int = DEFAULT_SEED) -> DemoReport:
             report.created["events"] += 1
         if panitia not in event.organisers:
             event.organisers.append(panitia)
+        events[values["slug"]] = event
     db.session.flush()
+
+    people = {
+        p.nik: p
+        for p in db.session.scalars(
+            db.select(Person).where(Person.nik.in_(r["nik"] for r in rows))
+        )
+    }
+    cast: dict[str, list[tuple[_PersonSpec, Person]]] = {}
+    for spec, row in zip(specs, rows, strict=True):
+        if spec.part:
+            cast.setdefault(spec.part, []).append((spec, people[row["nik"]]))
+    _load_tour_delegations(events["tour-studi-pgk-jkt-2024"], cast, users, report)
+    _load_bimtek_delegations(events["bimtek-psm-bekasi-2027"], cast, users, report)
     return report
+
+
+# Delegations ---------------------------------------------------------------------
+
+#: Quota of each regency/city on the study tour, and of the province board.
+TOUR_QUOTA = 4
+TOUR_BOARD = "Pengurus IPSM Provinsi"
+TOUR_BOARD_QUOTA = 2
+#: The bimtek's allocation (DOMAIN.md): 225 + 225 + 25 = 475 of the 500 announced.
+BIMTEK_QUOTAS = {"32.75": 225, "32.16": 225}
+BIMTEK_NATIONAL = "IPSM Pusat"
+BIMTEK_NATIONAL_QUOTA = 25
+
+WIB = ZoneInfo("Asia/Jakarta")
+#: When the tour's list was made, confirmed, changed and checked in (WIB).
+_TOUR_TIMES = {
+    "nominated": datetime(2024, 4, 15, 10, 0, tzinfo=WIB),
+    "confirmed": datetime(2024, 4, 22, 14, 0, tzinfo=WIB),
+    "replaced": datetime(2024, 4, 30, 9, 15, tzinfo=WIB),
+    "substitute": datetime(2024, 4, 30, 9, 15, tzinfo=WIB),
+    "attended": datetime(2024, 5, 7, 6, 30, tzinfo=WIB),
+}
+
+
+def _event_state(event: Event) -> tuple[dict[str, Delegation], set[int]]:
+    """The event's delegations by name and the ids of the people already in it."""
+    delegations = {
+        d.name: d
+        for d in db.session.scalars(db.select(Delegation).filter_by(event_id=event.id))
+    }
+    present = set(
+        db.session.scalars(db.select(Delegate.person_id).filter_by(event_id=event.id))
+    )
+    return delegations, present
+
+
+def _delegation(
+    event: Event,
+    existing: dict[str, Delegation],
+    report: DemoReport,
+    *,
+    region: Region | None = None,
+    name: str | None = None,
+    **data,
+) -> Delegation:
+    """The event's delegation of this region or name, created when missing."""
+    key = name or region.name
+    if key not in existing:
+        existing[key] = create_delegation(
+            event, data={"region": region, "name": key, **data}
+        )
+        report.created["delegations"] += 1
+    return existing[key]
+
+
+def _load_tour_delegations(
+    event: Event,
+    cast: dict[str, list[tuple[_PersonSpec, Person]]],
+    users: dict[str, User],
+    report: DemoReport,
+) -> None:
+    """The finished tour: 7 regencies/cities of quota 4 and the province board, every
+    member attended, one substitution on the way."""
+    panitia = users["panitia@rombongan.test"]
+    deadline = datetime(2024, 4, 26, 23, 59, tzinfo=WIB).astimezone(UTC)
+    existing, present = _event_state(event)
+    heads = {"19.01": users["ketua.bangka@rombongan.test"]}
+    new: list[Delegate] = []
+
+    def join(person: Person, delegation: Delegation, role: DelegateRole) -> None:
+        if person.id in present:
+            return
+        delegate = nominate_delegate(
+            event, person=person, delegation=delegation, role=role, by=panitia
+        )
+        confirm_delegate(delegate, by=panitia)
+        present.add(person.id)
+        new.append(delegate)
+
+    chair = cast["tour_chair"][0][1]
+    board = _delegation(
+        event,
+        existing,
+        report,
+        name=TOUR_BOARD,
+        quota=TOUR_BOARD_QUOTA,
+        head=users["ketua.provinsi@rombongan.test"],
+        deadline_at=deadline,
+        notes="Ketua IPSM Provinsi memimpin rombongan.",
+    )
+    join(chair, board, DelegateRole.HEAD)
+
+    replaced_spec, replaced = cast["tour_replaced"][0]
+    for spec, person in cast["tour"]:
+        delegation = _delegation(
+            event,
+            existing,
+            report,
+            region=person.region,
+            quota=TOUR_QUOTA,
+            head=heads.get(spec.region_code),
+            deadline_at=deadline,
+        )
+        role = (
+            DelegateRole.HEAD
+            if spec.position.startswith("Ketua")
+            else DelegateRole.PARTICIPANT
+        )
+        if (
+            spec.region_code == replaced_spec.region_code
+            and spec.position.startswith("PSM")
+            and replaced.id not in present
+            and person.id not in present
+        ):
+            # Confirmed first, then dropped out; this PSM went in their place.
+            join(replaced, delegation, DelegateRole.PARTICIPANT)
+            stand_in = substitute_delegate(
+                new.pop(),
+                person=person,
+                by=panitia,
+                note="Berhalangan karena tugas keluarga; diganti.",
+            )
+            present.add(person.id)
+            new.append(stand_in)
+            report.created["delegates"] += 1  # the one who dropped out
+            continue
+        join(person, delegation, role)
+
+    for delegate in new:
+        mark_attended(delegate, by=panitia)
+        report.created["delegates"] += 1
+    if new:
+        _backdate_tour(new)
+
+
+def _backdate_tour(delegates: list[Delegate]) -> None:
+    """Put the tour's history on its real dates rather than on today's."""
+    db.session.flush()
+    times = {k: v.astimezone(UTC) for k, v in _TOUR_TIMES.items()}
+    ids = [d.id for d in delegates]
+    replaced_ids = [d.replaces_id for d in delegates if d.replaces_id]
+    db.session.execute(
+        db.update(Delegate)
+        .where(Delegate.id.in_(ids + replaced_ids))
+        .values(
+            created_at=times["nominated"],
+            confirmed_at=case(
+                (Delegate.replaces_id.is_not(None), times["substitute"]),
+                else_=times["confirmed"],
+            ),
+            attended_at=case((Delegate.id.in_(ids), times["attended"]), else_=None),
+            withdrawn_at=case(
+                (Delegate.id.in_(replaced_ids), times["replaced"]), else_=None
+            ),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        db.update(DelegateChange)
+        .where(DelegateChange.delegate_id.in_(ids + replaced_ids))
+        .values(
+            at=case(
+                *((DelegateChange.action == k, v) for k, v in times.items()),
+                else_=DelegateChange.at,
+            )
+        )
+        .execution_options(synchronize_session=False)
+    )
+    for delegate in delegates:
+        db.session.expire(delegate)
+
+
+def _load_bimtek_delegations(
+    event: Event,
+    cast: dict[str, list[tuple[_PersonSpec, Person]]],
+    users: dict[str, User],
+    report: DemoReport,
+) -> None:
+    """The coming bimtek: Kota and Kabupaten Bekasi (225 each) and IPSM Pusat (25),
+    the demo's Bekasi PSM nominated and some confirmed, the speakers invited."""
+    panitia = users["panitia@rombongan.test"]
+    bekasi_head = users["ketua.bekasi@rombongan.test"]
+    local_deadline = datetime.combine(
+        event.starts_on - timedelta(days=7), time(23, 59), tzinfo=WIB
+    )
+    deadline = local_deadline.astimezone(UTC)
+    existing, present = _event_state(event)
+    regions = {
+        r.code: r
+        for r in db.session.scalars(
+            db.select(Region).where(Region.code.in_(BIMTEK_QUOTAS))
+        )
+    }
+    for code, quota in BIMTEK_QUOTAS.items():
+        _delegation(
+            event,
+            existing,
+            report,
+            region=regions[code],
+            quota=quota,
+            head=bekasi_head if code == "32.75" else None,
+            deadline_at=deadline,
+        )
+    national = _delegation(
+        event,
+        existing,
+        report,
+        name=BIMTEK_NATIONAL,
+        quota=BIMTEK_NATIONAL_QUOTA,
+        deadline_at=deadline,
+        notes="Pengurus Nasional IPSM.",
+    )
+    by_region = {d.region_id: d for d in existing.values() if d.region_id}
+
+    def join(person, delegation, role, *, confirm: bool, by: User) -> None:
+        if person.id in present:
+            return
+        delegate = nominate_delegate(
+            event, person=person, delegation=delegation, role=role, by=by
+        )
+        if confirm:
+            confirm_delegate(delegate, by=by)
+        present.add(person.id)
+        report.created["delegates"] += 1
+
+    for n, (spec, person) in enumerate(cast["bimtek"]):
+        delegation = by_region[person.region_id]
+        by = bekasi_head if spec.region_code == "32.75" else panitia
+        chair = spec.position.startswith(("Ketua", "Sekretaris"))
+        role = (
+            DelegateRole.HEAD
+            if spec.position.startswith("Ketua")
+            else DelegateRole.PARTICIPANT
+        )
+        join(person, delegation, role, confirm=chair or n % 3 == 0, by=by)
+    for _spec, person in cast["national"]:
+        join(person, national, DelegateRole.PARTICIPANT, confirm=True, by=panitia)
+    for _spec, person in cast["speaker"]:
+        join(person, None, DelegateRole.SPEAKER, confirm=True, by=panitia)

@@ -43,7 +43,8 @@ def load_command(if_empty: bool, seed: int) -> None:
             click.echo(
                 _(
                     "Data demo dimuat: %(places)s tempat, %(events)s kegiatan, "
-                    "%(people)s orang, %(users)s akun.",
+                    "%(people)s orang, %(users)s akun, %(delegations)s delegasi, "
+                    "%(delegates)s peserta.",
                     **created,
                 )
             )
