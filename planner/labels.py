@@ -5,6 +5,8 @@ from wtforms.fields.choices import SelectChoice
 
 from planner.models import (
     CoordinateSource,
+    DelegateRole,
+    DelegateStatus,
     EventKind,
     EventStatus,
     PlaceKind,
@@ -78,6 +80,31 @@ SOCIAL_PILLAR = {
     SocialPillar.PEKSOS: _l("Pekerja sosial profesional"),
     SocialPillar.OFFICIAL: _l("Pejabat pemerintah"),
     SocialPillar.OTHER: _l("Lainnya"),
+}
+
+DELEGATE_ROLE = {
+    DelegateRole.PARTICIPANT: _l("Peserta"),
+    DelegateRole.HEAD: _l("Ketua rombongan"),
+    DelegateRole.SPEAKER: _l("Narasumber"),
+    DelegateRole.COMMITTEE: _l("Panitia"),
+    DelegateRole.GUEST: _l("Tamu undangan"),
+}
+
+DELEGATE_STATUS = {
+    DelegateStatus.NOMINATED: _l("Diusulkan"),
+    DelegateStatus.CONFIRMED: _l("Dikonfirmasi"),
+    DelegateStatus.ATTENDED: _l("Hadir"),
+    DelegateStatus.WITHDRAWN: _l("Mundur"),
+    DelegateStatus.REPLACED: _l("Diganti"),
+}
+
+#: Bootstrap colour of each delegate status badge.
+DELEGATE_STATUS_COLOUR = {
+    DelegateStatus.NOMINATED: "secondary",
+    DelegateStatus.CONFIRMED: "primary",
+    DelegateStatus.ATTENDED: "success",
+    DelegateStatus.WITHDRAWN: "light",
+    DelegateStatus.REPLACED: "light",
 }
 
 

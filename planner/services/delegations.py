@@ -140,6 +140,17 @@ def update_delegation(delegation: Delegation, *, data: dict) -> Delegation:
     return delegation
 
 
+def delete_delegation(delegation: Delegation) -> None:
+    """Remove a delegation that never had a delegate (history would be lost otherwise)."""
+    has_delegates = db.session.scalar(
+        sa.select(sa.exists().where(Delegate.delegation_id == delegation.id))
+    )
+    if has_delegates:
+        raise PlannerError(_("Delegasi yang sudah punya peserta tidak dapat dihapus."))
+    db.session.delete(delegation)
+    db.session.flush()
+
+
 def deadline_passed(delegation: Delegation, now: datetime | None = None) -> bool:
     """True once the nomination deadline is behind us (no deadline: never)."""
     if delegation.deadline_at is None:

@@ -7,5 +7,8 @@ bp = Blueprint("events", __name__, url_prefix="/events")
 #: Templates included, in order, as extra cards of the event overview; later features
 #: (delegations, vehicles, agenda) append theirs. Each gets ``event`` and ``manager``.
 OVERVIEW_SECTIONS: list[str] = []
+OVERVIEW_SECTIONS.append("events/_delegations_card.html")
+OVERVIEW_SECTIONS.append("imports/_card.html")
+OVERVIEW_SECTIONS.append("rosters/_card.html")
 
 from planner.blueprints.events import views  # noqa: E402, F401

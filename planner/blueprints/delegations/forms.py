@@ -1,0 +1,286 @@
+"""Forms of the delegation pages."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TelField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from planner import labels
+from planner.blueprints.people.forms import (
+    IndonesianDateField,
+    _region_id,
+    _strip,
+    enum_choices,
+)
+from planner.models import DelegateRole
+
+_INVALID_CHOICE = _l("Pilih salah satu dari daftar.")
+#: Longest reason kept in a delegate's history (DelegateChange.note).
+MAX_REASON = 500
+
+
+def _id(value) -> int:
+    """Coerce one submitted id of a multi-select, turning garbage into an impossible id."""
+    return _region_id(value) or -1
+
+
+class IndonesianTimeField(TimeField):
+    """A time input whose parse error speaks Indonesian."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(_l("Jam tidak valid (gunakan format jj:mm).")) from None
+
+
+class _DeadlineMixin:
+    """A deadline typed as date + time in the event's zone."""
+
+    deadline_on = IndonesianDateField(_l("Tenggat (tanggal)"), validators=[Optional()])
+    deadline_time = IndonesianTimeField(
+        _l("Tenggat (jam)"),
+        validators=[Optional()],
+        description=_l("Dalam zona waktu acara. Kosong: pukul 23.59."),
+    )
+
+    def deadline_at(self, tz_name: str) -> datetime | None:
+        """The typed deadline as an aware UTC datetime (None when no date)."""
+        if self.deadline_on.data is None:
+            return None
+        moment = self.deadline_time.data or time(23, 59)
+        local = datetime.combine(self.deadline_on.data, moment, ZoneInfo(tz_name))
+        return local.astimezone(UTC)
+
+    def show_deadline(self, deadline_at: datetime | None, tz_name: str) -> None:
+        """Fill the date and time fields from a stored deadline."""
+        if deadline_at is None:
+            return
+        local = deadline_at.astimezone(ZoneInfo(tz_name))
+        self.deadline_on.data = local.date()
+        self.deadline_time.data = local.time().replace(second=0, microsecond=0)
+
+
+_quota_validators = [
+    InputRequired(_l("Kuota wajib diisi.")),
+    NumberRange(min=0, max=100_000, message=_l("Kuota harus antara 0 dan 100.000.")),
+]
+
+
+class QuotaField(IntegerField):
+    """An integer input whose parse error speaks Indonesian."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(_l("Kuota harus berupa angka.")) from None
+
+
+class BulkDelegationForm(_DeadlineMixin, FlaskForm):
+    """Many delegations at once: every regency/city of a province, or chosen regions."""
+
+    mode = RadioField(
+        _l("Buat delegasi untuk"),
+        choices=[
+            SelectChoice("province", _l("Setiap kabupaten/kota di satu provinsi")),
+            SelectChoice("regions", _l("Wilayah yang dipilih")),
+        ],
+        default="province",
+        validators=[InputRequired(_INVALID_CHOICE)],
+        invalid_choice_message=_INVALID_CHOICE,
+    )
+    province_id = SelectField(
+        _l("Provinsi"),
+        coerce=_region_id,
+        choices=[],
+        validate_choice=False,
+    )
+    region_ids = SelectMultipleField(
+        _l("Wilayah"),
+        coerce=_id,
+        choices=[],
+        validate_choice=False,
+        description=_l("Tahan Ctrl (atau sentuh lama di ponsel) untuk memilih banyak."),
+        render_kw={"size": 10},
+    )
+    quota = QuotaField(_l("Kuota tiap delegasi"), validators=_quota_validators)
+
+
+class NamedDelegationForm(_DeadlineMixin, FlaskForm):
+    """One delegation of a named body that is no region ("IPSM Pusat")."""
+
+    name = StringField(
+        _l("Nama delegasi"),
+        filters=[_strip],
+        validators=[
+            InputRequired(_l("Nama delegasi wajib diisi.")),
+            Length(max=200, message=_l("Paling panjang 200 huruf.")),
+        ],
+        description=_l("Misalnya: IPSM Pusat"),
+    )
+    quota = QuotaField(_l("Kuota"), validators=_quota_validators)
+
+
+class EditDelegationForm(_DeadlineMixin, FlaskForm):
+    """A delegation's quota, head, deadline and notes."""
+
+    quota = QuotaField(_l("Kuota"), validators=_quota_validators)
+    head_user_id = SelectField(
+        _l("Ketua delegasi"),
+        coerce=_region_id,
+        choices=[],
+        invalid_choice_message=_l("Pilih akun ketua dari daftar."),
+        description=_l(
+            "Akun ketua IPSM kabupaten/kota. Kosong: panitia yang mengurus."
+        ),
+    )
+    notes = TextAreaField(
+        _l("Catatan"),
+        validators=[Length(max=5000, message=_l("Catatan paling panjang 5000 huruf."))],
+        render_kw={"rows": 3},
+    )
+
+
+class NominateForm(FlaskForm):
+    """Nominate a person already on record."""
+
+    person_id = SelectField(
+        _l("Orang"),
+        coerce=_region_id,
+        choices=[],
+        validate_choice=False,
+        validators=[InputRequired(_l("Pilih orang yang diusulkan."))],
+    )
+    role = SelectField(
+        _l("Peran"),
+        choices=[],
+        default="participant",
+        invalid_choice_message=_l("Pilih peran dari daftar."),
+    )
+
+    def __init__(self, *args, roles: list[DelegateRole], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role.choices = [
+            SelectChoice(r.value, labels.DELEGATE_ROLE[r]) for r in roles
+        ]
+        fresh = kwargs.get("formdata", True) is None or not self.is_submitted()
+        if fresh and self.role.data not in {r.value for r in roles}:
+            self.role.data = roles[0].value
+
+
+class NewPersonForm(NominateForm):
+    """Add a person on the spot and nominate them in one step."""
+
+    person_id = None
+    full_name = StringField(
+        _l("Nama lengkap"),
+        filters=[_strip],
+        validators=[
+            InputRequired(_l("Nama lengkap wajib diisi.")),
+            Length(max=200, message=_l("Nama paling panjang 200 huruf.")),
+        ],
+    )
+    sex = SelectField(
+        _l("Jenis kelamin"),
+        choices=enum_choices(labels.SEX, blank=_l("— Tidak diisi —")),
+        default="",
+        invalid_choice_message=_INVALID_CHOICE,
+    )
+    phone = TelField(
+        _l("Nomor telepon / WhatsApp"),
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Length(max=40, message=_l("Nomor telepon tidak valid")),
+        ],
+        description=_l("Contoh: 0812-3456-7890"),
+    )
+    position = StringField(
+        _l("Jabatan"),
+        filters=[_strip],
+        validators=[Length(max=200, message=_l("Paling panjang 200 huruf."))],
+    )
+    institution = StringField(
+        _l("Instansi"),
+        filters=[_strip],
+        validators=[Length(max=200, message=_l("Paling panjang 200 huruf."))],
+    )
+    confirm_duplicate = BooleanField(_l("Tetap simpan: ini orang yang berbeda"))
+
+
+_reason = TextAreaField(
+    _l("Alasan"),
+    filters=[_strip],
+    validators=[
+        Length(max=MAX_REASON, message=_l("Alasan paling panjang 500 huruf.")),
+    ],
+    render_kw={"rows": 2, "maxlength": MAX_REASON},
+)
+
+
+class WithdrawForm(FlaskForm):
+    """Withdraw a delegate, with a reason."""
+
+    reason = _reason
+
+
+class ReplaceForm(FlaskForm):
+    """Replace a delegate by a person on record or by a new person typed here."""
+
+    person_id = SelectField(
+        _l("Pengganti (orang yang sudah terdaftar)"),
+        coerce=_region_id,
+        choices=[],
+        validate_choice=False,
+    )
+    full_name = StringField(
+        _l("… atau nama lengkap orang baru"),
+        filters=[_strip],
+        validators=[Length(max=200, message=_l("Nama paling panjang 200 huruf."))],
+    )
+    sex = NewPersonForm.sex
+    phone = NewPersonForm.phone
+    position = NewPersonForm.position
+    institution = NewPersonForm.institution
+    confirm_duplicate = BooleanField(_l("Tetap simpan: ini orang yang berbeda"))
+    reason = _reason
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if ok and bool(self.person_id.data) == bool(self.full_name.data):
+            self.person_id.errors.append(
+                _l("Pilih satu orang yang sudah terdaftar, atau isi nama orang baru.")
+            )
+            return False
+        return ok
+
+
+class ConfirmForm(FlaskForm):
+    """One tap: confirm a delegate (only the CSRF token)."""
+
+
+class ReminderForm(FlaskForm):
+    """Send the reminder email (only the CSRF token)."""
+
+
+class DeleteForm(FlaskForm):
+    """Delete an empty delegation (only the CSRF token)."""
