@@ -18,7 +18,7 @@ def test_phone_numbers_and_plain_text_stay(value):
 
 
 def test_csv_has_a_bom_and_neutralised_cells():
-    data = csv_bytes(["Nama"], [["=HYPERLINK(\"http://x\")"], ["+62 812-1"]])
+    data = csv_bytes(["Nama"], [['=HYPERLINK("http://x")'], ["+62 812-1"]])
     assert data.startswith("\ufeff".encode())
     text = data.decode("utf-8-sig")
     assert "'=HYPERLINK" in text and "+62 812-1" in text
