@@ -35,7 +35,9 @@ def rakor(
         make_delegate(
             bangka,
             person=make_person(
-                full_name="Ñoño Āhmad “Ucok” — Siregar", position="Ketua IPSM"
+                full_name="Ñoño Āhmad “Ucok” — Siregar",
+                position="Ketua IPSM",
+                institution="IPSM Kabupaten Bangka Provinsi Kepulauan Bangka Belitung",
             ),
         )
         make_delegate(bangka, person=make_person(full_name="Bayu Bangka"))
@@ -72,6 +74,9 @@ def test_attendance_sheet_content(client, login, rakor):
     assert "DAFTAR HADIR" in text and "Rakor IPSM Babel" in text
     assert "Selasa, 7 Mei 2024" in text and "UPT PTKS Pangkalpinang" in text
     assert "Ñoño Āhmad “Ucok” — Siregar" in text
+    # A position and institution wider than the column wrap, whole.
+    job = "Ketua IPSM, IPSM Kabupaten Bangka Provinsi Kepulauan Bangka Belitung"
+    assert job in " ".join(text.split())
     assert "Mundur Saja" not in text
     # Grouped by delegation, in code order: Kabupaten Bangka (19.01) first.
     assert text.index("Kabupaten Bangka (19.01)") < text.index(
@@ -79,10 +84,56 @@ def test_attendance_sheet_content(client, login, rakor):
     )
     assert text.index("Bayu Bangka") < text.index("Cici Kota")
     # Numbered signature spaces, the heading on every page, page numbers, committee.
-    assert re.search(r"1\. \.{5,}", text) and re.search(r"2\. \.{5,}", text)
+    for n in (1, 2, 43):
+        assert re.search(rf"(?<![\d.]){n}\.(?![\d.])", text)
     assert text.count("Tanda tangan") == pages
     assert f"Halaman 1 dari {pages}" in text and f"Halaman {pages} dari {pages}" in text
     assert "Panitia" in text and "7 Mei 2024" in text.split("Panitia")[-2]
+
+
+def _signature_numbers(page) -> list[tuple[int, float]]:
+    """The "n." labels of a page's signature column and their x (pt from the left)."""
+    found = []
+
+    def visit(text, cm, tm, font, size):
+        if re.fullmatch(r"\d+\.", text.strip()):
+            found.append((int(text.strip()[:-1]), tm[4] * cm[0] + cm[4]))
+
+    page.extract_text(visitor_text=visit)
+    return found
+
+
+def test_signatures_alternate_left_and_right(client, login, rakor):
+    event, organiser = rakor(extra=40)
+    login(organiser)
+    data = client.get(f"/events/{event.id}/rosters/attendance/2024-05-07.pdf").data
+    reader = PdfReader(io.BytesIO(data))
+    numbers = [x for page in reader.pages for x in _signature_numbers(page)]
+    assert [n for n, _ in numbers] == list(range(1, 44))
+    odd = {round(x, 1) for n, x in numbers if n % 2}
+    even = {round(x, 1) for n, x in numbers if not n % 2}
+    # One x for each side; the right one half the 42-mm column (21 mm) further on.
+    assert len(odd) == len(even) == 1
+    assert even.pop() - odd.pop() == pytest.approx(21 * 72 / 25.4, abs=0.2)
+    # Each number is followed by a dotted vector line, not a string of dots.
+    content = reader.pages[0].get_contents().get_data()
+    dotted = re.findall(rb"\[[\d.]+ [\d.]+\] [\d.]+ d", content)
+    assert len(dotted) == len(_signature_numbers(reader.pages[0]))
+    assert b"....." not in content
+
+
+def test_table_measure_matches_fpdf(app_ctx):
+    from planner.exports.pdf import FONT, Column, Document, Table
+
+    pdf = Document()
+    table = Table(pdf, [Column("A", 40)])
+    for style in ("", "B"):
+        pdf.set_font(FONT, style, 8.5)
+        for text in ("Ñoño Āhmad “Ucok” — Siregar", "IPSM Kota Pangkal Pinang", ""):
+            assert table.measure(text) == pytest.approx(pdf.get_string_width(text))
+            assert table.measure(text) == pytest.approx(pdf.get_string_width(text))
+    pdf.add_page()
+    pdf.output()  # also closes the font files
 
 
 def test_second_day_and_unknown_days(client, login, rakor):

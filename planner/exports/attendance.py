@@ -15,12 +15,16 @@ from planner.services.rosters import AttendanceSheet
 
 #: Height of a signature row, in mm: room for a signature.
 ROW_HEIGHT = 9.0
+#: The signature line: dots of DOT mm every DOT + DOT_GAP mm (a vector line, not
+#: hundreds of "." glyphs).
+DOT, DOT_GAP = 0.25, 0.75
 
 
 def _columns() -> list[Column]:
     return [
-        Column(_("No."), 9, "R"),
-        Column(_("Nama"), 48),
+        # Room for "10000" (10.9 mm with the padding) on one line.
+        Column(_("No."), 12, "R"),
+        Column(_("Nama"), 45),
         Column(_("Delegasi/wilayah"), 34),
         Column(_("Jabatan dan instansi"), 53),
         Column(_("Tanda tangan"), 42),
@@ -71,9 +75,10 @@ def attendance_pdf(sheet: AttendanceSheet) -> bytes:
     pdf.draw_header = header
     columns = _columns()
     table = Table(pdf, columns, row_height=ROW_HEIGHT)
-    sign = columns[-1].width
     table.new_page()
-    dot = pdf.get_string_width(".")
+    # The signature space of row n: "n." then a dotted line to the end of its half.
+    half = columns[-1].width / 2
+    left = table.edges[-2]
     n = 0
     for group in sheet.groups:
         label = group.name + (f" ({group.code})" if group.code else "")
@@ -83,18 +88,21 @@ def attendance_pdf(sheet: AttendanceSheet) -> bytes:
         for row in group.rows:
             n += 1
             job = ", ".join(x for x in (row.position, row.institution) if x)
-            height = table.row([str(n), row.name, group.name, job, ""])
-            # The number and the dotted line, in the left or the right half.
-            y = pdf.get_y() - height
-            x = pdf.l_margin + table.width - sign + (0 if n % 2 else sign / 2)
-            pdf.set_xy(x, y + height - 5.5)
-            number = f"{n}. "
-            room = sign / 2 - 2 * pdf.c_margin - pdf.get_string_width(number)
-            pdf.cell(sign / 2, 4.5, number + "." * int(room / dot))
-            pdf.set_xy(pdf.l_margin, y + height)
+            table.row([str(n), row.name, group.name, job, ""])
+            # On a baseline near the row's bottom, leaving the room above to sign.
+            baseline = pdf.get_y() - 2.2
+            x = left + (0 if n % 2 else half) + pdf.c_margin
+            number = f"{n}."
+            pdf.text(x, baseline, number)
+            start = x + table.measure(number) + 1
+            end = x + half - 2 * pdf.c_margin
+            pdf.set_dash_pattern(DOT, DOT_GAP)
+            pdf.line(start, baseline, end, baseline)
+            pdf.set_dash_pattern()
         table.continued = None
     if not sheet.groups:
         table.row(["", _("Belum ada peserta."), "", "", ""])
+    table.end()
     _committee(pdf, sheet, width)
     return bytes(pdf.output())
 

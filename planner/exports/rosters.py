@@ -170,4 +170,5 @@ def roster_pdf(roster: Roster) -> bytes:
                 _("%(n)s orang", n=province.total),
             )
     table.total(_("Jumlah seluruhnya"), _("%(n)s orang", n=roster.total))
+    table.end()
     return bytes(pdf.output())
