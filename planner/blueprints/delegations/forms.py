@@ -14,7 +14,6 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
-    TelField,
     TextAreaField,
     TimeField,
 )
@@ -24,9 +23,9 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from planner import labels
 from planner.blueprints.people.forms import (
     IndonesianDateField,
+    PersonBasicFields,
     _region_id,
     _strip,
-    enum_choices,
 )
 from planner.models import DelegateRole
 
@@ -187,43 +186,10 @@ class NominateForm(FlaskForm):
             self.role.data = roles[0].value
 
 
-class NewPersonForm(NominateForm):
+class NewPersonForm(PersonBasicFields, NominateForm):
     """Add a person on the spot and nominate them in one step."""
 
     person_id = None
-    full_name = StringField(
-        _l("Nama lengkap"),
-        filters=[_strip],
-        validators=[
-            InputRequired(_l("Nama lengkap wajib diisi.")),
-            Length(max=200, message=_l("Nama paling panjang 200 huruf.")),
-        ],
-    )
-    sex = SelectField(
-        _l("Jenis kelamin"),
-        choices=enum_choices(labels.SEX, blank=_l("— Tidak diisi —")),
-        default="",
-        invalid_choice_message=_INVALID_CHOICE,
-    )
-    phone = TelField(
-        _l("Nomor telepon / WhatsApp"),
-        filters=[_strip],
-        validators=[
-            Optional(),
-            Length(max=40, message=_l("Nomor telepon tidak valid")),
-        ],
-        description=_l("Contoh: 0812-3456-7890"),
-    )
-    position = StringField(
-        _l("Jabatan"),
-        filters=[_strip],
-        validators=[Length(max=200, message=_l("Paling panjang 200 huruf."))],
-    )
-    institution = StringField(
-        _l("Instansi"),
-        filters=[_strip],
-        validators=[Length(max=200, message=_l("Paling panjang 200 huruf."))],
-    )
     confirm_duplicate = BooleanField(_l("Tetap simpan: ini orang yang berbeda"))
 
 
@@ -257,10 +223,10 @@ class ReplaceForm(FlaskForm):
         filters=[_strip],
         validators=[Length(max=200, message=_l("Nama paling panjang 200 huruf."))],
     )
-    sex = NewPersonForm.sex
-    phone = NewPersonForm.phone
-    position = NewPersonForm.position
-    institution = NewPersonForm.institution
+    sex = PersonBasicFields.sex
+    phone = PersonBasicFields.phone
+    position = PersonBasicFields.position
+    institution = PersonBasicFields.institution
     confirm_duplicate = BooleanField(_l("Tetap simpan: ini orang yang berbeda"))
     reason = _reason
 

@@ -62,8 +62,9 @@ def enum_choices(label_map: dict, *, blank=None) -> list[SelectChoice]:
 _INVALID_CHOICE = _l("Pilih salah satu dari daftar.")
 
 
-class PersonForm(FlaskForm):
-    """A person's record; the view drops ``region_id`` and ``nik`` when not allowed."""
+class PersonBasicFields:
+    """Name, sex, phone, position and institution: what a quick "add a person" form asks,
+    shared by the person form and the delegation page's add-on-the-spot form."""
 
     full_name = StringField(
         _l("Nama lengkap"),
@@ -73,6 +74,7 @@ class PersonForm(FlaskForm):
             Length(max=200, message=_l("Nama paling panjang 200 huruf.")),
         ],
     )
+
     sex = SelectField(
         _l("Jenis kelamin"),
         choices=[SelectChoice("", _l("— Tidak diisi —"))]
@@ -83,6 +85,7 @@ class PersonForm(FlaskForm):
         default="",
         invalid_choice_message=_INVALID_CHOICE,
     )
+
     phone = TelField(
         _l("Nomor telepon / WhatsApp"),
         filters=[_strip],
@@ -92,6 +95,25 @@ class PersonForm(FlaskForm):
         ],
         description=_l("Contoh: 0812-3456-7890"),
     )
+
+    position = StringField(
+        _l("Jabatan"),
+        filters=[_strip],
+        validators=[Length(max=200, message=_l("Paling panjang 200 huruf."))],
+        description=_l("Misalnya: Ketua IPSM Kabupaten Bangka"),
+    )
+
+    institution = StringField(
+        _l("Instansi"),
+        filters=[_strip],
+        validators=[Length(max=200, message=_l("Paling panjang 200 huruf."))],
+        description=_l("Misalnya: Dinas Sosial Kota Bekasi"),
+    )
+
+
+class PersonForm(PersonBasicFields, FlaskForm):
+    """A person's record; the view drops ``region_id`` and ``nik`` when not allowed."""
+
     email = EmailField(
         _l("Email"),
         filters=[_strip],
@@ -112,18 +134,6 @@ class PersonForm(FlaskForm):
         choices=enum_choices(labels.SOCIAL_PILLAR),
         default="psm",
         invalid_choice_message=_INVALID_CHOICE,
-    )
-    position = StringField(
-        _l("Jabatan"),
-        filters=[_strip],
-        validators=[Length(max=200, message=_l("Paling panjang 200 huruf."))],
-        description=_l("Misalnya: Ketua IPSM Kabupaten Bangka"),
-    )
-    institution = StringField(
-        _l("Instansi"),
-        filters=[_strip],
-        validators=[Length(max=200, message=_l("Paling panjang 200 huruf."))],
-        description=_l("Misalnya: Dinas Sosial Kota Bekasi"),
     )
     nik = StringField(
         _l("NIK"),
