@@ -137,10 +137,12 @@ def _register_blueprints(app: Flask) -> None:
         events,
         imports,
         main,
+        manifests,
         people,
         places,
         regions,
         rosters,
+        transport,
     )
 
     for module in (
@@ -152,6 +154,8 @@ def _register_blueprints(app: Flask) -> None:
         imports,
         rosters,
         checkin,
+        transport,
+        manifests,
         places,
         people,
         regions,

@@ -196,3 +196,26 @@ def can_view_delegate_card(user, delegate) -> bool:
     if delegate.delegation is not None and heads_delegation(user, delegate.delegation):
         return True
     return user.person_id is not None and user.person_id == delegate.person_id
+
+
+# Transport ----------------------------------------------------------------------------
+
+
+def can_manage_transport(user, event: Event) -> bool:
+    """Vehicles, legs and seats: the event's organisers."""
+    return can_manage_event(user, event)
+
+
+def can_view_transport(user, event: Event) -> bool:
+    """The route, the vehicles and their passenger lists (no ID numbers): organisers, and
+    once the event is published every head of one of its delegations."""
+    if can_manage_event(user, event):
+        return True
+    return event.is_published and any(
+        heads_delegation(user, delegation) for delegation in event.delegations
+    )
+
+
+def can_view_ferry_manifest(user, event: Event) -> bool:
+    """Ferry manifests carry ID numbers (NIK): organisers only."""
+    return can_manage_event(user, event)

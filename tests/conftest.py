@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import re
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from itertools import count
 
 import pytest
@@ -24,12 +24,17 @@ from planner.models import (
     Event,
     EventKind,
     EventStatus,
+    Leg,
+    LegMode,
     Person,
     Place,
     PlaceKind,
     Region,
     SocialPillar,
+    Trip,
     User,
+    Vehicle,
+    VehicleKind,
 )
 from planner.services.regions import load_regions
 
@@ -281,6 +286,59 @@ def make_delegate(app_ctx, make_delegation, make_person):
             delegation.confirmed_count += 1
         db.session.commit()
         return delegate
+
+    return make
+
+
+@pytest.fixture
+def make_vehicle(app_ctx, make_event):
+    """Create a vehicle (a 10-seat travel van unless told otherwise)."""
+
+    def make(event=None, **kw):
+        n = next(_seq)
+        kw.setdefault("kind", VehicleKind.TRAVEL_VAN)
+        kw.setdefault("label", f"Travel {n}")
+        kw.setdefault("seats", 10)
+        vehicle = Vehicle(event=event or make_event(), **kw)
+        db.session.add(vehicle)
+        db.session.commit()
+        return vehicle
+
+    return make
+
+
+@pytest.fixture
+def make_trip(app_ctx, make_event):
+    """Create a trip ("Berangkat" of a new event unless told otherwise)."""
+
+    def make(event=None, **kw):
+        kw.setdefault("name", f"Berangkat {next(_seq)}")
+        trip = Trip(event=event or make_event(), **kw)
+        db.session.add(trip)
+        db.session.commit()
+        return trip
+
+    return make
+
+
+@pytest.fixture
+def make_leg(app_ctx, make_trip, make_place):
+    """Create a leg: a two-hour road leg between two new places unless told otherwise."""
+
+    def make(trip=None, **kw):
+        trip = trip or make_trip()
+        kw.setdefault("mode", LegMode.ROAD)
+        kw.setdefault("from_place", make_place())
+        kw.setdefault("to_place", make_place(lat=-2.0396, lon=105.1393))
+        kw.setdefault(
+            "departs_at",
+            datetime.combine(trip.event.starts_on, time(0, 0), tzinfo=UTC),
+        )
+        kw.setdefault("arrives_at", kw["departs_at"] + timedelta(hours=2))
+        leg = Leg(event_id=trip.event_id, trip=trip, **kw)
+        db.session.add(leg)
+        db.session.commit()
+        return leg
 
     return make
 

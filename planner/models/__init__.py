@@ -13,6 +13,16 @@ from planner.models.event import Event, EventKind, EventStatus, event_organisers
 from planner.models.person import Person, Sex, SocialPillar
 from planner.models.place import CoordinateSource, Place, PlaceKind
 from planner.models.region import Region, RegionKind
+from planner.models.transport import (
+    Leg,
+    LegMode,
+    SeatAssignment,
+    Trip,
+    Vehicle,
+    VehicleKind,
+    leg_delegations,
+    leg_vehicles,
+)
 from planner.models.types import UTCDateTime, utcnow
 from planner.models.user import User, user_regions
 
@@ -37,6 +47,14 @@ __all__ = [
     "SocialPillar",
     "UTCDateTime",
     "User",
+    "Leg",
+    "LegMode",
+    "SeatAssignment",
+    "Trip",
+    "Vehicle",
+    "VehicleKind",
+    "leg_delegations",
+    "leg_vehicles",
     "event_organisers",
     "user_regions",
     "utcnow",
