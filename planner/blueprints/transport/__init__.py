@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("transport", __name__)
 
-from planner.blueprints.transport import views  # noqa: E402, F401
+from planner.blueprints.transport import seats, views  # noqa: E402, F401
