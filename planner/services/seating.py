@@ -1,0 +1,483 @@
+"""Seats: delegates placed in vehicles for a trip, by hand or automatically.
+
+The automatic assignment is best-fit-decreasing bin packing over delegations: the
+largest delegation first, each into the fullest vehicle that still holds it whole;
+a delegation larger than any vehicle's free seats goes into the fewest vehicles
+(largest free first, the remainder into the tightest fit). Every ordering uses stable
+keys, so the same input gives the same seats. Hand-made (pinned) assignments are never
+touched and their seats count as taken. The database holds "a delegate once per trip"
+and "a seat number once per vehicle and trip" as unique constraints.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, insort
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from planner.extensions import db
+from planner.models import (
+    ACTIVE_STATUSES,
+    QUOTA_STATUSES,
+    Delegate,
+    DelegateRole,
+    DelegateStatus,
+    Delegation,
+    Leg,
+    Person,
+    Place,
+    SeatAssignment,
+    Trip,
+    Vehicle,
+    utcnow,
+)
+from planner.services import PlannerError
+
+
+class SeatError(PlannerError):
+    """A seat could not be given: wrong event, inactive delegate, full or taken."""
+
+
+def vehicle_order(vehicle: Vehicle) -> tuple:
+    """Vehicles in the order people count them: "Travel 2" before "Travel 10"."""
+    parts = re.split(r"(\d+)", vehicle.label.casefold())
+    key = tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts if p)
+    return key, vehicle.id
+
+
+# By hand --------------------------------------------------------------------------------
+
+
+def _lock_vehicle(vehicle: Vehicle) -> None:
+    """Lock the vehicle's row (PostgreSQL) so two organisers cannot both take its last
+    seat; SQLite serialises writers anyway."""
+    db.session.execute(
+        select(Vehicle.id).where(Vehicle.id == vehicle.id).with_for_update()
+    )
+
+
+def assign_seat(
+    trip: Trip,
+    *,
+    vehicle: Vehicle,
+    delegate: Delegate,
+    seat_number: int | None = None,
+) -> SeatAssignment:
+    """Seat a delegate in a vehicle for the trip by hand (pinned); moving replaces the
+    delegate's earlier seat on this trip."""
+    if vehicle.event_id != trip.event_id:
+        raise SeatError(
+            _("Kendaraan ini bukan milik acara perjalanan ini."), field="vehicle_id"
+        )
+    if delegate.event_id != trip.event_id:
+        raise SeatError(_("Peserta ini bukan peserta acara ini."), field="delegate_id")
+    if delegate.status not in ACTIVE_STATUSES:
+        raise SeatError(
+            _("Peserta yang mundur atau diganti tidak mendapat kursi."),
+            field="delegate_id",
+        )
+    if seat_number is not None and not 1 <= seat_number <= vehicle.seats:
+        raise SeatError(
+            _(
+                "Nomor kursi harus antara 1 dan %(seats)s untuk %(vehicle)s.",
+                seats=vehicle.seats,
+                vehicle=vehicle.label,
+            ),
+            field="seat_number",
+        )
+    _lock_vehicle(vehicle)
+    current = db.session.execute(
+        select(SeatAssignment).filter_by(trip_id=trip.id, delegate_id=delegate.id)
+    ).scalar_one_or_none()
+    others = select(SeatAssignment).where(
+        SeatAssignment.trip_id == trip.id,
+        SeatAssignment.vehicle_id == vehicle.id,
+        SeatAssignment.delegate_id != delegate.id,
+    )
+    taken = db.session.scalar(select(func.count()).select_from(others.subquery()))
+    if taken >= vehicle.seats:
+        raise SeatError(
+            _(
+                "%(vehicle)s sudah penuh (%(seats)s kursi).",
+                vehicle=vehicle.label,
+                seats=vehicle.seats,
+            ),
+            field="vehicle_id",
+        )
+    if seat_number is not None:
+        holder = db.session.execute(
+            others.where(SeatAssignment.seat_number == seat_number).options(
+                joinedload(SeatAssignment.delegate).joinedload(Delegate.person)
+            )
+        ).scalar_one_or_none()
+        if holder is not None:
+            raise SeatError(
+                _(
+                    "Kursi %(number)s di %(vehicle)s sudah ditempati %(name)s.",
+                    number=seat_number,
+                    vehicle=vehicle.label,
+                    name=holder.delegate.person.full_name,
+                ),
+                field="seat_number",
+            )
+    if current is None:
+        current = SeatAssignment(trip=trip, delegate=delegate)
+        db.session.add(current)
+    current.vehicle = vehicle
+    current.seat_number = seat_number
+    current.is_pinned = True
+    db.session.flush()
+    return current
+
+
+def unassign_seat(trip: Trip, *, delegate: Delegate) -> None:
+    """Take the delegate's seat on this trip away (pinned or not)."""
+    assignment = db.session.execute(
+        select(SeatAssignment).filter_by(trip_id=trip.id, delegate_id=delegate.id)
+    ).scalar_one_or_none()
+    if assignment is None:
+        raise SeatError(_("Peserta ini belum mendapat kursi."), field="delegate_id")
+    db.session.delete(assignment)
+    db.session.flush()
+
+
+# Automatic ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Placed:
+    """One seat given by the automatic assignment."""
+
+    delegate_id: int
+    vehicle_id: int
+    seat_number: int
+
+
+@dataclass(frozen=True)
+class Unplaced:
+    """A delegate the automatic assignment could not seat, and why."""
+
+    delegate_id: int
+    name: str
+    delegation: str | None
+    reason: str
+
+
+@dataclass
+class AssignmentResult:
+    """What :func:`auto_assign` did: the seats it gave and whom it could not seat."""
+
+    placed: list[Placed] = field(default_factory=list)
+    unplaced: list[Unplaced] = field(default_factory=list)
+    #: Delegations split over more than one vehicle (none larger than needed).
+    split_delegations: int = 0
+
+
+@dataclass
+class _Bin:
+    """A vehicle being filled: its free seats and the delegates put in it, in order."""
+
+    order: int
+    vehicle_id: int
+    free: int
+    taken_numbers: set[int]
+    members: list[int] = field(default_factory=list)
+
+
+#: Order of members inside a delegation: the head first, so they sit with the largest
+#: part of a split delegation, then the others by role.
+_ROLE_ORDER = {
+    DelegateRole.HEAD: 0,
+    DelegateRole.PARTICIPANT: 1,
+    DelegateRole.GUEST: 2,
+    DelegateRole.SPEAKER: 3,
+    DelegateRole.COMMITTEE: 4,
+}
+
+
+def auto_assign(
+    trip: Trip,
+    *,
+    vehicles: list[Vehicle] | None = None,
+    include_nominated: bool = False,
+) -> AssignmentResult:
+    """Seat every confirmed (or attended) delegate without a seat on this trip into the
+    event's vehicles (or ``vehicles``), keeping delegations together; pinned seats stay.
+
+    Earlier automatic seats in the vehicles filled are recomputed; seats in other
+    vehicles stay. Runs in O(n log n) for n delegates and inserts in bulk.
+    """
+    if vehicles is None:
+        vehicles = list(
+            db.session.scalars(select(Vehicle).filter_by(event_id=trip.event_id))
+        )
+    if any(v.event_id != trip.event_id for v in vehicles):
+        raise SeatError(
+            _("Kendaraan ini bukan milik acara perjalanan ini."), field="vehicle_id"
+        )
+    vehicles = sorted({v.id: v for v in vehicles}.values(), key=vehicle_order)
+    target_ids = [v.id for v in vehicles]
+    if target_ids:
+        db.session.execute(
+            select(Vehicle.id)
+            .where(Vehicle.id.in_(target_ids))
+            .order_by(Vehicle.id)
+            .with_for_update()
+        )
+        # Earlier automatic seats in these vehicles are recomputed from scratch.
+        db.session.execute(
+            delete(SeatAssignment)
+            .where(
+                SeatAssignment.trip_id == trip.id,
+                SeatAssignment.vehicle_id.in_(target_ids),
+                SeatAssignment.is_pinned.is_(False),
+            )
+            .execution_options(synchronize_session=False)
+        )
+
+    # Seats that stay: pinned ones, and any seat in a vehicle not being filled.
+    kept = db.session.execute(
+        select(
+            SeatAssignment.delegate_id,
+            SeatAssignment.vehicle_id,
+            SeatAssignment.seat_number,
+            Delegate.delegation_id,
+        )
+        .join(Delegate, Delegate.id == SeatAssignment.delegate_id)
+        .where(SeatAssignment.trip_id == trip.id)
+    ).all()
+    seated = {row.delegate_id for row in kept}
+    occupied: dict[int, int] = defaultdict(int)
+    numbers: dict[int, set[int]] = defaultdict(set)
+    for row in kept:
+        occupied[row.vehicle_id] += 1
+        if row.seat_number is not None:
+            numbers[row.vehicle_id].add(row.seat_number)
+    bins = [
+        _Bin(n, v.id, max(v.seats - occupied[v.id], 0), numbers[v.id])
+        for n, v in enumerate(vehicles)
+    ]
+    home_of = _home_vehicles(kept)
+
+    statuses = list(QUOTA_STATUSES)
+    if include_nominated:
+        statuses.append(DelegateStatus.NOMINATED)
+    candidates = db.session.execute(
+        select(
+            Delegate.id,
+            Delegate.delegation_id,
+            Delegate.role,
+            Person.full_name,
+            Delegation.name,
+        )
+        .join(Person, Person.id == Delegate.person_id)
+        .outerjoin(Delegation, Delegation.id == Delegate.delegation_id)
+        .where(Delegate.event_id == trip.event_id, Delegate.status.in_(statuses))
+        .order_by(Delegate.id)
+    ).all()
+
+    # Groups: one per delegation; delegates outside any delegation travel alone.
+    groups: dict[tuple[int, int], list] = {}
+    names: dict[int, tuple[str, str | None]] = {}
+    for row in candidates:
+        names[row.id] = (row.full_name, row.name)
+        if row.id in seated:
+            continue
+        key = (0, row.delegation_id) if row.delegation_id else (1, row.id)
+        groups.setdefault(key, []).append(row)
+    for members in groups.values():
+        members.sort(key=lambda r: (_ROLE_ORDER.get(r.role, 9), r.full_name, r.id))
+    # Largest first; ties by the delegation's name, then its id (stable, no dict order).
+    ordered = sorted(
+        groups.items(),
+        key=lambda item: (-len(item[1]), item[1][0].name or "", item[0]),
+    )
+
+    result = AssignmentResult()
+    no_seat = _("Semua kursi sudah terisi.") if vehicles else _("Belum ada kendaraan.")
+    # Vehicles with free seats, sorted by (free, order): bisect finds the tightest fit.
+    free_index = [(b.free, b.order) for b in bins if b.free > 0]
+    free_index.sort()
+    by_order = {b.order: b for b in bins}
+    home_order = {b.vehicle_id: b.order for b in bins}
+
+    def take(b: _Bin, ids: list[int]) -> None:
+        free_index.pop(bisect_left(free_index, (b.free, b.order)))
+        b.free -= len(ids)
+        b.members.extend(ids)
+        if b.free > 0:
+            insort(free_index, (b.free, b.order))
+
+    for (_kind, _key), members in ordered:
+        size = len(members)
+        ids = [r.id for r in members]
+        home = home_of.get(members[0].delegation_id)
+        home_bin = by_order.get(home_order.get(home, -1))
+        if home_bin is not None and home_bin.free >= size:
+            take(home_bin, ids)  # join the delegation's pinned members
+            continue
+        at = bisect_left(free_index, (size, -1))
+        if at < len(free_index):
+            take(by_order[free_index[at][1]], ids)
+            continue
+        if not free_index:
+            _report(result, ids, names, no_seat)
+            continue
+        # Larger than any vehicle's free seats: the fewest vehicles, largest first.
+        parts: list[_Bin] = []
+        left = size
+        for free, order in reversed(free_index):
+            if left <= 0:
+                break
+            parts.append(by_order[order])
+            left -= free
+        if left <= 0 and len(parts) > 1:
+            # The last part goes to the tightest vehicle that holds the remainder.
+            remainder = size - sum(b.free for b in parts[:-1])
+            chosen = {b.order for b in parts[:-1]}
+            tight = next(
+                by_order[o]
+                for f, o in free_index[bisect_left(free_index, (remainder, -1)) :]
+                if o not in chosen
+            )
+            parts[-1] = tight
+        start = 0
+        for b in parts:
+            n = min(b.free, size - start)
+            take(b, ids[start : start + n])
+            start += n
+        if len(parts) > 1:
+            result.split_delegations += 1
+        if start < size:
+            _report(result, ids[start:], names, no_seat)
+
+    rows = []
+    now = utcnow()
+    for b in bins:
+        number = 0
+        for delegate_id in b.members:
+            number += 1
+            while number in b.taken_numbers:
+                number += 1
+            rows.append(
+                {
+                    "trip_id": trip.id,
+                    "vehicle_id": b.vehicle_id,
+                    "delegate_id": delegate_id,
+                    "seat_number": number,
+                    "is_pinned": False,
+                    "created_at": now,
+                }
+            )
+            result.placed.append(Placed(delegate_id, b.vehicle_id, number))
+    if rows:
+        db.session.execute(insert(SeatAssignment), rows)
+    db.session.flush()
+    db.session.expire(trip, ["seat_assignments"])
+    for vehicle in vehicles:
+        db.session.expire(vehicle, ["seat_assignments"])
+    return result
+
+
+def _home_vehicles(kept) -> dict[int, int]:
+    """For each delegation with kept seats, the vehicle holding most of them (lowest
+    id on a tie): where its other members go when they fit."""
+    counts: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for row in kept:
+        if row.delegation_id is not None:
+            counts[row.delegation_id][row.vehicle_id] += 1
+    return {
+        delegation_id: min(per_vehicle.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        for delegation_id, per_vehicle in counts.items()
+    }
+
+
+def _report(result: AssignmentResult, ids, names, reason: str) -> None:
+    for delegate_id in ids:
+        name, delegation = names[delegate_id]
+        result.unplaced.append(Unplaced(delegate_id, name, delegation, reason))
+
+
+# A participant's own trip ---------------------------------------------------------------
+
+
+@dataclass
+class TripOfDelegate:
+    """One trip as a delegate travels it: their seat (if any) and their legs."""
+
+    trip: Trip
+    assignment: SeatAssignment | None
+    legs: list[Leg]
+
+    @property
+    def vehicle(self) -> Vehicle | None:
+        return self.assignment.vehicle if self.assignment else None
+
+    @property
+    def seat_number(self) -> int | None:
+        return self.assignment.seat_number if self.assignment else None
+
+    @property
+    def meeting_point(self) -> Place | None:
+        """Where to be: the departure place of the first leg they travel."""
+        return self.legs[0].from_place if self.legs else None
+
+
+def trips_of_delegates(delegates: list[Delegate]) -> dict[int, list[TripOfDelegate]]:
+    """For each delegate (by id), every trip of their event in order with their vehicle,
+    seat and legs; a constant number of queries whatever the count."""
+    if not delegates:
+        return {}
+    event_ids = {d.event_id for d in delegates}
+    trips = db.session.scalars(
+        select(Trip)
+        .where(Trip.event_id.in_(event_ids))
+        .options(
+            selectinload(Trip.legs).options(
+                joinedload(Leg.from_place).joinedload(Place.region),
+                joinedload(Leg.to_place).joinedload(Place.region),
+                selectinload(Leg.vehicles),
+                selectinload(Leg.delegations),
+            )
+        )
+        .order_by(Trip.position, Trip.id)
+    ).all()
+    assignments = db.session.scalars(
+        select(SeatAssignment)
+        .where(SeatAssignment.delegate_id.in_([d.id for d in delegates]))
+        .options(joinedload(SeatAssignment.vehicle))
+    ).all()
+    seat = {(a.trip_id, a.delegate_id): a for a in assignments}
+    out: dict[int, list[TripOfDelegate]] = {}
+    for delegate in delegates:
+        mine = []
+        for trip in trips:
+            if trip.event_id != delegate.event_id:
+                continue
+            assignment = seat.get((trip.id, delegate.id))
+            vehicle_id = assignment.vehicle_id if assignment else None
+            legs = [
+                leg
+                for leg in trip.legs
+                if (
+                    vehicle_id is not None
+                    and any(v.id == vehicle_id for v in leg.vehicles)
+                )
+                or (
+                    delegate.delegation_id is not None
+                    and any(d.id == delegate.delegation_id for d in leg.delegations)
+                )
+            ]
+            mine.append(TripOfDelegate(trip, assignment, legs))
+        out[delegate.id] = mine
+    return out
+
+
+def trip_of_delegate(delegate: Delegate) -> list[TripOfDelegate]:
+    """The delegate's vehicle, seat and legs, per trip of their event."""
+    return trips_of_delegates([delegate])[delegate.id]
