@@ -1,0 +1,452 @@
+"""Manifests as A4 PDF and XLSX: the driver's copy of a vehicle (one or all vehicles of
+a trip) and the ferry operator's passenger manifest of a ferry leg."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from flask_babel import gettext as _
+
+from planner.exports.pdf import FONT, MARGIN, Column, Document, Table
+from planner.exports.xlsx import Sheet, workbook_bytes
+from planner.services.manifests import FerryManifest, LegLine, VehicleManifest
+
+#: Height of the coordinator's signature block, in mm.
+SIGNATURE_BLOCK = 40
+
+
+def _leg_columns() -> list[Column]:
+    return [
+        Column(_("No."), 8, "R"),
+        Column(_("Dari"), 34),
+        Column(_("Ke"), 34),
+        Column(_("Moda"), 15),
+        Column(_("Berangkat"), 33),
+        Column(_("Tiba"), 33),
+        Column(_("Operator / kapal"), 29),
+    ]
+
+
+def _passenger_columns() -> list[Column]:
+    return [
+        Column(_("No."), 9, "R"),
+        Column(_("Kursi"), 12, "C"),
+        Column(_("Nama"), 62),
+        Column(_("L/P"), 9, "C"),
+        Column(_("Delegasi"), 58),
+        Column(_("Telepon ketua delegasi"), 36),
+    ]
+
+
+def _carrier(leg: LegLine) -> str:
+    return " · ".join(x for x in (leg.carrier, leg.vessel) if x)
+
+
+def _fit(doc: Document, text: str, width: float) -> str:
+    """``text`` cut with an ellipsis to ``width`` mm in the current font."""
+    room = width - 2 * doc.c_margin
+    if doc.get_string_width(text) <= room:
+        return text
+    while text and doc.get_string_width(text + "…") > room:
+        text = text[:-1]
+    return text + "…"
+
+
+def _facts(doc: Document, facts: Sequence[tuple[str, str]], width: float) -> None:
+    """Label : value lines, two per row; a value too long for its half is cut."""
+    half = width / 2
+    label_width = 31
+    for i, (label, value) in enumerate(facts):
+        doc.set_x(doc.l_margin + (half if i % 2 else 0))
+        doc.set_font(FONT, "", 9)
+        doc.cell(label_width, 5, label)
+        doc.cell(3, 5, ":")
+        doc.set_font(FONT, "B", 9)
+        room = half - label_width - 3
+        doc.cell(room, 5, _fit(doc, value or "-", room))
+        if i % 2 or i == len(facts) - 1:
+            doc.ln(5)
+    doc.set_x(doc.l_margin)
+
+
+def _signature(pdf: Document, width: float) -> None:
+    """ "Koordinator rombongan", room to sign and a blank name line, right-aligned."""
+    block = 72
+    if pdf.get_y() + SIGNATURE_BLOCK > pdf.bottom:
+        pdf.add_page()
+    pdf.ln(6)
+    x = pdf.l_margin + width - block
+    pdf.set_font(FONT, "", 9.5)
+    pdf.set_x(x)
+    pdf.cell(block, 5, _("Koordinator rombongan"), align="C")
+    pdf.ln(22)
+    pdf.set_x(x)
+    pdf.cell(block, 5, "(" + "." * 50 + ")", align="C")
+    pdf.ln(5)
+
+
+def _vehicle_pages(pdf: Document, table: Table, m: VehicleManifest, width: float):
+    """One vehicle's copy: facts, legs, passengers, signature (from a new page)."""
+    pdf.add_page()
+    _facts(
+        pdf,
+        [
+            (_("Kendaraan"), m.label),
+            (_("Jenis"), m.kind_label),
+            (_("Nomor polisi"), m.plate),
+            (_("Kursi penumpang"), str(m.seats)),
+            (_("Pengemudi"), m.driver_name),
+            (_("Telepon pengemudi"), m.driver_phone),
+            (_("Operator/rental"), m.operator),
+            (_("Perjalanan"), m.trip_name),
+        ],
+        width,
+    )
+    pdf.ln(2)
+    pdf.set_font(FONT, "B", 10)
+    pdf.cell(width, 6, _("Rute"), new_x="LMARGIN", new_y="NEXT")
+    legs = Table(pdf, _leg_columns())
+    legs.heading()
+    for n, leg in enumerate(m.legs, start=1):
+        legs.row(
+            [
+                str(n),
+                leg.from_name,
+                leg.to_name,
+                leg.mode_label,
+                leg.departs,
+                leg.arrives,
+                _carrier(leg),
+            ]
+        )
+    if not m.legs:
+        legs.row(["", _("Kendaraan ini belum masuk rute perjalanan ini."), *[""] * 5])
+    legs.end()
+    pdf.ln(3)
+    pdf.set_font(FONT, "B", 10)
+    pdf.cell(
+        width,
+        6,
+        _(
+            "Penumpang: %(n)s dari %(seats)s kursi",
+            n=len(m.passengers),
+            seats=m.seats,
+        ),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    table.room(table.row_height * 3)
+    table.heading()
+    for n, p in enumerate(m.passengers, start=1):
+        table.row(
+            [
+                str(n),
+                str(p.seat) if p.seat is not None else "",
+                p.name,
+                p.sex,
+                p.delegation,
+                p.head_phone,
+            ]
+        )
+    if not m.passengers:
+        table.row(["", "", _("Belum ada penumpang."), "", "", ""])
+    table.end()
+    _signature(pdf, width)
+
+
+def vehicle_manifests_pdf(manifests: Sequence[VehicleManifest]) -> bytes:
+    """A4 portrait, each vehicle from a new page; headings repeated, page N of M."""
+    first = manifests[0] if manifests else None
+    title = _("Manifes kendaraan")
+    pdf = Document("P", title=f"{title} · {first.event_title if first else ''}")
+    width = pdf.w - 2 * MARGIN
+    current: list[VehicleManifest | None] = [first]
+
+    def header(doc: Document) -> None:
+        m = current[0]
+        if m is None:
+            return
+        doc.set_font(FONT, "B", 13)
+        doc.cell(
+            width,
+            6.5,
+            _("MANIFES PENUMPANG KENDARAAN"),
+            align="C",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+        doc.set_font(FONT, "", 9)
+        doc.multi_cell(
+            width,
+            4.6,
+            f"{m.event_title} · {m.organiser_body}",
+            align="C",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+        doc.set_font(FONT, "B", 10)
+        doc.cell(
+            width,
+            6,
+            f"{m.trip_name} · {m.title}",
+            align="C",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+        doc.ln(1.5)
+
+    pdf.draw_header = header
+    table = Table(pdf, _passenger_columns())
+    for m in manifests:
+        current[0] = m
+        _vehicle_pages(pdf, table, m, width)
+    if not manifests:
+        pdf.add_page()
+        pdf.set_font(FONT, "", 10)
+        pdf.cell(width, 6, _("Belum ada kendaraan dalam perjalanan ini."))
+    return bytes(pdf.output())
+
+
+def vehicle_manifest_xlsx(m: VehicleManifest) -> bytes:
+    """Two sheets: the passengers, then the route."""
+    passengers = Sheet(
+        _("Penumpang"),
+        [_("No."), _("Kursi"), _("Nama"), _("L/P"), _("Delegasi"), _("Telepon ketua")],
+    )
+    for n, p in enumerate(m.passengers, start=1):
+        passengers.rows.append(
+            [n, p.seat, p.name, p.sex, p.delegation, p.head_phone or None]
+        )
+    passengers.bold_rows.add(len(passengers.rows))
+    passengers.rows.append(
+        [
+            None,
+            None,
+            _(
+                "Jumlah penumpang: %(n)s dari %(seats)s kursi",
+                n=len(m.passengers),
+                seats=m.seats,
+            ),
+            None,
+            None,
+            None,
+        ]
+    )
+    route = Sheet(
+        _("Rute"),
+        [
+            _("No."),
+            _("Dari"),
+            _("Ke"),
+            _("Moda"),
+            _("Berangkat"),
+            _("Tiba"),
+            _("Operator"),
+            _("Kapal/penerbangan"),
+            _("Kode booking"),
+        ],
+    )
+    for n, leg in enumerate(m.legs, start=1):
+        route.rows.append(
+            [
+                n,
+                leg.from_name,
+                leg.to_name,
+                leg.mode_label,
+                leg.departs,
+                leg.arrives,
+                leg.carrier,
+                leg.vessel,
+                leg.booking_ref,
+            ]
+        )
+    vehicle = Sheet(_("Kendaraan"), [_("Keterangan"), _("Isi")])
+    vehicle.rows.extend(
+        [
+            [_("Perjalanan"), m.trip_name],
+            [_("Kendaraan"), m.label],
+            [_("Jenis"), m.kind_label],
+            [_("Nomor polisi"), m.plate],
+            [_("Kursi penumpang"), m.seats],
+            [_("Pengemudi"), m.driver_name],
+            [_("Telepon pengemudi"), m.driver_phone],
+            [_("Operator/rental"), m.operator],
+        ]
+    )
+    return workbook_bytes([passengers, route, vehicle])
+
+
+# Ferry manifests -----------------------------------------------------------------------
+
+
+def _ferry_columns() -> list[Column]:
+    return [
+        Column(_("No."), 9, "R"),
+        Column(_("Nama"), 58),
+        Column(_("L/P"), 9, "C"),
+        Column(_("Umur"), 14, "C"),
+        Column(_("NIK"), 36),
+        Column(_("Nomor polisi"), 30),
+        Column(_("Keterangan"), 30),
+    ]
+
+
+def _ferry_note(is_driver: bool) -> str:
+    return _("Pengemudi") if is_driver else _("Penumpang")
+
+
+def ferry_totals(m: FerryManifest) -> str:
+    """ "18 orang (L 10, P 7, tidak diketahui 1) · 2 kendaraan"."""
+    parts = [_("L %(n)s", n=m.count_sex("L")), _("P %(n)s", n=m.count_sex("P"))]
+    unknown = m.count_sex("")
+    if unknown:
+        parts.append(_("tidak diketahui %(n)s", n=unknown))
+    return _(
+        "%(persons)s orang (%(by_sex)s) · %(vehicles)s kendaraan",
+        persons=m.total,
+        by_sex=", ".join(parts),
+        vehicles=len(m.vehicles),
+    )
+
+
+def ferry_manifest_pdf(m: FerryManifest) -> bytes:
+    """A4 portrait: the crossing, people grouped by vehicle, totals, page N of M."""
+    pdf = Document("P", title=f"{_('Manifes penumpang kapal')} · {m.event_title}")
+    width = pdf.w - 2 * MARGIN
+    leg = m.leg
+    crossing = f"{leg.from_name} → {leg.to_name}"
+
+    def header(doc: Document) -> None:
+        doc.set_font(FONT, "B", 13)
+        doc.cell(
+            width,
+            6.5,
+            _("MANIFES PENUMPANG KAPAL PENYEBERANGAN"),
+            align="C",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+        doc.set_font(FONT, "", 9)
+        doc.multi_cell(
+            width,
+            4.6,
+            f"{m.event_title} · {m.organiser_body} · {m.trip_name}",
+            align="C",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+        doc.ln(1.5)
+        if doc.page_no() == 1:
+            _facts(
+                doc,
+                [
+                    (_("Dari"), leg.from_name),
+                    (_("Berangkat"), leg.departs),
+                    (_("Ke"), leg.to_name),
+                    (_("Tiba"), leg.arrives),
+                    (_("Operator"), leg.carrier),
+                    (_("Kapal"), leg.vessel),
+                    (_("Kode booking"), leg.booking_ref),
+                ],
+                width,
+            )
+            doc.set_font(FONT, "B", 9)
+            doc.cell(width, 5.5, _("Jumlah") + ": " + ferry_totals(m))
+            doc.ln(7)
+        else:
+            doc.set_font(FONT, "I", 8.5)
+            doc.cell(width, 5, f"{crossing} · {leg.departs}")
+            doc.ln(6)
+
+    pdf.draw_header = header
+    table = Table(pdf, _ferry_columns())
+    table.new_page()
+    n = 0
+    for group in m.vehicles:
+        label = f"{group.title} ({group.kind_label})"
+        table.continued = None
+        table.subheading(f"{label} — {_('%(n)s orang', n=len(group.people))}")
+        table.continued = label
+        for person in group.people:
+            n += 1
+            table.row(
+                [
+                    str(n),
+                    person.name,
+                    person.sex,
+                    person.age_label,
+                    person.nik,
+                    person.plate,
+                    _ferry_note(person.is_driver),
+                ]
+            )
+        table.continued = None
+        if not group.people:
+            table.row(["", _("Belum ada penumpang."), *[""] * 5])
+    if not m.vehicles:
+        table.row(["", _("Belum ada kendaraan di lintasan ini."), *[""] * 5])
+    table.total(_("Jumlah"), ferry_totals(m))
+    table.end()
+    return bytes(pdf.output())
+
+
+def ferry_manifest_xlsx(m: FerryManifest) -> bytes:
+    """One sheet: a row per person with the vehicle, then bold totals."""
+    sheet = Sheet(
+        _("Manifes"),
+        [
+            _("No."),
+            _("Kendaraan"),
+            _("Nomor polisi"),
+            _("Nama"),
+            _("L/P"),
+            _("Umur"),
+            _("Tahun lahir"),
+            _("NIK"),
+            _("Keterangan"),
+        ],
+    )
+    n = 0
+    for group in m.vehicles:
+        for p in group.people:
+            n += 1
+            sheet.rows.append(
+                [
+                    n,
+                    group.label,
+                    p.plate,
+                    p.name,
+                    p.sex,
+                    p.age,
+                    p.birth_year,
+                    p.nik or None,
+                    _ferry_note(p.is_driver),
+                ]
+            )
+    empty = [None] * 7
+    sheet.bold_rows.update({len(sheet.rows), len(sheet.rows) + 1})
+    sheet.rows.append([None, _("Jumlah orang"), m.total, *empty[1:]])
+    sheet.rows.append([None, _("Jumlah kendaraan"), len(m.vehicles), *empty[1:]])
+    for short in ("L", "P", ""):
+        count = m.count_sex(short)
+        if short or count:
+            sheet.bold_rows.add(len(sheet.rows))
+            sheet.rows.append(
+                [None, short or _("L/P tidak diketahui"), count, *empty[1:]]
+            )
+    leg = m.leg
+    crossing = Sheet(_("Lintasan"), [_("Keterangan"), _("Isi")])
+    crossing.rows.extend(
+        [
+            [_("Acara"), m.event_title],
+            [_("Perjalanan"), m.trip_name],
+            [_("Dari"), leg.from_name],
+            [_("Ke"), leg.to_name],
+            [_("Berangkat"), leg.departs],
+            [_("Tiba"), leg.arrives],
+            [_("Operator"), leg.carrier],
+            [_("Kapal"), leg.vessel],
+            [_("Kode booking"), leg.booking_ref],
+        ]
+    )
+    return workbook_bytes([sheet, crossing])
