@@ -398,3 +398,91 @@ def test_participant_opens_own_card(app, runner, client):
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert 'class="qr-code"' in html and "Tour dan Studi Banding" in html
+
+
+def test_tour_is_fully_planned_both_ways(app, runner):
+    """Two vans, every leg there and back in WIB, the vans aboard each ferry, every
+    attending delegate seated once per trip within the seats; a second load adds none."""
+    from planner.models import Leg, LegMode, SeatAssignment, Trip, Vehicle
+
+    _load(runner)
+    with app.app_context():
+        tour = _event("tour-studi-pgk-jkt-2024")
+        vans = db.session.scalars(
+            db.select(Vehicle).filter_by(event_id=tour.id).order_by(Vehicle.label)
+        ).all()
+        assert [(v.label, v.plate) for v in vans] == [
+            ("Travel 1", "BN 1234 AB"),
+            ("Travel 2", "BN 5678 CD"),
+        ]
+        for van in vans:
+            assert van.driver_name and "Pangkalpinang" in van.operator
+            assert phonenumbers.is_valid_number(phonenumbers.parse(van.driver_phone))
+        trips = db.session.scalars(
+            db.select(Trip).filter_by(event_id=tour.id).order_by(Trip.position)
+        ).all()
+        assert [t.name for t in trips] == ["Berangkat", "Pulang"]
+        wib = ZoneInfo("Asia/Jakarta")
+        codes = {}
+        for trip in trips:
+            legs = trip.legs
+            assert len(legs) == 6
+            for before, after in zip(legs, legs[1:], strict=False):
+                assert before.to_place_id == after.from_place_id
+                assert before.arrives_at <= after.departs_at
+            for leg in legs:
+                assert leg.arrives_at > leg.departs_at
+                assert leg.vehicles == vans
+                if leg.mode == LegMode.FERRY:
+                    assert leg.carrier and leg.vessel and leg.booking_ref
+            codes[trip.name] = [
+                (leg.from_place.code or leg.from_place.name, leg.mode) for leg in legs
+            ]
+            days = {leg.departs_at.astimezone(wib).date() for leg in legs}
+            assert days == (
+                {date(2024, 5, 7), date(2024, 5, 8)}
+                if trip.name == "Berangkat"
+                else {date(2024, 5, 11), date(2024, 5, 12)}
+            )
+        first = trips[0].legs[0]
+        assert first.from_place.name == "Tugu Titik Nol Kilometer Pangkalpinang"
+        assert first.departs_at.astimezone(wib).hour == 5
+        assert [c for c, m in codes["Berangkat"] if m == LegMode.FERRY] == [
+            "port:tanjung-kalian",
+            "port:bakauheni",
+        ]
+        assert [c for c, m in codes["Pulang"] if m == LegMode.FERRY] == [
+            "port:merak",
+            "port:tanjung-api-api",
+        ]
+        assert trips[1].legs[-1].to_place == first.from_place
+        attending = set(
+            db.session.scalars(
+                db.select(Delegate.id).filter_by(
+                    event_id=tour.id, status=DelegateStatus.ATTENDED
+                )
+            )
+        )
+        assert len(attending) == 19
+        for trip in trips:
+            seats = trip.seat_assignments
+            assert sorted(s.delegate_id for s in seats) == sorted(attending)
+            per_van = Counter(s.vehicle_id for s in seats)
+            assert all(per_van[v.id] <= v.seats for v in vans)
+            for delegation in tour.delegations:
+                used = {
+                    s.vehicle_id for s in seats if s.delegate.delegation == delegation
+                }
+                assert len(used) <= 1, delegation.name
+        before = tuple(
+            db.session.scalar(db.select(func.count()).select_from(model))
+            for model in (Vehicle, Trip, Leg, SeatAssignment)
+        )
+        assert before == (2, 2, 12, 38)
+    _load(runner)
+    with app.app_context():
+        after = tuple(
+            db.session.scalar(db.select(func.count()).select_from(model))
+            for model in (Vehicle, Trip, Leg, SeatAssignment)
+        )
+    assert after == before

@@ -28,13 +28,19 @@ from planner.models import (
     Event,
     EventKind,
     EventStatus,
+    Leg,
+    LegMode,
     Person,
     Place,
     PlaceKind,
     Region,
+    SeatAssignment,
     Sex,
     SocialPillar,
+    Trip,
     User,
+    Vehicle,
+    VehicleKind,
 )
 from planner.services.delegations import (
     confirm_delegate,
@@ -44,6 +50,7 @@ from planner.services.delegations import (
     substitute_delegate,
 )
 from planner.services.regions import load_regions
+from planner.services.seating import auto_assign
 
 DEFAULT_SEED = 2024
 
@@ -233,6 +240,15 @@ _PLACES = {
         -6.2560,
         106.7925,
         "Tempat bimtek PSM Bekasi. " + _NOTE_APPROX,
+    ),
+    "hotel_palembang": (
+        "Hotel Swarna Dwipa Palembang",
+        PlaceKind.HOTEL,
+        "16.71",
+        "Jl. Tasik No. 2, Kota Palembang",
+        -2.9838,
+        104.7440,
+        "Singgah semalam rombongan tur PGK–JKT (pergi dan pulang). " + _NOTE_APPROX,
     ),
     "aula_dinsos": (
         "Aula Dinas Sosial Provinsi Kepulauan Bangka Belitung",
@@ -474,6 +490,10 @@ class DemoReport:
                 "users",
                 "delegations",
                 "delegates",
+                "vehicles",
+                "trips",
+                "legs",
+                "seats",
             ),
             0,
         )
@@ -512,7 +532,14 @@ def load_demo(*, seed: int = DEFAULT_SEED) -> DemoReport:
     """Create the demo places, events, people and accounts that are missing."""
     report = DemoReport()
     _ensure_regions(report)
-    codes = {"19", "31", *_TOUR_REGENCIES, *_BEKASI, "31.71", "31.73", "31.74", "31.75"}
+    codes = {
+        "19",
+        "31",
+        "16.71",
+        *_TOUR_REGENCIES,
+        *_BEKASI,
+        *("31.71", "31.73", "31.74", "31.75"),
+    }
     regions = {
         r.code: r
         for r in db.session.scalars(db.select(Region).where(Region.code.in_(codes)))
@@ -643,6 +670,7 @@ def load_demo(*, seed: int = DEFAULT_SEED) -> DemoReport:
             cast.setdefault(spec.part, []).append((spec, people[row["nik"]]))
     _load_tour_delegations(events["tour-studi-pgk-jkt-2024"], cast, users, report)
     _load_bimtek_delegations(events["bimtek-psm-bekasi-2027"], cast, users, report)
+    _load_tour_transport(events["tour-studi-pgk-jkt-2024"], places, report, seed=seed)
     return report
 
 
@@ -883,3 +911,144 @@ def _load_bimtek_delegations(
         join(person, national, DelegateRole.PARTICIPANT, confirm=True, by=panitia)
     for _spec, person in cast["speaker"]:
         join(person, None, DelegateRole.SPEAKER, confirm=True, by=panitia)
+
+
+# The tour's vans, legs and seats ------------------------------------------------------
+
+#: label, plate, passenger seats; the drivers' names and phones come from the seed.
+TOUR_VANS = (("Travel 1", "BN 1234 AB", 10), ("Travel 2", "BN 5678 CD", 10))
+TOUR_VAN_OPERATOR = "CV Serumpun Sebalai Trans (rental mobil), Kota Pangkalpinang"
+_ASDP = "PT ASDP Indonesia Ferry (Persero)"
+_DEMO_BOOKING = "Nama kapal dan kode pemesanan: data demo."
+
+#: Trip name → legs: from, to, mode, departs, arrives (WIB), carrier, vessel, booking,
+#: notes. Places are keys of ``_PLACES`` or shipped port codes.
+TOUR_TRIPS = {
+    "Berangkat": (
+        ("meeting_point", "port:tanjung-kalian", LegMode.ROAD,
+         (7, 5, 0), (7, 8, 0), None, None, None,
+         "Kumpul pukul 04.30 WIB di Tugu Titik Nol Kilometer; lewat Jalan Raya "
+         "Pangkalpinang–Mentok."),
+        ("port:tanjung-kalian", "port:tanjung-api-api", LegMode.FERRY,
+         (7, 9, 0), (7, 13, 30), _ASDP, "KMP Bahari Nusantara", "ASDP-TKL-240507-0931",
+         "Dua mobil travel ikut menyeberang. " + _DEMO_BOOKING),
+        ("port:tanjung-api-api", "hotel_palembang", LegMode.ROAD,
+         (7, 14, 0), (7, 16, 30), None, None, None,
+         "Menginap semalam di Palembang."),
+        ("hotel_palembang", "port:bakauheni", LegMode.ROAD,
+         (8, 4, 0), (8, 12, 0), None, None, None,
+         "Tol Kayu Agung–Palembang–Bakauheni; istirahat dan salat di rest area."),
+        ("port:bakauheni", "port:merak", LegMode.FERRY,
+         (8, 13, 0), (8, 15, 30), _ASDP, "KMP Legundi", "ASDP-BKH-240508-1300",
+         "Dua mobil travel ikut menyeberang. " + _DEMO_BOOKING),
+        ("port:merak", "hotel", LegMode.ROAD,
+         (8, 16, 0), (8, 19, 0), None, None, None,
+         "Tol Tangerang–Merak dan Jakarta–Tangerang."),
+    ),
+    "Pulang": (
+        ("hotel", "port:merak", LegMode.ROAD,
+         (11, 5, 0), (11, 8, 0), None, None, None, None),
+        ("port:merak", "port:bakauheni", LegMode.FERRY,
+         (11, 9, 0), (11, 11, 30), _ASDP, "KMP Legundi", "ASDP-MRK-240511-0900",
+         "Dua mobil travel ikut menyeberang. " + _DEMO_BOOKING),
+        ("port:bakauheni", "hotel_palembang", LegMode.ROAD,
+         (11, 12, 30), (11, 20, 30), None, None, None,
+         "Menginap semalam di Palembang."),
+        ("hotel_palembang", "port:tanjung-api-api", LegMode.ROAD,
+         (12, 5, 0), (12, 7, 30), None, None, None, None),
+        ("port:tanjung-api-api", "port:tanjung-kalian", LegMode.FERRY,
+         (12, 8, 30), (12, 13, 0), _ASDP, "KMP Bahari Nusantara",
+         "ASDP-TAA-240512-0830",
+         "Dua mobil travel ikut menyeberang. " + _DEMO_BOOKING),
+        ("port:tanjung-kalian", "meeting_point", LegMode.ROAD,
+         (12, 13, 30), (12, 16, 30), None, None, None,
+         "Rombongan bubar di Tugu Titik Nol Kilometer."),
+    ),
+}  # fmt: skip
+
+
+def _tour_time(day_hour_minute: tuple[int, int, int]) -> datetime:
+    """A May 2024 time in WIB, as stored (UTC)."""
+    day, hour, minute = day_hour_minute
+    return datetime(2024, 5, day, hour, minute, tzinfo=WIB).astimezone(UTC)
+
+
+def _load_tour_transport(
+    event: Event, places: dict[str, Place], report: DemoReport, *, seed: int
+) -> None:
+    """The tour's two vans, its trips there and back (every leg, the vans aboard the
+    ferries) and every attending delegate seated on both trips."""
+    rng = random.Random(seed + 4)
+    drivers = FakePeople(seed + 4, female_share=0.0)
+    existing = {
+        v.label: v
+        for v in db.session.scalars(db.select(Vehicle).filter_by(event_id=event.id))
+    }
+    vans = []
+    for label, plate, seats in TOUR_VANS:
+        driver = drivers.name(Sex.MALE)
+        phone = random_mobile(rng)
+        van = existing.get(label)
+        if van is None:
+            van = Vehicle(
+                event=event,
+                kind=VehicleKind.TRAVEL_VAN,
+                label=label,
+                plate=plate,
+                seats=seats,
+                driver_name=driver,
+                driver_phone=phone,
+                operator=TOUR_VAN_OPERATOR,
+                notes="Toyota HiAce Commuter, AC, bagasi di atap.",
+            )
+            db.session.add(van)
+            report.created["vehicles"] += 1
+        vans.append(van)
+    shipped = {
+        p.code: p
+        for p in db.session.scalars(db.select(Place).where(Place.code.in_(TOUR_PORTS)))
+    }
+    stops = {**places, **shipped}
+    trips = {
+        t.name: t
+        for t in db.session.scalars(db.select(Trip).filter_by(event_id=event.id))
+    }
+    for position, (name, legs) in enumerate(TOUR_TRIPS.items()):
+        trip = trips.get(name)
+        if trip is None:
+            trip = Trip(event=event, name=name, position=position)
+            db.session.add(trip)
+            report.created["trips"] += 1
+        db.session.flush()
+        has_legs = db.session.scalar(
+            db.select(func.count(Leg.id)).filter_by(trip_id=trip.id)
+        )
+        if not has_legs:
+            for n, row in enumerate(legs):
+                origin, goal, mode, departs, arrives = row[:5]
+                carrier, vessel, booking, notes = row[5:]
+                db.session.add(
+                    Leg(
+                        event_id=event.id,
+                        trip=trip,
+                        position=n,
+                        from_place=stops[origin],
+                        to_place=stops[goal],
+                        mode=mode,
+                        departs_at=_tour_time(departs),
+                        arrives_at=_tour_time(arrives),
+                        carrier=carrier,
+                        vessel=vessel,
+                        booking_ref=booking,
+                        notes=notes,
+                        vehicles=list(vans),
+                    )
+                )
+                report.created["legs"] += 1
+            db.session.flush()
+        seated = db.session.scalar(
+            db.select(func.count(SeatAssignment.id)).filter_by(trip_id=trip.id)
+        )
+        if not seated:
+            result = auto_assign(trip, vehicles=vans)
+            report.created["seats"] += len(result.placed)
