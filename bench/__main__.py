@@ -19,7 +19,9 @@ from sqlalchemy import Engine
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import RequestRedirect
 
+from bench import manifests as manifest_cases
 from bench import rosters as roster_cases
+from bench import seating as seating_cases
 from bench.cases import CASES, Case, by_name
 from bench.generate import BenchData, generate
 from bench.measure import measure, skipped_line
@@ -123,7 +125,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         metavar="NAME",
-        choices=[c.name for c in CASES] + list(roster_cases.NAMES),
+        choices=[c.name for c in CASES]
+        + list(roster_cases.NAMES)
+        + list(seating_cases.NAMES)
+        + list(manifest_cases.NAMES),
         help="run one case: "
         + ", ".join([c.name for c in CASES] + list(roster_cases.NAMES)),
     )
@@ -150,7 +155,15 @@ def main(argv: list[str] | None = None) -> int:
     client = app.test_client()
     print(f"signed in {data.organiser_email} via {sign_in(app, client, data)}")
     only_rosters = args.only in roster_cases.NAMES
-    cases = [] if only_rosters else [by_name(args.only)] if args.only else CASES
+    only_seating = args.only in seating_cases.NAMES
+    only_manifests = args.only in manifest_cases.NAMES
+    cases = (
+        []
+        if only_rosters or only_seating or only_manifests
+        else [by_name(args.only)]
+        if args.only
+        else CASES
+    )
     ok = True
     for case in cases:
         line, passed = run_case(app, client, engine, case, data, args.repeat)
@@ -160,6 +173,15 @@ def main(argv: list[str] | None = None) -> int:
         for line in roster_cases.run(
             app, client, engine, data, args.repeat, args.only if only_rosters else None
         ):
+            print(line, flush=True)
+            ok = ok and "FAILED" not in line
+    if only_seating or not args.only:
+        for line in seating_cases.run(
+            app, data, args.repeat, args.only if only_seating else None
+        ):
+            print(line, flush=True)
+    if only_manifests or not args.only:
+        for line in manifest_cases.run(app, client, engine, data, args.repeat):
             print(line, flush=True)
             ok = ok and "FAILED" not in line
     engine.dispose()

@@ -75,6 +75,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.register(app)
     formatting.register(app)
     labels.register(app)
+    from planner.exports import svg
+
+    svg.register(app)
     return app
 
 

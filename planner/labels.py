@@ -9,10 +9,12 @@ from planner.models import (
     DelegateStatus,
     EventKind,
     EventStatus,
+    LegMode,
     PlaceKind,
     RegionKind,
     Sex,
     SocialPillar,
+    VehicleKind,
 )
 
 EVENT_KIND = {
@@ -105,6 +107,33 @@ DELEGATE_STATUS_COLOUR = {
     DelegateStatus.ATTENDED: "success",
     DelegateStatus.WITHDRAWN: "light",
     DelegateStatus.REPLACED: "light",
+}
+
+
+VEHICLE_KIND = {
+    VehicleKind.TRAVEL_VAN: _l("Mobil travel"),
+    VehicleKind.MINIBUS: _l("Minibus"),
+    VehicleKind.BUS: _l("Bus"),
+    VehicleKind.CAR: _l("Mobil"),
+    VehicleKind.BOAT: _l("Kapal/perahu"),
+    VehicleKind.OTHER: _l("Lainnya"),
+}
+
+LEG_MODE = {
+    LegMode.ROAD: _l("Jalan darat"),
+    LegMode.FERRY: _l("Kapal feri/laut"),
+    LegMode.AIR: _l("Pesawat"),
+    LegMode.RAIL: _l("Kereta api"),
+    LegMode.WALK: _l("Jalan kaki"),
+}
+
+#: Bootstrap icon-free symbols for a leg's mode (shown beside the label).
+LEG_MODE_ICON = {
+    LegMode.ROAD: "🚐",
+    LegMode.FERRY: "⛴",
+    LegMode.AIR: "✈",
+    LegMode.RAIL: "🚆",
+    LegMode.WALK: "🚶",
 }
 
 

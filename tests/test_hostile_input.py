@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from planner.extensions import db
+from planner.models import LegMode, SeatAssignment
 from tests.conftest import region
 
 HOSTILE = [
@@ -49,7 +50,14 @@ QUERY_ARGUMENTS += ("next", "sort")
 URL_VALUES = {"token": "not-a-real-token", "code": "19", "fmt": "csv"}
 
 #: Endpoints whose success removes what later URLs name, or ends the session: last.
-DESTRUCTIVE = {"delegations.delete", "events.cancel", "imports.cancel"}
+DESTRUCTIVE = {
+    "delegations.delete",
+    "events.cancel",
+    "imports.cancel",
+    "transport.remove_vehicle",
+    "transport.remove_leg",
+    "transport.remove_seat",
+}
 SESSION_ENDING = {"auth.logout"}
 
 
@@ -97,6 +105,9 @@ def world(
     make_person,
     make_delegation,
     make_delegate,
+    make_vehicle,
+    make_trip,
+    make_leg,
 ):
     """One of each object a URL can name, and an admin who organises the event."""
     admin = make_user("admin", email="admin@example.org")
@@ -108,6 +119,13 @@ def world(
     delegation = make_delegation(event, region=region("19.01"))
     delegate = make_delegate(delegation)
     make_person(region=region("19.01"), full_name="Calon Pengganti")
+    vehicle = make_vehicle(event)
+    trip = make_trip(event, name="Berangkat")
+    leg = make_leg(trip, mode=LegMode.FERRY)
+    leg.vehicles.append(vehicle)
+    db.session.add(
+        SeatAssignment(trip=trip, vehicle=vehicle, delegate=delegate, seat_number=1)
+    )
     db.session.commit()
     return {
         "admin": admin,
@@ -118,6 +136,9 @@ def world(
         "delegation_id": delegation.id,
         "delegate_id": delegate.id,
         "day": event.starts_on.isoformat(),
+        "vehicle_id": vehicle.id,
+        "trip_id": trip.id,
+        "leg_id": leg.id,
     }
 
 
