@@ -199,13 +199,13 @@ def test_vehicle_page_shows_vehicle_legs_and_passengers(client, login, tour):
         "Travel 1",
         "BN 1234 AB",
         "Pak Joko Sopir",
-        "+6281299900001",
+        "+62 812-9990-0001",
         "CV Bangka Trans",
         "Pelabuhan Tanjung Kalian (Muntok)",
         "Selasa, 7 Mei 2024 · 05.00 WIB",
         "Ani Peserta",
         "Kabupaten Bangka",
-        "+6281234500001",
+        "+62 812-3450-0001",
         "KMP Menumbing Raya",
     ):
         assert text in html, text
@@ -231,8 +231,8 @@ def test_head_phone_falls_back_to_the_head_delegate(
         )
     login(t.organiser)
     html = client.get(_vehicle_url(t)).get_data(as_text=True)
-    assert "+6281377700002" in html
-    assert "+6281234500001" not in html
+    assert "+62 813-7770-0002" in html
+    assert "+62 812-3450-0001" not in html
 
 
 def test_vehicle_pdf(client, login, tour):
@@ -283,7 +283,7 @@ def test_vehicle_xlsx(client, login, tour):
     rows = list(wb.worksheets[0].iter_rows(values_only=True))
     assert rows[0][:3] == ("No.", "Kursi", "Nama")
     assert rows[1][1:4] == (1, "Ani Peserta", "P")
-    assert rows[1][5] == "+6281234500001"
+    assert rows[1][5] == "+62 812-3450-0001"
     assert wb.worksheets[0].freeze_panes == "A2"
     route = list(wb.worksheets[1].iter_rows(values_only=True))
     assert route[2][4] == "Selasa, 7 Mei 2024 · 05.00 WIB"

@@ -37,6 +37,7 @@ from planner.models import (
     Vehicle,
 )
 from planner.models.transport import leg_vehicles
+from planner.services.people import format_phone
 
 
 @dataclass(frozen=True)
@@ -311,7 +312,7 @@ def load_vehicle_manifests(
             plate=v.plate or "",
             seats=v.seats,
             driver_name=v.driver_name or "",
-            driver_phone=v.driver_phone or "",
+            driver_phone=format_phone(v.driver_phone),
             operator=v.operator or "",
         )
         for v in vehicles
@@ -365,7 +366,9 @@ def load_vehicle_manifests(
                 name=name,
                 sex=labels.SEX_SHORT.get(sex, "") if sex else "",
                 delegation=delegation_name or _("Tanpa delegasi"),
-                head_phone=phones.get(delegation_id, "") if delegation_id else "",
+                head_phone=format_phone(phones.get(delegation_id))
+                if delegation_id
+                else "",
             )
         )
     return [manifests[v.id] for v in vehicles]
