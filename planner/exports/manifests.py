@@ -166,32 +166,10 @@ def vehicle_manifests_pdf(manifests: Sequence[VehicleManifest]) -> bytes:
         m = current[0]
         if m is None:
             return
-        doc.set_font(FONT, "B", 13)
-        doc.cell(
-            width,
-            6.5,
+        doc.title_block(
             _("MANIFES PENUMPANG KENDARAAN"),
-            align="C",
-            new_x="LMARGIN",
-            new_y="NEXT",
-        )
-        doc.set_font(FONT, "", 9)
-        doc.multi_cell(
-            width,
-            4.6,
-            f"{m.event_title} · {m.organiser_body}",
-            align="C",
-            new_x="LMARGIN",
-            new_y="NEXT",
-        )
-        doc.set_font(FONT, "B", 10)
-        doc.cell(
-            width,
-            6,
-            f"{m.trip_name} · {m.title}",
-            align="C",
-            new_x="LMARGIN",
-            new_y="NEXT",
+            (f"{m.event_title} · {m.organiser_body}", "", 9, 4.6),
+            (f"{m.trip_name} · {m.title}", "B", 10, 6),
         )
         doc.ln(1.5)
 
@@ -317,23 +295,9 @@ def ferry_manifest_pdf(m: FerryManifest) -> bytes:
     crossing = f"{leg.from_name} → {leg.to_name}"
 
     def header(doc: Document) -> None:
-        doc.set_font(FONT, "B", 13)
-        doc.cell(
-            width,
-            6.5,
+        doc.title_block(
             _("MANIFES PENUMPANG KAPAL PENYEBERANGAN"),
-            align="C",
-            new_x="LMARGIN",
-            new_y="NEXT",
-        )
-        doc.set_font(FONT, "", 9)
-        doc.multi_cell(
-            width,
-            4.6,
-            f"{m.event_title} · {m.organiser_body} · {m.trip_name}",
-            align="C",
-            new_x="LMARGIN",
-            new_y="NEXT",
+            (f"{m.event_title} · {m.organiser_body} · {m.trip_name}", "", 9, 4.6),
         )
         doc.ln(1.5)
         if doc.page_no() == 1:

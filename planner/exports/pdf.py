@@ -84,6 +84,17 @@ class Document(FPDF):
         """The lowest y a row may reach on this page."""
         return self.h - FOOTER
 
+    def title_block(self, heading: str, *lines: tuple[str, str, float, float]) -> None:
+        """A centred bold heading, then centred lines as (text, style, size, height)."""
+        width = self.w - self.l_margin - self.r_margin
+        self.set_font(FONT, "B", 13)
+        self.cell(width, 6.5, heading, align="C", new_x="LMARGIN", new_y="NEXT")
+        for text, style, size, height in lines:
+            self.set_font(FONT, style, size)
+            self.multi_cell(
+                width, height, text, align="C", new_x="LMARGIN", new_y="NEXT"
+            )
+
 
 class Table:
     """Rows of cells under a heading row that is drawn again after every page break.
