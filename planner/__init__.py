@@ -6,6 +6,9 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
+
+from planner.models.types import MAX_ID
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -61,6 +64,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(app.instance_path)
 
+    # Ids in URLs beyond what a database integer holds are a 404, not an overflow.
+    app.url_map.converters["int"] = DatabaseIdConverter
+
     if app.config["PROXY_FIX"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -79,6 +85,14 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     svg.register(app)
     return app
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """``<int:…>`` in a URL matches only ids a database integer column can hold."""
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 def normalise_database_url(url: str) -> str:

@@ -145,3 +145,9 @@ def test_proxy_fix_trusts_one_proxy_when_configured(database_url, tmp_path):
     assert response.get_data(as_text=True) == "203.0.113.7"
     with app.app_context():
         db.engine.dispose()
+
+
+def test_ids_beyond_a_database_integer_are_not_found(client, login, make_user):
+    login(make_user("admin"))
+    assert client.get(f"/events/{2**63}").status_code == 404
+    assert client.get(f"/events/{2**63 - 1}").status_code == 404  # in range, absent

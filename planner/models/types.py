@@ -31,6 +31,10 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(UTC)
 
 
+#: Largest id a database integer column holds (BIGINT on PostgreSQL, INTEGER on SQLite).
+MAX_ID = 2**63 - 1
+
+
 def utcnow() -> datetime:
     """The current time, aware, in UTC (used as a column default callable)."""
     return datetime.now(UTC)

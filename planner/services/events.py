@@ -26,6 +26,7 @@ from planner.models import (
     Region,
     event_organisers,
 )
+from planner.models.types import MAX_ID
 from planner.services import PlannerError
 
 #: Indonesian zones an event may use, with their labels; blank means "from the venue".
@@ -106,7 +107,7 @@ def _resolve(model, ident, field: str, message: str):
     """The row with this id, None for a blank id; an unknown id is refused."""
     if ident in (None, ""):
         return None
-    if not isinstance(ident, int) or not 0 < ident < 2**63:
+    if not isinstance(ident, int) or not 0 < ident <= MAX_ID:
         raise PlannerError(message, field=field)
     obj = db.session.get(model, ident)
     if obj is None:

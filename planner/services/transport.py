@@ -24,12 +24,10 @@ from planner.models import (
     Vehicle,
     VehicleKind,
 )
+from planner.models.types import MAX_ID as _MAX_ID
 from planner.services import PlannerError
 from planner.services.events import ChecklistItem, checklist_check
 from planner.services.people import normalise_phone
-
-#: Largest id a database integer holds.
-_MAX_ID = 2**63 - 1
 
 # Vehicles ---------------------------------------------------------------------------
 

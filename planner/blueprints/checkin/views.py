@@ -26,6 +26,7 @@ from planner.models import (
     Event,
     Person,
 )
+from planner.models.types import MAX_ID as _MAX_ID
 from planner.permissions import (
     can_check_in,
     can_view_delegate_card,
@@ -39,8 +40,6 @@ from planner.services.delegations import QuotaFull, delegation_counts, mark_atte
 RESULT_LIMIT = 50
 #: Cards per printed sheet (10 per A4 page).
 CARDS_PER_SHEET = 200
-#: Largest id a database integer holds; bigger ones in a URL cannot exist.
-_MAX_ID = 2**63 - 1
 
 OVERVIEW_SECTIONS.append("checkin/_overview.html")
 
@@ -52,8 +51,6 @@ def _like_escape(text: str) -> str:
 
 def _load_event(event_id: int) -> Event:
     """The event with its organisers (for the permission check), or 404."""
-    if event_id > _MAX_ID:
-        abort(404)
     return db.one_or_404(
         db.select(Event).where(Event.id == event_id).options(joinedload(Event.venue))
     )
@@ -61,8 +58,6 @@ def _load_event(event_id: int) -> Event:
 
 def _load_delegate(event_id: int, delegate_id: int) -> Delegate:
     """The delegate of this event with person, delegation and event, or 404."""
-    if event_id > _MAX_ID or delegate_id > _MAX_ID:
-        abort(404)
     return db.one_or_404(
         db.select(Delegate)
         .where(Delegate.id == delegate_id, Delegate.event_id == event_id)

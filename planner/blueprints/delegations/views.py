@@ -43,6 +43,7 @@ from planner.models import (
     User,
     utcnow,
 )
+from planner.models.types import MAX_ID as _MAX_ID
 from planner.permissions import (
     can_edit_delegates,
     can_manage_delegations,
@@ -81,8 +82,6 @@ from planner.services.reminders import (
     whatsapp_link,
 )
 
-#: Largest id a database integer holds; bigger ones in a URL cannot exist.
-_MAX_ID = 2**63 - 1
 #: Most people offered in a "nominate" select (a search narrows it).
 MAX_CANDIDATES = 200
 #: Most history lines shown on a delegation page.
@@ -136,15 +135,11 @@ def delegation_allocation(event: Event):
 
 def _load_event(event_id: int) -> Event:
     """The event with this id, or 404."""
-    if event_id > _MAX_ID:
-        abort(404)
     return db.one_or_404(db.select(Event).where(Event.id == event_id))
 
 
 def _load_delegation(event_id: int, delegation_id: int) -> Delegation:
     """The delegation, looked up by both ids, with its event, region and head; or 404."""
-    if max(event_id, delegation_id) > _MAX_ID:
-        abort(404)
     return db.one_or_404(
         db.select(Delegation)
         .options(
@@ -182,8 +177,6 @@ def _scope_for_edit(event_id: int, delegation_id: int | None):
 
 def _load_delegate(event: Event, delegation: Delegation | None, delegate_id: int):
     """A delegate of this roster, looked up by all ids, or 404."""
-    if delegate_id > _MAX_ID:
-        abort(404)
     return db.one_or_404(
         db.select(Delegate)
         .options(joinedload(Delegate.person))

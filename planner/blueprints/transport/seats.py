@@ -3,7 +3,7 @@ automatic), and a participant's own trip (``/my/trip``)."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -27,6 +27,7 @@ from planner.models import (
     Trip,
     Vehicle,
 )
+from planner.models.types import MAX_ID as _MAX_ID
 from planner.permissions import can_manage_transport, can_view_transport, require
 from planner.services import PlannerError
 from planner.services.seating import (
@@ -37,8 +38,6 @@ from planner.services.seating import (
     vehicle_order,
 )
 
-#: Largest id a database integer holds; bigger ones in a URL cannot exist.
-_MAX_ID = 2**63 - 1
 #: Most unseated delegates offered in the select (a delegation filter narrows it).
 MAX_CHOICES = 300
 #: Most names of unplaced delegates listed in the flash message.
@@ -110,8 +109,6 @@ class RemoveSeatForm(FlaskForm):
 
 def _load_trip(event_id: int, trip_id: int) -> Trip:
     """The trip, looked up by both ids, with its event; or 404."""
-    if max(event_id, trip_id) > _MAX_ID:
-        abort(404)
     return db.one_or_404(
         select(Trip)
         .options(joinedload(Trip.event))
@@ -348,8 +345,6 @@ def auto_seats(event_id: int, trip_id: int):
 def remove_seat(event_id: int, trip_id: int, vehicle_id: int, delegate_id: int):
     """Take one delegate's seat in a vehicle away."""
     trip = _load_trip(event_id, trip_id)
-    if max(vehicle_id, delegate_id) > _MAX_ID:
-        abort(404)
     assignment = db.one_or_404(
         select(SeatAssignment)
         .join(Vehicle, Vehicle.id == SeatAssignment.vehicle_id)
