@@ -149,5 +149,7 @@ def test_proxy_fix_trusts_one_proxy_when_configured(database_url, tmp_path):
 
 def test_ids_beyond_a_database_integer_are_not_found(client, login, make_user):
     login(make_user("admin"))
-    assert client.get(f"/events/{2**63}").status_code == 404
-    assert client.get(f"/events/{2**63 - 1}").status_code == 404  # in range, absent
+    # PostgreSQL's INTEGER stops at 2**31 - 1: anything above must not reach SQL.
+    for event_id in (2**31 - 1, 2**31, 2**63, 2**70):
+        assert client.get(f"/events/{event_id}").status_code == 404
+        assert client.get(f"/events/{event_id}/rosters/export.csv").status_code == 404

@@ -27,6 +27,7 @@ HOSTILE = [
     "1e309",
     "NaN",
     "9" * 40,
+    "9999999999",  # fits 64 bits, not PostgreSQL's INTEGER
     "２０２４-０５-０７",
     "0000-00-00",
     "null\x00byte",

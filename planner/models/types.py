@@ -31,8 +31,9 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(UTC)
 
 
-#: Largest id a database integer column holds (BIGINT on PostgreSQL, INTEGER on SQLite).
-MAX_ID = 2**63 - 1
+#: Largest id an INTEGER key holds on every backend (32 bits on PostgreSQL; SQLite
+#: would take 64): a bigger id in a URL or a form cannot exist and must not reach SQL.
+MAX_ID = 2**31 - 1
 
 
 def utcnow() -> datetime:

@@ -21,6 +21,7 @@ from wtforms.validators import Email, InputRequired, Length, Optional, Validatio
 from planner import labels
 from planner.blueprints.choices import region_choices
 from planner.models import Region
+from planner.models.types import MAX_ID
 
 #: Stands for a submitted region id that is not a number ("abc"): never a valid choice.
 _BAD_ID = -1
@@ -37,7 +38,9 @@ def _region_id(value) -> int | None:
     if isinstance(value, int):
         return value
     text = str(value).strip()
-    return int(text) if text.isdigit() and len(text) < 12 else _BAD_ID
+    if text.isdigit() and len(text) < 12 and int(text) <= MAX_ID:
+        return int(text)
+    return _BAD_ID
 
 
 class IndonesianDateField(DateField):

@@ -29,6 +29,7 @@ from wtforms.widgets import TextInput
 from planner import labels
 from planner.blueprints.choices import region_choices
 from planner.models import PlaceKind
+from planner.models.types import MAX_ID
 
 _NUMBER = re.compile(r"^[+-]?\d{1,3}(?:[.,]\d{0,15})?$")
 
@@ -77,9 +78,10 @@ def _optional_int(value):
     if value in (None, ""):
         return None
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return -1  # never a region id: refused by validate_region_id
+    return number if number <= MAX_ID else -1
 
 
 class PlaceForm(FlaskForm):

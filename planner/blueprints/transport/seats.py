@@ -27,7 +27,7 @@ from planner.models import (
     Trip,
     Vehicle,
 )
-from planner.models.types import MAX_ID as _MAX_ID
+from planner.models.types import MAX_ID
 from planner.permissions import can_manage_transport, can_view_transport, require
 from planner.services import PlannerError
 from planner.services.seating import (
@@ -51,7 +51,9 @@ def _id(value) -> int | None:
     if isinstance(value, int):
         return value
     text = str(value).strip()
-    return int(text) if text.isdigit() and len(text) < 12 else -1
+    return (
+        int(text) if text.isdigit() and len(text) < 12 and int(text) <= MAX_ID else -1
+    )
 
 
 class SeatNumberField(IntegerField):
@@ -189,9 +191,9 @@ def _assign(trip: Trip, form: SeatForm) -> bool:
     """Run the hand assignment for a validated form; True when it was saved."""
     delegate_id, vehicle_id = form.delegate_id.data, form.vehicle_id.data
     delegate = (
-        db.session.get(Delegate, delegate_id) if 0 < delegate_id <= _MAX_ID else None
+        db.session.get(Delegate, delegate_id) if 0 < delegate_id <= MAX_ID else None
     )
-    vehicle = db.session.get(Vehicle, vehicle_id) if 0 < vehicle_id <= _MAX_ID else None
+    vehicle = db.session.get(Vehicle, vehicle_id) if 0 < vehicle_id <= MAX_ID else None
     if delegate is None:
         form.delegate_id.errors = [_("Pilih peserta dari daftar.")]
         return False
@@ -252,7 +254,7 @@ def seats(event_id: int, trip_id: int):
     by_vehicle = _seated(trip)
     unseated, unseated_total, delegations = [], 0, []
     filter_id = _id(request.args.get("delegation"))
-    if filter_id is not None and not 0 < filter_id <= _MAX_ID:
+    if filter_id is not None and not 0 < filter_id <= MAX_ID:
         filter_id = None
     if manager:
         unseated, unseated_total = _unseated(trip, filter_id)
