@@ -1,5 +1,14 @@
 """Every model of the application, re-exported for ``from planner.models import …``."""
 
+from planner.models.agenda import (
+    AgendaAudience,
+    AgendaItem,
+    AgendaKind,
+    AgendaSpeaker,
+    AgendaStatus,
+    SpeakerRole,
+    agenda_item_delegations,
+)
 from planner.models.delegation import (
     ACTIVE_STATUSES,
     QUOTA_STATUSES,
@@ -27,6 +36,13 @@ from planner.models.types import UTCDateTime, utcnow
 from planner.models.user import User, user_regions
 
 __all__ = [
+    "AgendaAudience",
+    "AgendaItem",
+    "AgendaKind",
+    "AgendaSpeaker",
+    "AgendaStatus",
+    "SpeakerRole",
+    "agenda_item_delegations",
     "ACTIVE_STATUSES",
     "QUOTA_STATUSES",
     "Delegate",

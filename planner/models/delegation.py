@@ -17,7 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import db
-from planner.models.types import UTCDateTime, str_enum, utcnow
+from planner.models.types import UTCDateTime, new_feed_token, str_enum, utcnow
 
 if TYPE_CHECKING:
     from planner.models.event import Event
@@ -88,6 +88,11 @@ class Delegation(db.Model):
     #: After this moment only organisers change the list.
     deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     notes: Mapped[str | None] = mapped_column(Text)
+    #: Secret of the delegation's calendar feed; NULL once revoked (a new one is
+    #: issued with one click). Random, never derived from the id or the login.
+    feed_token: Mapped[str | None] = mapped_column(
+        String(64), unique=True, index=True, default=new_feed_token
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime, default=utcnow, onupdate=utcnow
@@ -139,6 +144,10 @@ class Delegate(db.Model):
         ForeignKey("delegates.id", ondelete="SET NULL"), unique=True
     )
     notes: Mapped[str | None] = mapped_column(Text)
+    #: Secret of the delegate's personal calendar feed (see Delegation.feed_token).
+    feed_token: Mapped[str | None] = mapped_column(
+        String(64), unique=True, index=True, default=new_feed_token
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime, default=utcnow, onupdate=utcnow

@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import db
-from planner.models.types import UTCDateTime, str_enum, utcnow
+from planner.models.types import UTCDateTime, str_enum, track_revisions, utcnow
 
 if TYPE_CHECKING:
     from planner.models.delegation import Delegate, Delegation
@@ -145,6 +145,7 @@ class Trip(db.Model):
         return f"<Trip {self.id} {self.name}>"
 
 
+@track_revisions
 class Leg(db.Model):
     """One stretch of a trip from a place to a place, by one mode, at planned times."""
 
@@ -179,6 +180,8 @@ class Leg(db.Model):
     vessel: Mapped[str | None] = mapped_column(String(120))
     booking_ref: Mapped[str | None] = mapped_column(String(60))
     notes: Mapped[str | None] = mapped_column(Text)
+    #: iCalendar SEQUENCE: rises with every change (``track_revisions``).
+    sequence: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime, default=utcnow, onupdate=utcnow

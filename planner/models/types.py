@@ -1,9 +1,11 @@
 """Column types shared by the models."""
 
 import enum
+import secrets
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Enum
+from sqlalchemy import DateTime, Enum, event
+from sqlalchemy.orm import object_session
 from sqlalchemy.types import TypeDecorator
 
 
@@ -51,3 +53,33 @@ def str_enum(enum_cls: type[enum.StrEnum], length: int = 24) -> Enum:
         validate_strings=True,
         create_constraint=False,
     )
+
+
+#: Length of a feed token: 32 URL-safe characters hold 192 random bits.
+FEED_TOKEN_BYTES = 24
+
+
+def new_feed_token() -> str:
+    """A fresh secret for a calendar subscription address (``/feeds/<token>.ics``)."""
+    return secrets.token_urlsafe(FEED_TOKEN_BYTES)
+
+
+def track_revisions(cls):
+    """Raise ``sequence`` and ``updated_at`` whenever an instance really changes.
+
+    For rows published in calendar feeds (agenda items, legs): iCalendar clients take
+    a higher SEQUENCE as "this entry was revised". Relationship changes count too (the
+    vehicles of a leg, the delegations of an item). Bulk UPDATE statements bypass this
+    and must raise ``sequence`` themselves.
+    """
+
+    @event.listens_for(cls, "before_update")
+    def _bump(mapper, connection, target) -> None:
+        session = object_session(target)
+        if session is not None and session.is_modified(
+            target, include_collections=True
+        ):
+            target.sequence = (target.sequence or 0) + 1
+            target.updated_at = utcnow()
+
+    return cls
