@@ -4,6 +4,9 @@ from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
 
 from planner.models import (
+    AgendaAudience,
+    AgendaKind,
+    AgendaStatus,
     CoordinateSource,
     DelegateRole,
     DelegateStatus,
@@ -14,6 +17,7 @@ from planner.models import (
     RegionKind,
     Sex,
     SocialPillar,
+    SpeakerRole,
     VehicleKind,
 )
 
@@ -134,6 +138,41 @@ LEG_MODE_ICON = {
     LegMode.AIR: "✈",
     LegMode.RAIL: "🚆",
     LegMode.WALK: "🚶",
+}
+
+
+AGENDA_KIND = {
+    AgendaKind.OPENING: _l("Pembukaan"),
+    AgendaKind.ANTHEM: _l("Lagu kebangsaan / mars"),
+    AgendaKind.PRAYER: _l("Doa"),
+    AgendaKind.SPEECH: _l("Sambutan"),
+    AgendaKind.REPORT: _l("Laporan"),
+    AgendaKind.MATERIAL: _l("Materi"),
+    AgendaKind.PRESENTATION: _l("Paparan"),
+    AgendaKind.DIALOGUE: _l("Dialog / diskusi"),
+    AgendaKind.VISIT: _l("Kunjungan"),
+    AgendaKind.MEAL: _l("Makan"),
+    AgendaKind.BREAK: _l("Rehat"),
+    AgendaKind.FREE_TIME: _l("Acara bebas"),
+    AgendaKind.CLOSING: _l("Penutupan"),
+    AgendaKind.OTHER: _l("Lainnya"),
+}
+
+AGENDA_AUDIENCE = {
+    AgendaAudience.EVERYONE: _l("Semua peserta"),
+    AgendaAudience.COMMITTEE: _l("Panitia saja"),
+    AgendaAudience.DELEGATIONS: _l("Delegasi tertentu"),
+}
+
+AGENDA_STATUS = {
+    AgendaStatus.SCHEDULED: _l("Terjadwal"),
+    AgendaStatus.CANCELLED: _l("Dibatalkan"),
+}
+
+SPEAKER_ROLE = {
+    SpeakerRole.SPEAKER: _l("Narasumber"),
+    SpeakerRole.MODERATOR: _l("Moderator"),
+    SpeakerRole.MC: _l("Pembawa acara (MC)"),
 }
 
 
