@@ -76,11 +76,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from planner import errors, formatting, labels
+    from planner import errors, formatting, labels, security
 
     errors.register(app)
     formatting.register(app)
     labels.register(app)
+    security.register(app)
     from planner.exports import svg
 
     svg.register(app)

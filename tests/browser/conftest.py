@@ -86,7 +86,18 @@ def _page(browser, request, **context_args):
     context = browser.new_context(locale="id-ID", **context_args)
     page = context.new_page()
     page.set_default_timeout(10_000)
+    # The Content-Security-Policy forbids inline code: a page that needs it is a bug.
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield page
+    assert not violations, f"Content-Security-Policy violations: {violations}"
     failed = getattr(request.node, "rep_call", None)
     if failed is not None and failed.failed:
         RESULTS.mkdir(exist_ok=True)
