@@ -149,6 +149,7 @@ def _register_blueprints(app: Flask) -> None:
     from planner.blueprints import (
         accounts,
         auth,
+        backup,
         checkin,
         delegations,
         demo,
@@ -178,5 +179,6 @@ def _register_blueprints(app: Flask) -> None:
         people,
         regions,
         demo,
+        backup,
     ):
         app.register_blueprint(module.bp)
