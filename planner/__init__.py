@@ -127,6 +127,11 @@ def _init_extensions(app: Flask) -> None:
     from planner.i18n import select_locale
 
     db.init_app(app)
+    from flask_sqlalchemy.session import Session
+
+    from planner import audit
+
+    audit.register(Session)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
@@ -148,6 +153,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from planner.blueprints import (
         accounts,
+        audit,
         auth,
         backup,
         checkin,
@@ -180,5 +186,6 @@ def _register_blueprints(app: Flask) -> None:
         regions,
         demo,
         backup,
+        audit,
     ):
         app.register_blueprint(module.bp)

@@ -16,6 +16,7 @@ from werkzeug.security import generate_password_hash
 
 from planner import create_app
 from planner.extensions import db
+from planner.models.audit import APPEND_ONLY, DROP_APPEND_ONLY
 from planner.models import (
     Delegate,
     DelegateRole,
@@ -100,8 +101,13 @@ def _wipe(app) -> None:
                 names = ", ".join(f'"{t.name}"' for t in tables)
                 conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
             else:
+                # The audit trail is append-only by trigger; tests start empty anyway.
+                for statement in DROP_APPEND_ONLY["sqlite"]:
+                    conn.execute(sa.text(statement))
                 for table in tables:
                     conn.execute(table.delete())
+                for statement in APPEND_ONLY["sqlite"]:
+                    conn.execute(sa.text(statement))
         db.engine.dispose()
 
 

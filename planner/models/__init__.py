@@ -9,6 +9,7 @@ from planner.models.agenda import (
     SpeakerRole,
     agenda_item_delegations,
 )
+from planner.models.audit import AuditEntry
 from planner.models.delegation import (
     ACTIVE_STATUSES,
     QUOTA_STATUSES,
@@ -36,6 +37,7 @@ from planner.models.types import UTCDateTime, utcnow
 from planner.models.user import User, user_regions
 
 __all__ = [
+    "AuditEntry",
     "AgendaAudience",
     "AgendaItem",
     "AgendaKind",

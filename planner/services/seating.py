@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from planner import audit
 from planner.extensions import db
 from planner.models import (
     ACTIVE_STATUSES,
@@ -230,7 +231,7 @@ def auto_assign(
             .with_for_update()
         )
         # Earlier automatic seats in these vehicles are recomputed from scratch.
-        db.session.execute(
+        removed = db.session.execute(
             delete(SeatAssignment)
             .where(
                 SeatAssignment.trip_id == trip.id,
@@ -238,7 +239,7 @@ def auto_assign(
                 SeatAssignment.is_pinned.is_(False),
             )
             .execution_options(synchronize_session=False)
-        )
+        ).rowcount
 
     # Seats that stay: pinned ones, and any seat in a vehicle not being filled.
     kept = db.session.execute(
@@ -377,6 +378,21 @@ def auto_assign(
             result.placed.append(Placed(delegate_id, b.vehicle_id, number))
     if rows:
         db.session.execute(insert(SeatAssignment), rows)
+    # Bulk statements bypass the session's audit listener: one entry for the run.
+    audit.record(
+        db.session,
+        event_id=trip.event_id,
+        entity="seat",
+        action="auto_assign",
+        summary=trip.name,
+        entity_id=None,
+        changes={
+            "trip_id": [None, trip.id],
+            "vehicle_ids": [None, target_ids],
+            "removed": [removed if target_ids else 0, None],
+            "placed": [None, len(rows)],
+        },
+    )
     db.session.flush()
     db.session.expire(trip, ["seat_assignments"])
     for vehicle in vehicles:
