@@ -486,3 +486,54 @@ def test_tour_is_fully_planned_both_ways(app, runner):
             for model in (Vehicle, Trip, Leg, SeatAssignment)
         )
     assert after == before
+
+
+def test_demo_events_have_full_run_downs_without_conflicts(app, runner, client):
+    """Every demo event has a run-down over all its days, the published ones (and the
+    draft rakor) without conflicts; a second load adds no item."""
+    from planner.models import AgendaItem, AgendaKind
+    from planner.services.agenda import event_conflicts, load_agenda, local_day
+
+    output = _load(runner)
+    assert "3 kegiatan" in output
+    with app.app_context():
+        counts = {}
+        for slug in SLUGS:
+            event = _event(slug)
+            items = load_agenda(event)
+            counts[slug] = len(items)
+            assert {local_day(i.starts_at, event) for i in items} == set(event.days)
+            assert event_conflicts(event) == [], slug
+        assert counts["tour-studi-pgk-jkt-2024"] >= 30
+        assert counts["bimtek-psm-bekasi-2027"] >= 20
+        assert counts["rakor-ipsm-babel-2027"] >= 15
+        bimtek = load_agenda(_event("bimtek-psm-bekasi-2027"))
+        materials = [i for i in bimtek if i.kind == AgendaKind.MATERIAL]
+        assert len(materials) == 4
+        assert all(
+            any(s.role == "speaker" and s.name and s.institution for s in i.speakers)
+            for i in materials
+        )
+        kinds = {i.kind for i in bimtek}
+        assert {AgendaKind.OPENING, AgendaKind.ANTHEM, AgendaKind.PRAYER} <= kinds
+        assert {AgendaKind.REPORT, AgendaKind.SPEECH, AgendaKind.CLOSING} <= kinds
+        rakor = _event("rakor-ipsm-babel-2027")
+        last = max(
+            i.ends_at
+            for i in load_agenda(rakor)
+            if local_day(i.starts_at, rakor) == rakor.starts_on
+        )
+        assert last.astimezone(ZoneInfo("Asia/Jakarta")).strftime("%H.%M") == "21.30"
+        total = db.session.scalar(db.select(func.count(AgendaItem.id)))
+    _load(runner)
+    with app.app_context():
+        assert db.session.scalar(db.select(func.count(AgendaItem.id))) == total
+    client.post(
+        "/auth/login",
+        data={"email": "peserta@rombongan.test", "password": "demo-peserta-2024"},
+    )
+    with app.app_context():
+        tour_id = _event("tour-studi-pgk-jkt-2024").id
+    html = client.get(f"/events/{tour_id}/agenda/").get_data(as_text=True)
+    assert "Kementerian Sosial RI" in html and "⛴" in html
+    assert "Rapat panitia dan sopir" not in html  # committee only

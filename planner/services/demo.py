@@ -20,6 +20,9 @@ from sqlalchemy import case, func
 
 from planner.extensions import db
 from planner.models import (
+    AgendaAudience,
+    AgendaItem,
+    AgendaKind,
     CoordinateSource,
     Delegate,
     DelegateChange,
@@ -37,6 +40,7 @@ from planner.models import (
     SeatAssignment,
     Sex,
     SocialPillar,
+    SpeakerRole,
     Trip,
     User,
     Vehicle,
@@ -494,6 +498,7 @@ class DemoReport:
                 "trips",
                 "legs",
                 "seats",
+                "agenda_items",
             ),
             0,
         )
@@ -671,6 +676,11 @@ def load_demo(*, seed: int = DEFAULT_SEED) -> DemoReport:
     _load_tour_delegations(events["tour-studi-pgk-jkt-2024"], cast, users, report)
     _load_bimtek_delegations(events["bimtek-psm-bekasi-2027"], cast, users, report)
     _load_tour_transport(events["tour-studi-pgk-jkt-2024"], places, report, seed=seed)
+    staff = {
+        (spec.position, spec.institution): people[row["nik"]]
+        for spec, row in zip(specs, rows, strict=True)
+    }
+    _load_agenda(events, places, cast, staff, report)
     return report
 
 
@@ -1052,3 +1062,397 @@ def _load_tour_transport(
         if not seated:
             result = auto_assign(trip, vehicles=vans)
             report.created["seats"] += len(result.placed)
+
+
+# Run-downs (susunan acara) ------------------------------------------------------------
+
+#: Speaker rows of demo items: (role, person key or None, name, title, institution);
+#: a person key is (position, institution) of a demo person.
+_Speaker = tuple
+
+
+def _agenda_item(
+    day: date,
+    start: str,
+    end: str,
+    kind: AgendaKind,
+    title: str,
+    *,
+    place: str | None = None,
+    room: str | None = None,
+    speakers: tuple[_Speaker, ...] = (),
+    audience: AgendaAudience = AgendaAudience.EVERYONE,
+    delegations: tuple[str, ...] = (),
+    notes: str | None = None,
+) -> dict:
+    """One demo item: a day, "HH.MM" times in the event's zone, and what it is."""
+
+    def clock(text: str) -> time:
+        hour, minute = text.split(".")
+        return time(int(hour), int(minute))
+
+    return {
+        "day": day,
+        "starts_time": clock(start),
+        "ends_time": clock(end),
+        "kind": kind,
+        "title": title,
+        "place": place,
+        "room": room,
+        "speakers": speakers,
+        "audience": audience,
+        "delegations": delegations,
+        "notes": notes,
+    }
+
+
+_CHAIR = (
+    "Ketua IPSM Provinsi Kepulauan Bangka Belitung",
+    "IPSM Provinsi Kepulauan Bangka Belitung",
+)
+_KABID_BABEL = (
+    "Kepala Bidang Pemberdayaan Sosial",
+    "Dinas Sosial Provinsi Kepulauan Bangka Belitung",
+)
+_KABID_BEKASI = ("Kepala Bidang Pemberdayaan Sosial", "Dinas Sosial Kota Bekasi")
+_DIREKTUR = (
+    "Direktur Pemberdayaan Sosial Perorangan, Keluarga dan Kelembagaan Masyarakat",
+    "Kementerian Sosial RI",
+)
+_KETUM = ("Ketua Umum Pengurus Nasional IPSM", "Pengurus Nasional IPSM")
+
+
+def _tour_agenda() -> list[dict]:
+    """The PGK–JKT tour: gathering, meals at the ports between the legs, the nights
+    in Palembang, a free public holiday, the visit to Kemensos and IPSM, the way home.
+    No item overlaps a leg of ``TOUR_TRIPS``."""
+    A, K = AgendaKind, SpeakerRole  # noqa: N806
+    d = {n: date(2024, 5, n) for n in range(7, 13)}
+    item = _agenda_item
+    return [
+        item(d[7], "04.30", "04.45", A.OTHER, "Berkumpul dan registrasi ulang peserta",
+             notes="Peserta hadir paling lambat pukul 04.30 WIB dengan bagasi."),
+        item(d[7], "04.45", "04.55", A.SPEECH, "Pelepasan rombongan",
+             speakers=((K.SPEAKER, _KABID_BABEL, None, None, None),)),
+        item(d[7], "04.55", "05.00", A.PRAYER, "Doa bersama untuk keselamatan perjalanan",
+             speakers=((K.SPEAKER, None, "Ustaz Hendra Gunawan", "Pembaca doa",
+                        "IPSM Kota Pangkal Pinang"),)),
+        item(d[7], "08.00", "08.45", A.MEAL, "Sarapan di pelabuhan",
+             place="port:tanjung-kalian", room="Rumah makan dermaga"),
+        item(d[7], "13.30", "14.00", A.MEAL, "Makan siang",
+             place="port:tanjung-api-api"),
+        item(d[7], "16.30", "17.15", A.OTHER, "Check-in hotel dan istirahat",
+             place="hotel_palembang"),
+        item(d[7], "19.00", "20.00", A.MEAL, "Makan malam bersama",
+             place="hotel_palembang", room="Restoran hotel"),
+        item(d[7], "20.00", "20.45", A.DIALOGUE,
+             "Rapat panitia dan sopir: persiapan perjalanan ke Jakarta",
+             place="hotel_palembang", room="Lobi hotel",
+             audience=AgendaAudience.COMMITTEE,
+             speakers=((K.MODERATOR, _CHAIR, None, None, None),),
+             notes="Cek kondisi kendaraan, BBM, e-toll dan tiket feri Bakauheni."),
+        item(d[8], "03.15", "03.50", A.MEAL, "Sarapan dan check-out",
+             place="hotel_palembang"),
+        item(d[8], "12.00", "12.50", A.MEAL, "Makan siang dan salat Zuhur",
+             place="port:bakauheni"),
+        item(d[8], "19.00", "19.30", A.OTHER, "Check-in hotel", place="hotel"),
+        item(d[8], "19.30", "20.30", A.MEAL, "Makan malam", place="hotel",
+             room="Restoran Cempaka"),
+        item(d[9], "06.30", "07.30", A.MEAL, "Sarapan", place="hotel",
+             room="Restoran Cempaka"),
+        item(d[9], "08.00", "17.00", A.FREE_TIME,
+             "Acara bebas: Monas, Masjid Istiqlal dan Kota Tua", place="hotel",
+             notes="Hari libur nasional (Kenaikan Isa Almasih). Kembali ke hotel "
+             "paling lambat pukul 17.00 WIB."),
+        item(d[9], "19.00", "20.00", A.MEAL, "Makan malam", place="hotel",
+             room="Restoran Cempaka"),
+        item(d[10], "06.30", "07.30", A.MEAL, "Sarapan", place="hotel",
+             room="Restoran Cempaka"),
+        item(d[10], "08.00", "08.45", A.OTHER,
+             "Berangkat dari hotel ke Kementerian Sosial RI", place="hotel",
+             notes="Memakai seragam PSM dan membawa kartu peserta."),
+        item(d[10], "09.00", "09.10", A.OPENING, "Pembukaan kunjungan",
+             place="kemensos", room="Aula Gedung Cawang Kencana",
+             speakers=((K.MC, None, "Dewi Lestari, S.Sos.", "Pranata Humas",
+                        "Kementerian Sosial RI"),)),
+        item(d[10], "09.10", "09.25", A.SPEECH,
+             "Sambutan Ketua IPSM Provinsi Kepulauan Bangka Belitung",
+             place="kemensos", room="Aula Gedung Cawang Kencana",
+             speakers=((K.SPEAKER, _CHAIR, None, None, None),)),
+        item(d[10], "09.25", "09.55", A.SPEECH, "Sambutan dan arahan",
+             place="kemensos", room="Aula Gedung Cawang Kencana",
+             speakers=((K.SPEAKER, None, "Drs. Bambang Sugiarto, M.Si.",
+                        "Direktur Pemberdayaan Sosial Perorangan, Keluarga dan "
+                        "Kelembagaan Masyarakat", "Kementerian Sosial RI"),)),
+        item(d[10], "09.55", "10.55", A.PRESENTATION,
+             "Paparan: program pemberdayaan sosial dan peran PSM di desa/kelurahan",
+             place="kemensos", room="Aula Gedung Cawang Kencana",
+             speakers=((K.SPEAKER, None, "Ratna Wulandari, S.ST., M.Kesos.",
+                        "Pekerja Sosial Ahli Madya", "Kementerian Sosial RI"),)),
+        item(d[10], "10.55", "11.30", A.DIALOGUE, "Tanya jawab",
+             place="kemensos", room="Aula Gedung Cawang Kencana",
+             speakers=((K.MODERATOR, _CHAIR, None, None, None),)),
+        item(d[10], "11.30", "13.00", A.MEAL, "Ishoma dan salat Jumat",
+             place="kemensos"),
+        item(d[10], "13.00", "15.00", A.DIALOGUE,
+             "Tukar pengalaman dengan Pengurus Nasional IPSM",
+             place="kemensos", room="Ruang Rapat Lantai 2",
+             speakers=((K.SPEAKER, None, "H. Suyatno, S.Sos.",
+                        "Ketua Umum Pengurus Nasional IPSM", "Pengurus Nasional IPSM"),
+                       (K.MODERATOR, _CHAIR, None, None, None)),
+             notes="Tiap kabupaten/kota menyampaikan satu praktik baik dan satu "
+             "kendala."),
+        item(d[10], "15.00", "15.30", A.OTHER,
+             "Foto bersama dan penyerahan cendera mata",
+             place="kemensos", room="Lobi utama"),
+        item(d[10], "16.00", "16.45", A.OTHER, "Kembali ke hotel", place="hotel"),
+        item(d[10], "19.00", "21.00", A.MEAL,
+             "Makan malam bersama Pengurus Nasional IPSM", place="hotel",
+             room="Restoran Cempaka"),
+        item(d[11], "04.15", "04.50", A.MEAL, "Sarapan dan check-out", place="hotel"),
+        item(d[11], "11.30", "12.20", A.MEAL, "Makan siang dan salat Zuhur",
+             place="port:bakauheni"),
+        item(d[11], "20.30", "21.00", A.OTHER, "Check-in hotel",
+             place="hotel_palembang"),
+        item(d[11], "21.00", "21.45", A.MEAL, "Makan malam",
+             place="hotel_palembang", room="Restoran hotel"),
+        item(d[12], "04.15", "04.50", A.MEAL, "Sarapan dan check-out",
+             place="hotel_palembang"),
+        item(d[12], "13.00", "13.30", A.MEAL, "Makan siang",
+             place="port:tanjung-kalian", room="Rumah makan dermaga"),
+        item(d[12], "16.30", "16.50", A.CLOSING,
+             "Penutupan dan pembubaran rombongan",
+             speakers=((K.SPEAKER, _CHAIR, None, None, None),)),
+        item(d[12], "16.50", "17.00", A.PRAYER, "Doa syukur",
+             speakers=((K.SPEAKER, None, "Ustaz Hendra Gunawan", "Pembaca doa",
+                        "IPSM Kota Pangkal Pinang"),)),
+    ]  # fmt: skip
+
+
+def _bimtek_agenda() -> list[dict]:
+    """The Bekasi bimtek: opening ceremony, the four materials of its description
+    with their narasumber, ishoma and coffee breaks, group dialogue, closing."""
+    A, K = AgendaKind, SpeakerRole  # noqa: N806
+    d1, d2 = date(2027, 1, 19), date(2027, 1, 20)
+    item = _agenda_item
+    hall, dining = "Aula Utama", "Ruang Makan"
+    mc = (K.MC, None, "Rina Marlina, S.Sos.", "Pembawa acara",
+          "Dinas Sosial Kota Bekasi")  # fmt: skip
+    moderator = (K.MODERATOR, None, "Agus Salim, S.Sos.", "Sekretaris",
+                 "IPSM Kota Bekasi")  # fmt: skip
+    return [
+        item(d1, "07.00", "08.00", A.OTHER, "Registrasi peserta dan pembagian kit",
+             room="Lobi Aula Utama",
+             notes="Peserta membawa KTP dan surat tugas dari Dinas Sosial."),
+        item(d1, "08.00", "08.05", A.OPENING, "Pembukaan oleh pembawa acara",
+             room=hall, speakers=(mc,)),
+        item(d1, "08.05", "08.15", A.ANTHEM,
+             "Menyanyikan lagu Indonesia Raya dan Mars PSM", room=hall,
+             speakers=((K.SPEAKER, None, "Paduan Suara PSM Kabupaten Bekasi",
+                        "Dirigen", None),)),
+        item(d1, "08.15", "08.20", A.PRAYER, "Doa", room=hall,
+             speakers=((K.SPEAKER, None, "Ustaz Abdul Rahman, S.Ag.", "Pembaca doa",
+                        "IPSM Kabupaten Bekasi"),)),
+        item(d1, "08.20", "08.35", A.REPORT, "Laporan ketua panitia", room=hall,
+             speakers=((K.SPEAKER, _KABID_BEKASI, None, "Ketua panitia", None),)),
+        item(d1, "08.35", "09.00", A.SPEECH, "Sambutan dan pembukaan resmi bimtek",
+             room=hall, speakers=((K.SPEAKER, _DIREKTUR, None, None, None),)),
+        item(d1, "09.00", "09.30", A.BREAK, "Foto bersama dan rehat kopi",
+             room="Selasar Aula Utama"),
+        item(d1, "09.30", "11.30", A.MATERIAL,
+             "Materi 1: Kehidupan sosial dan kerelawanan", room=hall,
+             speakers=((K.SPEAKER, None, "Dr. Hj. Sri Wahyuni, M.Si.",
+                        "Dosen Kesejahteraan Sosial",
+                        "Politeknik Kesejahteraan Sosial (Poltekesos) Bandung"),
+                       moderator)),
+        item(d1, "11.30", "13.00", A.MEAL, "Ishoma", room=dining),
+        item(d1, "13.00", "15.00", A.MATERIAL, "Materi 2: Konsep dasar PSM",
+             room=hall,
+             speakers=((K.SPEAKER, None, "Ratna Wulandari, S.ST., M.Kesos.",
+                        "Pekerja Sosial Ahli Madya", "Kementerian Sosial RI"),
+                       moderator)),
+        item(d1, "15.00", "15.30", A.BREAK, "Rehat kopi dan salat Asar",
+             room="Selasar Aula Utama"),
+        item(d1, "15.30", "17.00", A.DIALOGUE,
+             "Diskusi kelompok: pemetaan masalah sosial di kelurahan",
+             room="Ruang Melati", audience=AgendaAudience.DELEGATIONS,
+             delegations=("Kota Bekasi", BIMTEK_NATIONAL),
+             speakers=((K.MODERATOR, None, "Agus Salim, S.Sos.", "Sekretaris",
+                        "IPSM Kota Bekasi"),)),
+        item(d1, "15.30", "17.00", A.DIALOGUE,
+             "Diskusi kelompok: pemetaan masalah sosial di desa",
+             room="Ruang Anggrek", audience=AgendaAudience.DELEGATIONS,
+             delegations=("Kabupaten Bekasi",),
+             speakers=((K.MODERATOR, None, "Siti Nurhaliza, S.Pd.", "Ketua",
+                        "IPSM Kabupaten Bekasi"),)),
+        item(d1, "18.30", "19.30", A.MEAL, "Makan malam", room=dining),
+        item(d1, "19.30", "21.00", A.DIALOGUE, "Rapat evaluasi panitia hari pertama",
+             room="Ruang Rapat Panitia", audience=AgendaAudience.COMMITTEE),
+        item(d2, "07.30", "08.00", A.OTHER, "Registrasi ulang peserta",
+             room="Lobi Aula Utama"),
+        item(d2, "08.00", "10.00", A.MATERIAL, "Materi 3: Wawasan kebangsaan",
+             room=hall,
+             speakers=((K.SPEAKER, None, "Drs. Heru Prasetyo, M.Pd.",
+                        "Widyaiswara Ahli Madya", "BBPPKS Jakarta"),
+                       (K.MODERATOR, None, "Rina Marlina, S.Sos.", "Pembawa acara",
+                        "Dinas Sosial Kota Bekasi"))),
+        item(d2, "10.00", "10.15", A.BREAK, "Rehat kopi", room="Selasar Aula Utama"),
+        item(d2, "10.15", "12.00", A.MATERIAL, "Materi 4: Keterampilan dasar PSM",
+             room=hall,
+             speakers=((K.SPEAKER, None, "Yusuf Hidayat, S.Sos., M.M.",
+                        "Kepala Bidang Pemberdayaan Sosial",
+                        "Dinas Sosial Kota Bekasi"),
+                       (K.SPEAKER, None, "Ratna Wulandari, S.ST., M.Kesos.",
+                        "Pekerja Sosial Ahli Madya", "Kementerian Sosial RI"),
+                       moderator),
+             notes="Praktik: asesmen sederhana, rujukan, dan pencatatan kasus."),
+        item(d2, "12.00", "13.00", A.MEAL, "Ishoma", room=dining),
+        item(d2, "13.00", "14.30", A.DIALOGUE,
+             "Dialog: rencana tindak lanjut PSM Bekasi", room=hall,
+             speakers=((K.SPEAKER, _KETUM, None, None, None),
+                       (K.SPEAKER, _KABID_BEKASI, None, None, None),
+                       (K.MODERATOR, None, "Agus Salim, S.Sos.", "Sekretaris",
+                        "IPSM Kota Bekasi"))),
+        item(d2, "14.30", "15.00", A.OTHER, "Evaluasi dan pengisian kuesioner",
+             room=hall),
+        item(d2, "15.00", "15.30", A.CLOSING, "Penutupan dan penyerahan sertifikat",
+             room=hall, speakers=((K.SPEAKER, _DIREKTUR, None, None, None), mc)),
+        item(d2, "15.30", "15.40", A.PRAYER, "Doa penutup", room=hall,
+             speakers=((K.SPEAKER, None, "Ustaz Abdul Rahman, S.Ag.", "Pembaca doa",
+                        "IPSM Kabupaten Bekasi"),)),
+    ]  # fmt: skip
+
+
+def _rakor_agenda(chairs: list[tuple[str, str]]) -> list[dict]:
+    """The province rakor as its description says: opening, anthem, prayer, report,
+    speech, legal standing of the chapters, each chapter's presentation and a dialogue
+    until 21.30; on day two a motivator and practitioners from the local university.
+    ``chairs``: person keys of the regency/city chapter chairs, in code order."""
+    A, K = AgendaKind, SpeakerRole  # noqa: N806
+    d1, d2 = date(2027, 2, 16), date(2027, 2, 17)
+    item = _agenda_item
+    hall = "Aula Lantai 2"
+    mc = (K.MC, None, "Nurul Hidayah, S.Sos.", "Pembawa acara",
+          "IPSM Provinsi Kepulauan Bangka Belitung")  # fmt: skip
+    first, second = chairs[:4], chairs[4:]
+    return [
+        item(d1, "12.00", "13.00", A.OTHER, "Kedatangan dan registrasi peserta",
+             room="Lobi",
+             notes="Peserta dari Belitung dan Belitung Timur tiba dengan pesawat "
+             "pagi."),
+        item(d1, "13.00", "13.05", A.OPENING, "Pembukaan oleh pembawa acara",
+             room=hall, speakers=(mc,)),
+        item(d1, "13.05", "13.15", A.ANTHEM, "Menyanyikan lagu Indonesia Raya",
+             room=hall),
+        item(d1, "13.15", "13.20", A.PRAYER, "Doa", room=hall,
+             speakers=((K.SPEAKER, None, "H. Zulkarnain", "Pembaca doa",
+                        "IPSM Kabupaten Bangka Tengah"),)),
+        item(d1, "13.20", "13.35", A.REPORT, "Laporan ketua panitia", room=hall,
+             speakers=((K.SPEAKER, None, "Fitriani, S.E.", "Sekretaris",
+                        "IPSM Provinsi Kepulauan Bangka Belitung"),)),
+        item(d1, "13.35", "14.15", A.SPEECH, "Sambutan sekaligus membuka rakor",
+             room=hall, speakers=((K.SPEAKER, _KABID_BABEL, None, None, None),)),
+        item(d1, "14.15", "14.30", A.BREAK, "Rehat kopi", room="Selasar"),
+        item(d1, "14.30", "15.30", A.REPORT,
+             "Laporan legalitas kepengurusan IPSM kabupaten/kota", room=hall,
+             speakers=((K.SPEAKER, _CHAIR, None, None, None),),
+             notes="Status SK kepengurusan tiap cabang; cabang yang belum definitif."),
+        item(d1, "15.30", "16.00", A.BREAK, "Rehat dan salat Asar", room="Selasar"),
+        item(d1, "16.00", "18.00", A.PRESENTATION,
+             "Paparan IPSM kabupaten/kota (sesi 1)", room=hall,
+             speakers=tuple((K.SPEAKER, key, None, None, None) for key in first)
+             + ((K.MODERATOR, _CHAIR, None, None, None),),
+             notes="Tiap cabang 20 menit: program, kendala, kebutuhan dukungan."),
+        item(d1, "18.00", "19.30", A.MEAL, "Ishoma", room="Ruang Makan"),
+        item(d1, "19.30", "20.30", A.PRESENTATION,
+             "Paparan IPSM kabupaten/kota (sesi 2)", room=hall,
+             speakers=tuple((K.SPEAKER, key, None, None, None) for key in second)
+             + ((K.MODERATOR, _CHAIR, None, None, None),)),
+        item(d1, "20.30", "21.30", A.DIALOGUE,
+             "Dialog: penguatan kelembagaan IPSM kabupaten/kota", room=hall,
+             speakers=((K.SPEAKER, _KABID_BABEL, None, None, None),
+                       (K.MODERATOR, _CHAIR, None, None, None))),
+        item(d2, "07.00", "08.00", A.MEAL, "Sarapan", room="Ruang Makan"),
+        item(d2, "08.00", "10.00", A.MATERIAL,
+             "Motivasi: menjadi relawan sosial yang tangguh", room=hall,
+             speakers=((K.SPEAKER, None, "Andi Saputra, S.Psi.",
+                        "Motivator dan pelatih", "Rumah Motivasi Serumpun Sebalai"),
+                       (K.MODERATOR, None, "Nurul Hidayah, S.Sos.", "Pembawa acara",
+                        "IPSM Provinsi Kepulauan Bangka Belitung"))),
+        item(d2, "10.00", "10.15", A.BREAK, "Rehat kopi", room="Selasar"),
+        item(d2, "10.15", "12.00", A.MATERIAL,
+             "Praktisi: pendampingan sosial berbasis komunitas", room=hall,
+             speakers=((K.SPEAKER, None, "Dr. Ibrahim, S.Sos., M.Si.",
+                        "Dosen Sosiologi", "Universitas Bangka Belitung"),
+                       (K.SPEAKER, None, "Dwi Oktaviani, S.Sos., M.Si.",
+                        "Dosen Ilmu Politik", "Universitas Bangka Belitung"),
+                       (K.MODERATOR, None, "Fitriani, S.E.", "Sekretaris",
+                        "IPSM Provinsi Kepulauan Bangka Belitung"))),
+        item(d2, "12.00", "13.00", A.MEAL, "Ishoma", room="Ruang Makan"),
+        item(d2, "13.00", "14.30", A.DIALOGUE,
+             "Perumusan rekomendasi dan rencana kerja 2027", room=hall,
+             speakers=((K.MODERATOR, _CHAIR, None, None, None),)),
+        item(d2, "14.30", "15.00", A.CLOSING, "Penutupan", room=hall,
+             speakers=((K.SPEAKER, _KABID_BABEL, None, None, None), mc)),
+    ]  # fmt: skip
+
+
+def _load_agenda(
+    events: dict[str, Event],
+    places: dict[str, Place],
+    cast: dict[str, list[tuple[_PersonSpec, Person]]],
+    staff: dict[tuple[str, str], Person],
+    report: DemoReport,
+) -> None:
+    """Full run-downs of the three demo events; an event with items is left alone."""
+    from planner.services.agenda import create_item
+
+    chairs = [
+        (spec.position, spec.institution)
+        for spec, _person in sorted(cast["tour"], key=lambda c: c[0].region_code)
+        if spec.position.startswith("Ketua")
+    ]
+    plans = {
+        "tour-studi-pgk-jkt-2024": _tour_agenda,
+        "bimtek-psm-bekasi-2027": _bimtek_agenda,
+        "rakor-ipsm-babel-2027": lambda: _rakor_agenda(chairs),
+    }
+    shipped = {
+        p.code: p
+        for p in db.session.scalars(db.select(Place).where(Place.code.in_(TOUR_PORTS)))
+    }
+    stops = {**places, **shipped}
+    for slug, plan in plans.items():
+        event = events[slug]
+        has_items = db.session.scalar(
+            db.select(AgendaItem.id).filter_by(event_id=event.id).limit(1)
+        )
+        if has_items is not None:
+            continue
+        delegations = {
+            d.name: d.id
+            for d in db.session.scalars(
+                db.select(Delegation).filter_by(event_id=event.id)
+            )
+        }
+        db.session.flush()
+        for spec in plan():
+            data = {
+                **spec,
+                "kind": spec["kind"].value,
+                "audience": spec["audience"].value,
+                "place_id": stops[spec["place"]].id if spec["place"] else None,
+                "delegation_ids": [delegations[n] for n in spec["delegations"]],
+                "speakers": [
+                    {
+                        "role": role.value,
+                        "person_id": staff[key].id if key else None,
+                        "name": name,
+                        "title": title,
+                        "institution": institution,
+                    }
+                    for role, key, name, title, institution in spec["speakers"]
+                ],
+            }
+            create_item(event, data=data)
+            report.created["agenda_items"] += 1
