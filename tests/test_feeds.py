@@ -1,0 +1,546 @@
+"""Calendar feeds over HTTP: the public feed and its draft rule, secret addresses
+(revoke, reissue, garbage), conditional requests (ETag, Last-Modified, 304 in two
+queries), constant query counts, and the subscription pages and their links."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from urllib.parse import quote
+
+import pytest
+
+from planner.extensions import db
+from planner.models import (
+    AgendaItem,
+    AgendaKind,
+    AgendaSpeaker,
+    Delegate,
+    DelegateStatus,
+    Delegation,
+    Event,
+    EventStatus,
+    Leg,
+    SeatAssignment,
+)
+from tests.calendar_support import DRIVER, PLATE, SEAT, build_world, parse
+
+
+@pytest.fixture
+def world(
+    app_ctx,
+    make_user,
+    make_event,
+    make_place,
+    make_person,
+    make_delegation,
+    make_delegate,
+    make_vehicle,
+    make_trip,
+    make_leg,
+):
+    """A Jakarta rakor with a Makassar delegation flying in (see calendar_support)."""
+    return build_world(
+        make_user=make_user,
+        make_event=make_event,
+        make_place=make_place,
+        make_person=make_person,
+        make_delegation=make_delegation,
+        make_delegate=make_delegate,
+        make_vehicle=make_vehicle,
+        make_trip=make_trip,
+        make_leg=make_leg,
+    )
+
+
+def public_url(world) -> str:
+    return f"/events/{world.slug}/calendar.ics"
+
+
+def token_url(token: str) -> str:
+    return f"/feeds/{token}.ics"
+
+
+def _assert_calendar(response) -> dict:
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
+    assert response.headers["ETag"].startswith('"')
+    assert response.headers["Last-Modified"]
+    return parse(response.get_data())
+
+
+# The public feed -------------------------------------------------------------------
+
+
+def test_public_feed_of_a_published_event(client, world):
+    response = client.get(public_url(world))
+    entries = _assert_calendar(response)
+    assert response.headers["Cache-Control"] == "public, max-age=300"
+    assert f"agenda-{world.opening_id}@rombongan.id" in entries
+    assert f"agenda-{world.committee_id}@rombongan.id" not in entries
+    body = response.get_data(as_text=True).replace("\r\n ", "")
+    assert DRIVER not in body and PLATE not in body and "Kursi" not in body
+
+
+def test_draft_feed_is_only_for_its_organisers(client, login, world):
+    event = db.session.get(Event, world.event_id)
+    event.status = EventStatus.DRAFT
+    db.session.commit()
+    assert client.get(public_url(world)).status_code == 404
+    login(world.other_organiser)
+    assert client.get(public_url(world)).status_code == 404
+    client.post("/auth/logout")
+    login(world.organiser)
+    response = client.get(public_url(world))
+    _assert_calendar(response)
+    assert response.headers["Cache-Control"] == "private, no-cache"
+    # Secret feeds of a draft are off too.
+    client.post("/auth/logout")
+    assert client.get(token_url(world.delegate_token)).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "slug",
+    [
+        "tidak-ada",
+        "x" * 500,
+        "Rakor-IPSM",
+        "rakor%00ipsm",
+        "%F0%9F%98%80",
+        "rakor..ipsm",
+        "' OR 1=1 --",
+        "9" * 40,
+    ],
+)
+def test_unknown_or_odd_slugs_are_a_short_404(client, world, slug):
+    response = client.get(f"/events/{slug}/calendar.ics")
+    assert response.status_code == 404
+    assert response.mimetype == "text/plain"
+    assert len(response.get_data()) < 100
+
+
+def test_feeds_are_indonesian_and_need_no_session(client, world):
+    response = client.get(public_url(world), headers={"Accept-Language": "en"})
+    body = response.get_data(as_text=True)
+    assert "Berangkat: Bandara Sultan Hasanuddin" in body.replace("\r\n ", "")
+    assert "Set-Cookie" not in response.headers
+
+
+# Secret addresses -----------------------------------------------------------------
+
+
+def test_delegate_feed_by_token(client, world):
+    response = client.get(token_url(world.delegate_token))
+    entries = _assert_calendar(response)
+    assert response.headers["Cache-Control"] == "private, no-cache"
+    assert response.headers["X-Robots-Tag"] == "noindex"
+    road = entries[f"leg-{world.road_id}@rombongan.id"]
+    assert f"Kursi: {SEAT}" in road.description
+    assert f"Kendaraan Anda: Travel 1 ({PLATE})" in road.description
+    assert f"agenda-{world.moderated_id}@rombongan.id" in entries
+
+
+def test_delegation_feed_by_token(client, world):
+    entries = _assert_calendar(client.get(token_url(world.delegation_token)))
+    assert f"agenda-{world.for_makassar_id}@rombongan.id" in entries
+    assert f"agenda-{world.for_bangka_id}@rombongan.id" not in entries
+    assert (
+        "1 orang di Travel 1"
+        in entries[f"leg-{world.road_id}@rombongan.id"].description
+    )
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "tidak-ada-token-seperti-ini-1234",
+        "a" * 65,
+        "a" * 5000,
+        "abc",
+        "aaaaaaaaaaaaaaaaaaaa%00",
+        "aaaaaaaaaaaaaaaaaaaa%27%20OR%201%3D1",
+        "%E2%80%AE" * 10,
+        "..",
+    ],
+)
+def test_garbage_tokens_are_a_short_404(client, world, token):
+    response = client.get(token_url(token))
+    assert response.status_code == 404
+    assert response.mimetype == "text/plain"
+
+
+def test_tampered_token_is_not_found(client, world):
+    token = world.delegate_token
+    tampered = token[:-1] + ("A" if token[-1] != "A" else "B")
+    assert client.get(token_url(tampered)).status_code == 404
+    assert client.get(token_url(token.upper())).status_code in (200, 404)
+    assert client.get(token_url(token)).status_code == 200
+
+
+def test_revoke_and_reissue_from_the_page(client, login, world):
+    login(world.participant)
+    base = f"/events/{world.event_id}/delegates/{world.delegate_id}/calendar"
+    old = world.delegate_token
+    response = client.post(base + "/reissue")
+    assert response.status_code == 302
+    new = db.session.scalar(
+        db.select(Delegate.feed_token).filter_by(id=world.delegate_id)
+    )
+    assert new and new != old
+    assert client.get(token_url(old)).status_code == 404
+    assert client.get(token_url(new)).status_code == 200
+    page = client.get(base).get_data(as_text=True)
+    assert new in page and old not in page
+    assert "Alamat kalender baru sudah dibuat" in page
+
+    assert client.post(base + "/revoke").status_code == 302
+    assert client.get(token_url(new)).status_code == 404
+    page = client.get(base).get_data(as_text=True)
+    assert "Alamat kalender dicabut" in page
+    assert 'id="revoked"' in page and "webcal://" not in page
+    assert "Buat alamat baru" in page and 'id="revoke"' not in page
+    # A new address after a revocation works.
+    client.post(base + "/reissue")
+    newest = db.session.scalar(
+        db.select(Delegate.feed_token).filter_by(id=world.delegate_id)
+    )
+    assert newest not in (None, new, old)
+    assert client.get(token_url(newest)).status_code == 200
+
+
+def test_delegation_address_is_revoked_by_its_head(client, login, world):
+    login(world.head)
+    base = f"/events/{world.event_id}/delegations/{world.delegation_id}/calendar"
+    assert client.post(base + "/revoke").status_code == 302
+    assert client.get(token_url(world.delegation_token)).status_code == 404
+    assert (
+        db.session.scalar(
+            db.select(Delegation.feed_token).filter_by(id=world.delegation_id)
+        )
+        is None
+    )
+
+
+def test_withdrawn_delegate_feed_is_gone(client, login, world):
+    delegate = db.session.get(Delegate, world.delegate_id)
+    delegate.status = DelegateStatus.WITHDRAWN
+    db.session.commit()
+    assert client.get(token_url(world.delegate_token)).status_code == 404
+    login(world.organiser)
+    base = f"/events/{world.event_id}/delegates/{world.delegate_id}/calendar"
+    page = client.get(base).get_data(as_text=True)
+    assert "sudah mundur atau diganti" in page and "webcal://" not in page
+    # No new address for someone who left.
+    client.post(base + "/reissue")
+    assert (
+        db.session.scalar(db.select(Delegate.feed_token).filter_by(id=delegate.id))
+        == world.delegate_token
+    )
+
+
+@pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}])
+def test_address_buttons_need_the_csrf_token(client, world, app_config):
+    with client.session_transaction() as session:
+        session["_user_id"] = world.participant.get_id()
+        session["_fresh"] = True
+    base = f"/events/{world.event_id}/delegates/{world.delegate_id}/calendar"
+    page = client.get(base).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    assert token, page[:500]
+    assert client.post(base + "/revoke").status_code == 400
+    assert (
+        db.session.scalar(
+            db.select(Delegate.feed_token).filter_by(id=world.delegate_id)
+        )
+        == world.delegate_token
+    )
+    response = client.post(base + "/revoke", data={"csrf_token": token.group(1)})
+    assert response.status_code == 302
+    assert (
+        db.session.scalar(
+            db.select(Delegate.feed_token).filter_by(id=world.delegate_id)
+        )
+        is None
+    )
+
+
+# Conditional requests ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("which", ["public", "delegate", "delegation"])
+def test_304_when_nothing_changed_and_200_after_a_change(client, world, which):
+    url = {
+        "public": public_url(world),
+        "delegate": token_url(world.delegate_token),
+        "delegation": token_url(world.delegation_token),
+    }[which]
+    first = client.get(url)
+    etag = first.headers["ETag"]
+    again = client.get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.get_data() == b""
+    assert again.headers["ETag"] == etag
+    by_date = client.get(
+        url, headers={"If-Modified-Since": first.headers["Last-Modified"]}
+    )
+    assert by_date.status_code == 304
+
+    item = db.session.get(AgendaItem, world.opening_id)
+    item.room = "Aula Lantai 2"
+    db.session.commit()
+    changed = client.get(url, headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert "Aula Lantai 2" in changed.get_data(as_text=True)
+    etag = changed.headers["ETag"]
+
+    # Deleting an item changes the ETag too (the counts do).
+    db.session.delete(db.session.get(AgendaItem, world.opening_id))
+    db.session.commit()
+    deleted = client.get(url, headers={"If-None-Match": etag})
+    assert deleted.status_code == 200
+    assert f"agenda-{world.opening_id}@" not in deleted.get_data(as_text=True)
+
+
+def test_seat_change_refreshes_the_personal_feed(client, world):
+    url = token_url(world.delegate_token)
+    etag = client.get(url).headers["ETag"]
+    seat = db.session.scalars(
+        db.select(SeatAssignment).filter_by(delegate_id=world.delegate_id)
+    ).one()
+    seat.seat_number = 8
+    db.session.commit()
+    response = client.get(url, headers={"If-None-Match": etag})
+    assert response.status_code == 200
+    assert "Kursi: 8" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"If-None-Match": '"unterminated'},
+        {"If-None-Match": "W/"},
+        {"If-None-Match": ",,,;;;"},
+        {"If-None-Match": "x" * 10_000},
+        {"If-None-Match": '"\u00ff"'},
+        {"If-Modified-Since": "kemarin sore"},
+        {"If-Modified-Since": "Mon, 99 Foo 99999 99:99:99 GMT"},
+        {"If-Modified-Since": "Thu, 01 Jan 1970 00:00:00 GMT"},
+        {"If-None-Match": '""', "If-Modified-Since": "Fri, 31 Dec 9999 23:59:59 GMT"},
+    ],
+)
+def test_malformed_conditional_headers_get_a_full_answer(client, world, headers):
+    for url in (public_url(world), token_url(world.delegate_token)):
+        response = client.get(url, headers=headers)
+        assert response.status_code == 200, (url, headers)
+        assert b"BEGIN:VCALENDAR" in response.get_data()
+
+
+def test_304_answer_takes_at_most_two_queries(client, world, count_queries):
+    for url in (
+        public_url(world),
+        token_url(world.delegate_token),
+        token_url(world.delegation_token),
+    ):
+        etag = client.get(url).headers["ETag"]
+        with count_queries() as queries:
+            response = client.get(url, headers={"If-None-Match": etag})
+        assert response.status_code == 304
+        assert len(queries) <= 2, queries
+
+
+def _grow(world, make_delegate, make_trip, make_leg, n: int) -> None:
+    """Add n items (with speakers), n legs and n seated delegates."""
+    event = db.session.get(Event, world.event_id)
+    delegation = db.session.get(Delegation, world.delegation_id)
+    delegation.quota += n
+    road = db.session.get(Leg, world.road_id)
+    van, venue = road.vehicles[0], road.to_place
+    trip = make_trip(event, name=f"Kunjungan {n}")
+    for i in range(n):
+        starts = datetime(2027, 5, 8, 1, 0, tzinfo=UTC) + timedelta(minutes=20 * i)
+        item = AgendaItem(
+            event=event,
+            title=f"Sesi {i}",
+            kind=AgendaKind.MATERIAL,
+            starts_at=starts,
+            ends_at=starts + timedelta(minutes=15),
+            place=venue if i % 2 else None,
+        )
+        item.speakers = [AgendaSpeaker(name=f"Narasumber {i}", title="Dosen")]
+        db.session.add(item)
+        member = make_delegate(delegation, status=DelegateStatus.CONFIRMED)
+        leg = make_leg(
+            trip,
+            departs_at=datetime(2027, 5, 9, 0, 0, tzinfo=UTC) + timedelta(hours=i),
+            arrives_at=datetime(2027, 5, 9, 0, 30, tzinfo=UTC) + timedelta(hours=i),
+        )
+        leg.vehicles.append(van)
+        db.session.add(
+            SeatAssignment(
+                trip=trip,
+                vehicle=van,
+                delegate_id=member.id if i else world.delegate_id,
+                seat_number=i + 1,
+            )
+        )
+    db.session.commit()
+
+
+def test_feed_query_counts_do_not_grow(
+    client, world, count_queries, make_delegate, make_trip, make_leg
+):
+    urls = (
+        public_url(world),
+        token_url(world.delegate_token),
+        token_url(world.delegation_token),
+    )
+
+    def counts() -> list[int]:
+        out = []
+        for url in urls:
+            with count_queries() as queries:
+                assert client.get(url).status_code == 200
+            out.append(len(queries))
+        return out
+
+    few = counts()
+    _grow(world, make_delegate, make_trip, make_leg, 2)
+    two = counts()
+    _grow(world, make_delegate, make_trip, make_leg, 9)
+    many = counts()
+    assert few == two == many, (few, two, many)
+    assert len(parse(client.get(urls[1]).get_data())) > 15
+
+
+# Subscription pages --------------------------------------------------------------------
+
+
+def test_delegate_sees_their_subscription_page(client, login, world):
+    login(world.participant)
+    response = client.get(
+        f"/events/{world.event_id}/delegates/{world.delegate_id}/calendar"
+    )
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    https = f"http://localhost/feeds/{world.delegate_token}.ics"
+    webcal = f"webcal://localhost/feeds/{world.delegate_token}.ics"
+    assert https in page and f'href="{webcal}"' in page
+    google = "https://calendar.google.com/calendar/render?cid=" + quote(webcal, safe="")
+    assert google.replace("&", "&amp;") in page or google in page
+    assert "<svg" in page and "Kode QR alamat kalender" in page
+    assert "Tambahkan ke Google Calendar" in page
+    assert "Buat alamat baru" in page and "Cabut alamat" in page
+    assert "Kalender saya" in page
+    assert "Saat ini: 3 acara, 2 perjalanan." in page
+
+
+@pytest.mark.parametrize(
+    "who,status",
+    [
+        ("participant", 200),
+        ("head", 200),  # chapter head of the delegate's region
+        ("organiser", 200),
+        ("other_head", 403),  # chapter head of another region
+        ("other_organiser", 403),  # organiser of another event
+    ],
+)
+def test_delegate_page_permissions(client, login, world, who, status):
+    login(getattr(world, who))
+    base = f"/events/{world.event_id}/delegates/{world.delegate_id}/calendar"
+    assert client.get(base).status_code == status
+    before = world.delegate_token
+    response = client.post(base + "/revoke")
+    assert response.status_code == (302 if status == 200 else 403)
+    token = db.session.scalar(
+        db.select(Delegate.feed_token).filter_by(id=world.delegate_id)
+    )
+    assert (token is None) == (status == 200)
+    if status != 200:
+        assert token == before
+
+
+@pytest.mark.parametrize(
+    "who,status",
+    [("head", 200), ("organiser", 200), ("other_head", 403), ("participant", 403)],
+)
+def test_delegation_page_permissions(client, login, world, who, status):
+    login(getattr(world, who))
+    base = f"/events/{world.event_id}/delegations/{world.delegation_id}/calendar"
+    response = client.get(base)
+    assert response.status_code == status
+    if status == 200:
+        page = response.get_data(as_text=True)
+        assert f"webcal://localhost/feeds/{world.delegation_token}.ics" in page
+        assert "Kalender delegasi" in page
+    assert client.post(base + "/reissue").status_code == (302 if status == 200 else 403)
+
+
+def test_pages_need_sign_in(client, world):
+    for url in (
+        f"/events/{world.event_id}/delegates/{world.delegate_id}/calendar",
+        f"/events/{world.event_id}/delegations/{world.delegation_id}/calendar",
+    ):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert "/auth/login" in response.headers["Location"]
+        assert client.post(url + "/revoke").status_code == 302
+    assert (
+        db.session.scalar(
+            db.select(Delegate.feed_token).filter_by(id=world.delegate_id)
+        )
+        == world.delegate_token
+    )
+
+
+def test_another_events_delegate_in_the_url_is_404(client, login, world, make_event):
+    other = make_event(organisers=[world.organiser])
+    login(world.organiser)
+    for url in (
+        f"/events/{other.id}/delegates/{world.delegate_id}/calendar",
+        f"/events/{other.id}/delegations/{world.delegation_id}/calendar",
+        f"/events/{world.event_id}/delegates/{2**31 - 1}/calendar",
+        f"/events/{world.event_id}/delegations/{2**31}/calendar",
+    ):
+        assert client.get(url).status_code == 404, url
+    response = client.post(
+        f"/events/{other.id}/delegates/{world.delegate_id}/calendar/revoke"
+    )
+    assert response.status_code == 404
+
+
+# Links from other pages --------------------------------------------------------------
+
+
+def test_links_to_the_calendars(client, login, world):
+    login(world.participant)
+    trip = client.get("/my/trip").get_data(as_text=True)
+    assert f"/events/{world.event_id}/delegates/{world.delegate_id}/calendar" in trip
+    assert "Kalender saya" in trip
+    card = client.get(
+        f"/events/{world.event_id}/check-in/{world.delegate_id}/card"
+    ).get_data(as_text=True)
+    assert f"webcal://localhost/feeds/{world.delegate_token}.ics" in card
+    assert card.count("<svg") == 2  # the check-in QR and the calendar QR
+    assert card.index("delegate-card-qr") < card.index("calendar-strip")
+
+    client.post("/auth/logout")
+    login(world.head)
+    roster = client.get(
+        f"/events/{world.event_id}/delegations/{world.delegation_id}"
+    ).get_data(as_text=True)
+    assert "Kalender delegasi" in roster
+    assert f"/delegations/{world.delegation_id}/calendar" in roster
+
+    overview = client.get(f"/events/{world.event_id}").get_data(as_text=True)
+    assert f"http://localhost/events/{world.slug}/calendar.ics" in overview
+    assert "Kalender acara" in overview
+
+
+def test_overview_of_a_draft_has_no_public_address(client, login, world):
+    event = db.session.get(Event, world.event_id)
+    event.status = EventStatus.DRAFT
+    db.session.commit()
+    login(world.organiser)
+    overview = client.get(f"/events/{world.event_id}").get_data(as_text=True)
+    assert "calendar.ics" not in overview
+    assert "aktif setelah acara diterbitkan" in overview
