@@ -1,0 +1,204 @@
+"""Shared pieces of the plan format: constants, problems, paths and small helpers."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+
+from planner.models import Event
+from planner.services import PlannerError
+from planner.services.events import slugify
+
+FORMAT = "rombongan-plan"
+VERSION = 1
+#: The schema both the documentation and the validator use.
+SCHEMA_PATH = Path(__file__).resolve().parents[2] / "data" / "plan-format.schema.json"
+#: Largest plan file read (the web upload is further bounded by MAX_CONTENT_LENGTH).
+MAX_PLAN_BYTES = 25 * 1024 * 1024
+#: Problems listed at most; the rest are counted in one last line.
+MAX_PROBLEMS = 200
+#: Rows per INSERT statement.
+BATCH = 1000
+#: Places of the same name closer than this (metres) are the same place.
+SAME_PLACE_METRES = 50
+#: Order of the top-level keys of a plan file.
+TOP_KEYS = (
+    "format",
+    "version",
+    "exported_at",
+    "personal_data",
+    "notice",
+    "event",
+    "places",
+    "people",
+    "delegations",
+    "delegates",
+    "vehicles",
+    "trips",
+    "legs",
+    "seats",
+    "agenda",
+)
+_SECTIONS = TOP_KEYS[6:]
+#: Characters PostgreSQL text cannot hold (NUL, lone surrogates).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_NIK = re.compile(r"[0-9]{16}")
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a plan file: where (a JSON path) and what, in words."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+class PlanInvalid(PlannerError):
+    """The plan file cannot be imported; ``problems`` says why, nothing was written."""
+
+    def __init__(self, problems: list[Problem], *, total: int | None = None) -> None:
+        total = len(problems) if total is None else total
+        super().__init__(
+            _(
+                "Berkas rencana tidak dapat diimpor (%(n)s masalah); tidak ada yang "
+                "disimpan.",
+                n=total,
+            ),
+            field="file",
+        )
+        self.problems = problems
+        self.total = total
+
+
+@dataclass
+class ImportResult:
+    """What an import made: the event, counts of people and places, and notices."""
+
+    event: Event
+    created_people: int = 0
+    matched_people: int = 0
+    created_places: int = 0
+    matched_places: int = 0
+    #: What was imported differently from the file (an unknown account), as sentences.
+    notices: list[str] = field(default_factory=list)
+
+
+def _capped(problems: list[Problem]) -> list[Problem]:
+    """The first :data:`MAX_PROBLEMS` problems, and a last line counting the rest."""
+    if len(problems) <= MAX_PROBLEMS:
+        return problems
+    rest = len(problems) - MAX_PROBLEMS
+    return problems[:MAX_PROBLEMS] + [
+        Problem("$", _("…dan %(n)s masalah lain.", n=rest))
+    ]
+
+
+# Paths and small helpers --------------------------------------------------------------
+
+
+def json_path(parts: Iterable[str | int]) -> str:
+    """``["legs", 3, "vehicles", 0]`` → ``$.legs[3].vehicles[0]``."""
+    out = "$"
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif _IDENTIFIER.match(part):
+            out += f".{part}"
+        else:
+            out += "[" + json.dumps(part, ensure_ascii=False) + "]"
+    return out
+
+
+def _chunks(items: list, size: int = BATCH) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _iso(value: datetime | None, zone: str) -> str | None:
+    """An aware datetime as ISO 8601 in ``zone``, with its offset."""
+    if value is None:
+        return None
+    return value.astimezone(_zone(zone)).isoformat()
+
+
+@lru_cache(maxsize=16)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def _parse_datetime(text: str | None) -> datetime | None:
+    """An ISO 8601 time with an offset (the schema checked the shape); None if not."""
+    if text is None:
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if value.tzinfo is None or value.utcoffset() is None:
+        return None
+    try:
+        value.astimezone(UTC)  # year 1 at +14:00 is no storable moment
+    except OverflowError:
+        return None
+    return value
+
+
+def _parse_date(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine) in metres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6_371_000 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _sortable(*values) -> tuple:
+    """A sort key in which None sorts first and never meets a value of another type."""
+    return tuple((0, "") if v is None else (1, v) for v in values)
+
+
+def _assign_keys(ids: Iterable[int], names: dict[int, str], fallback: str) -> dict:
+    """Readable, unique keys from names, in the given order: "budi", "budi-2" …"""
+    keys: dict[int, str] = {}
+    taken: set[str] = set()
+    for ident in ids:
+        base = slugify(names[ident])[:60].strip("-") or fallback
+        key, n = base, 1
+        while key in taken:
+            n += 1
+            key = f"{base}-{n}"
+        taken.add(key)
+        keys[ident] = key
+    return keys
+
+
+def _value(enum_or_none):
+    return None if enum_or_none is None else str(enum_or_none)
+
+
+def _shown(value) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "…"
