@@ -11,5 +11,6 @@ OVERVIEW_SECTIONS.append("events/_delegations_card.html")
 OVERVIEW_SECTIONS.append("imports/_card.html")
 OVERVIEW_SECTIONS.append("rosters/_card.html")
 OVERVIEW_SECTIONS.append("transport/_card.html")
+OVERVIEW_SECTIONS.append("plans/_card.html")
 
-from planner.blueprints.events import views  # noqa: E402, F401
+from planner.blueprints.events import copy, views  # noqa: E402, F401
