@@ -188,3 +188,82 @@ def test_mixed_withdrawals_confirmations_and_substitutions_keep_the_count(
     ).scalar_one()
     assert stand_in.replaces_id == confirmed[3]
     assert stand_in.status == DelegateStatus.CONFIRMED
+
+
+# Seats ------------------------------------------------------------------------------
+
+
+def _seat_job(trip_id: int, vehicle_id: int, delegate_id: int, seat_number=None):
+    """Load trip, vehicle and delegate first; after the barrier take a seat."""
+    from planner.models import Trip, Vehicle
+    from planner.services.seating import assign_seat
+
+    def job(session, prepared):
+        if prepared is None:
+            session.get(Trip, trip_id)
+            session.get(Vehicle, vehicle_id)
+            session.get(Delegate, delegate_id)
+            session.commit()
+            return True
+        assign_seat(
+            session.get(Trip, trip_id),
+            vehicle=session.get(Vehicle, vehicle_id),
+            delegate=session.get(Delegate, delegate_id),
+            seat_number=seat_number,
+        )
+
+    return job
+
+
+def _seated(trip_id: int, vehicle_id: int) -> list[int | None]:
+    from planner.models import SeatAssignment
+
+    db.session.expire_all()
+    return list(
+        db.session.scalars(
+            sa.select(SeatAssignment.seat_number).where(
+                SeatAssignment.trip_id == trip_id,
+                SeatAssignment.vehicle_id == vehicle_id,
+            )
+        )
+    )
+
+
+def test_twenty_people_race_for_five_seats(
+    app, make_delegation, make_delegate, make_vehicle, make_trip
+):
+    """Twenty organisers seat twenty people in a five-seat van at once: five sit."""
+    delegation = make_delegation(quota=THREADS)
+    ids = [
+        make_delegate(delegation, status=DelegateStatus.CONFIRMED).id
+        for _ in range(THREADS)
+    ]
+    vehicle = make_vehicle(delegation.event, seats=5)
+    trip = make_trip(delegation.event)
+    trip_id, vehicle_id = trip.id, vehicle.id
+    db.session.remove()
+
+    unexpected = _race(app, [_seat_job(trip_id, vehicle_id, i) for i in ids])
+    assert not unexpected, unexpected
+    assert len(_seated(trip_id, vehicle_id)) == 5
+
+
+def test_ten_people_race_for_the_same_seat_number(
+    app, make_delegation, make_delegate, make_vehicle, make_trip
+):
+    """Seat 1 is given once; the others are told it is taken, none is lost."""
+    delegation = make_delegation(quota=10)
+    ids = [
+        make_delegate(delegation, status=DelegateStatus.CONFIRMED).id
+        for _ in range(10)
+    ]
+    vehicle = make_vehicle(delegation.event, seats=12)
+    trip = make_trip(delegation.event)
+    trip_id, vehicle_id = trip.id, vehicle.id
+    db.session.remove()
+
+    unexpected = _race(
+        app, [_seat_job(trip_id, vehicle_id, i, seat_number=1) for i in ids]
+    )
+    assert not unexpected, unexpected
+    assert _seated(trip_id, vehicle_id) == [1]

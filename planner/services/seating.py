@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.orm import joinedload, selectinload
 
 from planner import audit
@@ -55,8 +55,18 @@ def vehicle_order(vehicle: Vehicle) -> tuple:
 
 
 def _lock_vehicle(vehicle: Vehicle) -> None:
-    """Lock the vehicle's row (PostgreSQL) so two organisers cannot both take its last
-    seat; SQLite serialises writers anyway."""
+    """Lock the vehicle so two organisers cannot both take its last seat.
+
+    PostgreSQL locks the row. SQLite has no row locks, and its driver begins a
+    transaction only at the first write, so the checks that follow would read before
+    a concurrent writer commits: a no-op write takes the database's write lock first
+    (others wait for it, busy_timeout), and the checks then read what was committed.
+    """
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(
+            text("UPDATE vehicles SET id = id WHERE id = :id"), {"id": vehicle.id}
+        )
+        return
     db.session.execute(
         select(Vehicle.id).where(Vehicle.id == vehicle.id).with_for_update()
     )
