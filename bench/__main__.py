@@ -19,7 +19,9 @@ from sqlalchemy import Engine
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import RequestRedirect
 
+from bench import calendars as calendar_cases
 from bench import manifests as manifest_cases
+from bench import plans as plan_cases
 from bench import rosters as roster_cases
 from bench import seating as seating_cases
 from bench.cases import CASES, Case, by_name
@@ -128,7 +130,9 @@ def main(argv: list[str] | None = None) -> int:
         choices=[c.name for c in CASES]
         + list(roster_cases.NAMES)
         + list(seating_cases.NAMES)
-        + list(manifest_cases.NAMES),
+        + list(manifest_cases.NAMES)
+        + list(plan_cases.NAMES)
+        + list(calendar_cases.NAMES),
         help="run one case: "
         + ", ".join([c.name for c in CASES] + list(roster_cases.NAMES)),
     )
@@ -157,9 +161,15 @@ def main(argv: list[str] | None = None) -> int:
     only_rosters = args.only in roster_cases.NAMES
     only_seating = args.only in seating_cases.NAMES
     only_manifests = args.only in manifest_cases.NAMES
+    only_plans = args.only in plan_cases.NAMES
+    only_calendars = args.only in calendar_cases.NAMES
     cases = (
         []
-        if only_rosters or only_seating or only_manifests
+        if only_rosters
+        or only_seating
+        or only_manifests
+        or only_plans
+        or only_calendars
         else [by_name(args.only)]
         if args.only
         else CASES
@@ -184,6 +194,14 @@ def main(argv: list[str] | None = None) -> int:
         for line in manifest_cases.run(app, client, engine, data, args.repeat):
             print(line, flush=True)
             ok = ok and "FAILED" not in line
+    if only_plans or not args.only:
+        for line in plan_cases.run(app, engine, data, args.repeat):
+            print(line, flush=True)
+    if only_calendars or not args.only:
+        for line in calendar_cases.run(
+            app, client, engine, data, args.repeat, args.only
+        ):
+            print(line, flush=True)
     engine.dispose()
     return 0 if ok else 1
 

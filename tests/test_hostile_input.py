@@ -7,13 +7,20 @@ The routes are read from the URL map, so a new form is covered the day it is add
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
 import sqlalchemy as sa
 
 from planner.extensions import db
-from planner.models import LegMode, SeatAssignment
+from planner.models import (
+    AgendaItem,
+    AgendaKind,
+    AgendaSpeaker,
+    LegMode,
+    SeatAssignment,
+)
 from tests.conftest import region
 
 HOSTILE = [
@@ -54,10 +61,14 @@ URL_VALUES = {"token": "not-a-real-token", "code": "19", "fmt": "csv"}
 DESTRUCTIVE = {
     "delegations.delete",
     "events.cancel",
+    "events.copy",
     "imports.cancel",
     "transport.remove_vehicle",
     "transport.remove_leg",
     "transport.remove_seat",
+    "agenda.delete",
+    "feeds.revoke_delegate",
+    "feeds.revoke_delegation",
 }
 SESSION_ENDING = {"auth.logout"}
 
@@ -127,6 +138,15 @@ def world(
     db.session.add(
         SeatAssignment(trip=trip, vehicle=vehicle, delegate=delegate, seat_number=1)
     )
+    item = AgendaItem(
+        event=event,
+        starts_at=leg.arrives_at,
+        ends_at=leg.arrives_at + timedelta(hours=1),
+        title="Materi uji",
+        kind=AgendaKind.MATERIAL,
+    )
+    item.speakers = [AgendaSpeaker(name="Narasumber Uji")]
+    db.session.add(item)
     db.session.commit()
     return {
         "admin": admin,
@@ -140,6 +160,8 @@ def world(
         "vehicle_id": vehicle.id,
         "trip_id": trip.id,
         "leg_id": leg.id,
+        "item_id": item.id,
+        "slug": event.slug,
     }
 
 

@@ -25,6 +25,7 @@ ENTITY_LABELS = {
     "seat": _l("Kursi"),
     "agenda_item": _l("Acara"),
     "agenda_speaker": _l("Narasumber"),
+    "plan": _l("Berkas rencana"),
 }
 
 ACTION_LABELS = {
@@ -39,6 +40,7 @@ ACTION_LABELS = {
     "replaced": _l("diganti"),
     "substitute": _l("pengganti"),
     "reinstated": _l("diaktifkan kembali"),
+    "imported": _l("diimpor"),
 }
 
 #: The "who" filter value for changes made from the terminal or by the system.
