@@ -290,8 +290,11 @@ def test_card_shows_the_person_and_a_qr_of_the_checkin_url(
     with mock.patch.object(badges.segno, "make", wraps=badges.segno.make) as make:
         response = client.get(_url(delegate, "/card"))
     assert response.status_code == 200
-    make.assert_called_once()
-    assert make.call_args.args[0] == f"http://localhost{_url(delegate)}"
+    # Two codes: check-in (made first, the card's main one) and the calendar feed.
+    assert make.call_count == 2
+    checkin, calendar = (call.args[0] for call in make.call_args_list)
+    assert checkin == f"http://localhost{_url(delegate)}"
+    assert calendar.endswith(f"/feeds/{delegate.feed_token}.ics")
     html = response.get_data(as_text=True)
     assert "Siti Aminah" in html and "Ketua rombongan" in html
     assert "Kabupaten Bangka" in html and delegation.event.title in html
