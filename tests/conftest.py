@@ -16,7 +16,6 @@ from werkzeug.security import generate_password_hash
 
 from planner import create_app
 from planner.extensions import db
-from planner.models.audit import APPEND_ONLY, DROP_APPEND_ONLY
 from planner.models import (
     Delegate,
     DelegateRole,
@@ -37,6 +36,7 @@ from planner.models import (
     Vehicle,
     VehicleKind,
 )
+from planner.models.audit import APPEND_ONLY, DROP_APPEND_ONLY
 from planner.services.regions import load_regions
 
 PASSWORD = "rahasia-uji-123"

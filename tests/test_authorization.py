@@ -15,9 +15,9 @@ in this order:
 
 Codes: a status (200, 302 = sent to sign in or elsewhere, 400, 403, 404), or ``ok`` for
 POST-only actions an allowed person is not made to perform here (their features' tests
-do that: the matrix checks that the others are turned away before anything changes). GET is checked for
-every route that has it; POST-only routes are posted (CSRF off) by those expected to be
-refused.
+do that: the matrix checks that the others are turned away before anything changes).
+GET is checked for every route that has it; POST-only routes are posted (CSRF off) by
+those expected to be refused.
 """
 
 from __future__ import annotations

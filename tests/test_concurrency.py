@@ -254,8 +254,7 @@ def test_ten_people_race_for_the_same_seat_number(
     """Seat 1 is given once; the others are told it is taken, none is lost."""
     delegation = make_delegation(quota=10)
     ids = [
-        make_delegate(delegation, status=DelegateStatus.CONFIRMED).id
-        for _ in range(10)
+        make_delegate(delegation, status=DelegateStatus.CONFIRMED).id for _ in range(10)
     ]
     vehicle = make_vehicle(delegation.event, seats=12)
     trip = make_trip(delegation.event)
