@@ -544,3 +544,24 @@ def test_overview_of_a_draft_has_no_public_address(client, login, world):
     overview = client.get(f"/events/{world.event_id}").get_data(as_text=True)
     assert "calendar.ics" not in overview
     assert "aktif setelah acara diterbitkan" in overview
+
+
+def test_confirmations_elsewhere_leave_a_feed_unchanged(
+    client, make_delegation, make_delegate
+):
+    """Other people confirming (which moves their delegation's count) is no change to
+    this delegate's calendar: the feed still answers 304."""
+    from planner.extensions import db
+    from planner.models import DelegateStatus
+    from planner.services.delegations import confirm_delegate
+
+    mine = make_delegate(status=DelegateStatus.CONFIRMED)
+    other_delegation = make_delegation(mine.event, name="Kabupaten Lain", region=None)
+    other = make_delegate(other_delegation)
+    url = f"/feeds/{mine.feed_token}.ics"
+    first = client.get(url)
+    assert first.status_code == 200
+    confirm_delegate(other)
+    db.session.commit()
+    again = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304

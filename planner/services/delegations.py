@@ -377,7 +377,12 @@ def _take_quota_place(delegation_id: int) -> None:
             Delegation.id == delegation_id,
             Delegation.confirmed_count < Delegation.quota,
         )
-        .values(confirmed_count=Delegation.confirmed_count + 1)
+        # The count is derived; keeping updated_at for the delegation's own settings
+        # keeps calendar feeds' ETags (which read it) steady while people confirm.
+        .values(
+            confirmed_count=Delegation.confirmed_count + 1,
+            updated_at=Delegation.updated_at,
+        )
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
@@ -389,7 +394,10 @@ def _release_quota_place(delegation_id: int) -> None:
     db.session.execute(
         sa.update(Delegation)
         .where(Delegation.id == delegation_id, Delegation.confirmed_count > 0)
-        .values(confirmed_count=Delegation.confirmed_count - 1)
+        .values(
+            confirmed_count=Delegation.confirmed_count - 1,
+            updated_at=Delegation.updated_at,
+        )
         .execution_options(synchronize_session=False)
     )
     _expire_count(delegation_id)
