@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 FLASK := $(BIN)/flask --app planner
 
-.PHONY: run test install install-test translations messages db bench lint format clean browser
+.PHONY: run test install install-test translations messages db bench load lint format clean browser
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Rombongan needs Python 3.11 or newer")'
@@ -58,6 +58,10 @@ test: install-test browser
 
 bench: install-test
 	$(BIN)/python -m bench
+
+# Gunicorn under a mixed load for a fixed time (docs/load.md); e.g. LOAD_ARGS='--seconds 60'.
+load: install-test
+	$(BIN)/python -m bench.load $(LOAD_ARGS)
 
 lint:
 	$(BIN)/ruff check .
