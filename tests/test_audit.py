@@ -181,3 +181,17 @@ def test_deleted_rows_keep_their_history(make_leg):
     db.session.commit()
     assert db.session.get(Leg, leg_id) is None
     assert [e.action for e in _entries(event_id, "leg")] == ["create", "delete"]
+
+
+def test_history_shows_times_in_the_event_zone(
+    client, login, make_user, make_trip, make_leg
+):
+    organiser = make_user("organiser")
+    trip = make_trip()
+    trip.event.organisers.append(organiser)
+    db.session.commit()
+    make_leg(trip)
+    login(organiser)
+    html = client.get(f"/events/{trip.event_id}/history/").get_data(as_text=True)
+    assert "+00:00" not in html  # no raw UTC stamps
+    assert "07.00 WIB" in html  # the leg's 00.00 UTC departure, in the event's zone

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import render_template, request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -10,6 +13,7 @@ from planner.blueprints.audit import bp
 from planner.blueprints.events import OVERVIEW_SECTIONS
 from planner.blueprints.listing import paginate
 from planner.extensions import db
+from planner.formatting import format_datetime
 from planner.models import Event
 from planner.models.audit import AuditEntry
 from planner.models.types import MAX_ID
@@ -46,7 +50,37 @@ ACTION_LABELS = {
 #: The "who" filter value for changes made from the terminal or by the system.
 SYSTEM = "system"
 
+#: Always the event the page is about: not worth a line.
+HIDDEN_FIELDS = frozenset({"event_id"})
+
 OVERVIEW_SECTIONS.append("audit/_card.html")
+
+
+def _shown(value, tz: str) -> str | None:
+    """A recorded value as people read it: times in the event's zone, lists joined."""
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "—"
+    if isinstance(value, bool):
+        return _("ya") if value else _("tidak")
+    if isinstance(value, str) and len(value) >= 19 and value[10:11] == "T":
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if moment.tzinfo is not None:
+            return format_datetime(moment, tz)
+    return str(value)
+
+
+def _changes(entry: AuditEntry, tz: str) -> list[tuple[str, str | None, str | None]]:
+    """(field, before, after) of an entry, for the page."""
+    return [
+        (field, _shown(values[0], tz), _shown(values[1], tz))
+        for field, values in sorted((entry.changes or {}).items())
+        if field not in HIDDEN_FIELDS and isinstance(values, list) and len(values) == 2
+    ]
 
 
 @bp.get("/")
@@ -88,4 +122,5 @@ def index(event_id: int):
         system=SYSTEM,
         entity_labels=ENTITY_LABELS,
         action_labels=ACTION_LABELS,
+        changes={entry.id: _changes(entry, event.timezone) for entry in page.items},
     )
