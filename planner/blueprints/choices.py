@@ -7,6 +7,28 @@ from wtforms.fields.choices import SelectChoice
 
 from planner.extensions import db
 from planner.models import Region
+from planner.models.types import MAX_ID
+
+#: What a garbage id becomes: no row has it, so the select reports "not a choice".
+BAD_ID = -1
+
+
+def coerce_id(value) -> int | None:
+    """A select's submitted id, never raising (WTForms' own message is English):
+    empty → None, garbage or out of the database's range → an impossible id."""
+    if value in (None, "", "None"):
+        return None
+    if isinstance(value, int):
+        return value
+    text = str(value).strip()
+    if text.isdigit() and len(text) < 12 and int(text) <= MAX_ID:
+        return int(text)
+    return BAD_ID
+
+
+def coerce_ids(value) -> int:
+    """One id of a multi-select: like :func:`coerce_id`, empty included as garbage."""
+    return coerce_id(value) or BAD_ID
 
 
 def region_choices(

@@ -18,10 +18,10 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from planner import labels
+from planner.blueprints.choices import coerce_id, coerce_ids
 from planner.blueprints.delegations.forms import IndonesianTimeField
 from planner.blueprints.people.forms import (
     IndonesianDateField,
-    _region_id,
     _strip,
     enum_choices,
 )
@@ -40,16 +40,6 @@ _TOO_LONG = _l("Paling panjang %(max)d karakter.")
 SPEAKER_ROWS = 4
 #: Clock times are typed "10.00" (Indonesian) or "10:00".
 _CLOCK_FORMATS = ["%H:%M", "%H.%M"]
-
-
-def _id(value) -> int | None:
-    """Coerce a submitted id without raising; garbage becomes an impossible id."""
-    return _region_id(value)
-
-
-def _ids(value) -> int:
-    """Coerce one id of a multi-select; garbage becomes an impossible id."""
-    return _region_id(value) or -1
 
 
 class MinutesField(IntegerField):
@@ -74,7 +64,7 @@ class SpeakerRowForm(Form):
     )
     person_id = SelectField(
         _l("Orang terdaftar"),
-        coerce=_id,
+        coerce=coerce_id,
         choices=[],
         validate_choice=True,
         invalid_choice_message=_l("Pilih orang dari daftar."),
@@ -134,7 +124,7 @@ class AgendaItemForm(FlaskForm):
     )
     place_id = SelectField(
         _l("Tempat"),
-        coerce=_id,
+        coerce=coerce_id,
         choices=[],
         invalid_choice_message=_l("Pilih tempat dari daftar."),
     )
@@ -152,7 +142,7 @@ class AgendaItemForm(FlaskForm):
     )
     delegation_ids = SelectMultipleField(
         _l("Delegasi"),
-        coerce=_ids,
+        coerce=coerce_ids,
         choices=[],
         invalid_choice_message=_l("Pilih delegasi acara ini dari daftar."),
         description=_l("Hanya bila acara untuk delegasi tertentu."),

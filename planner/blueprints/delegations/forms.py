@@ -21,10 +21,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from planner import labels
+from planner.blueprints.choices import coerce_id, coerce_ids
 from planner.blueprints.people.forms import (
     IndonesianDateField,
     PersonBasicFields,
-    _region_id,
     _strip,
 )
 from planner.models import DelegateRole
@@ -32,11 +32,6 @@ from planner.models import DelegateRole
 _INVALID_CHOICE = _l("Pilih salah satu dari daftar.")
 #: Longest reason kept in a delegate's history (DelegateChange.note).
 MAX_REASON = 500
-
-
-def _id(value) -> int:
-    """Coerce one submitted id of a multi-select, turning garbage into an impossible id."""
-    return _region_id(value) or -1
 
 
 class IndonesianTimeField(TimeField):
@@ -109,13 +104,13 @@ class BulkDelegationForm(_DeadlineMixin, FlaskForm):
     )
     province_id = SelectField(
         _l("Provinsi"),
-        coerce=_region_id,
+        coerce=coerce_id,
         choices=[],
         validate_choice=False,
     )
     region_ids = SelectMultipleField(
         _l("Wilayah"),
-        coerce=_id,
+        coerce=coerce_ids,
         choices=[],
         validate_choice=False,
         description=_l("Tahan Ctrl (atau sentuh lama di ponsel) untuk memilih banyak."),
@@ -145,7 +140,7 @@ class EditDelegationForm(_DeadlineMixin, FlaskForm):
     quota = QuotaField(_l("Kuota"), validators=_quota_validators)
     head_user_id = SelectField(
         _l("Ketua delegasi"),
-        coerce=_region_id,
+        coerce=coerce_id,
         choices=[],
         invalid_choice_message=_l("Pilih akun ketua dari daftar."),
         description=_l(
@@ -164,7 +159,7 @@ class NominateForm(FlaskForm):
 
     person_id = SelectField(
         _l("Orang"),
-        coerce=_region_id,
+        coerce=coerce_id,
         choices=[],
         validate_choice=False,
         validators=[InputRequired(_l("Pilih orang yang diusulkan."))],
@@ -214,7 +209,7 @@ class ReplaceForm(FlaskForm):
 
     person_id = SelectField(
         _l("Pengganti (orang yang sudah terdaftar)"),
-        coerce=_region_id,
+        coerce=coerce_id,
         choices=[],
         validate_choice=False,
     )

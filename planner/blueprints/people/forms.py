@@ -19,28 +19,14 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
 from planner import labels
-from planner.blueprints.choices import region_choices
+from planner.blueprints.choices import coerce_id, region_choices
 from planner.models import Region
-from planner.models.types import MAX_ID
 
 #: Stands for a submitted region id that is not a number ("abc"): never a valid choice.
-_BAD_ID = -1
 
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
-
-
-def _region_id(value) -> int | None:
-    """Coerce a submitted region id, never raising (WTForms' message is English)."""
-    if value in (None, "", "None"):
-        return None
-    if isinstance(value, int):
-        return value
-    text = str(value).strip()
-    if text.isdigit() and len(text) < 12 and int(text) <= MAX_ID:
-        return int(text)
-    return _BAD_ID
 
 
 class IndonesianDateField(DateField):
@@ -128,7 +114,7 @@ class PersonForm(PersonBasicFields, FlaskForm):
     )
     region_id = SelectField(
         _l("Wilayah (kabupaten/kota)"),
-        coerce=_region_id,
+        coerce=coerce_id,
         choices=[],
         invalid_choice_message=_l("Pilih wilayah dari daftar."),
     )

@@ -16,26 +16,16 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from planner import labels
+from planner.blueprints.choices import coerce_id, coerce_ids
 from planner.blueprints.delegations.forms import IndonesianTimeField
 from planner.blueprints.people.forms import (
     IndonesianDateField,
-    _region_id,
     _strip,
     enum_choices,
 )
 
 _INVALID_CHOICE = _l("Pilih salah satu dari daftar.")
 _TOO_LONG = _l("Paling panjang %(max)d karakter.")
-
-
-def _id(value) -> int | None:
-    """Coerce a submitted id without raising; garbage becomes an impossible id."""
-    return _region_id(value)
-
-
-def _ids(value) -> int:
-    """Coerce one id of a multi-select; garbage becomes an impossible id."""
-    return _region_id(value) or -1
 
 
 class SeatsField(IntegerField):
@@ -128,20 +118,20 @@ class LegForm(FlaskForm):
 
     trip_id = SelectField(
         _l("Perjalanan"),
-        coerce=_id,
+        coerce=coerce_id,
         choices=[],
         invalid_choice_message=_l("Pilih perjalanan dari daftar."),
     )
     from_place_id = SelectField(
         _l("Dari"),
-        coerce=_id,
+        coerce=coerce_id,
         choices=[],
         validators=[InputRequired(_l("Pilih tempat berangkat."))],
         invalid_choice_message=_l("Pilih tempat dari daftar."),
     )
     to_place_id = SelectField(
         _l("Ke"),
-        coerce=_id,
+        coerce=coerce_id,
         choices=[],
         validators=[InputRequired(_l("Pilih tempat tujuan."))],
         invalid_choice_message=_l("Pilih tempat dari daftar."),
@@ -172,14 +162,14 @@ class LegForm(FlaskForm):
     )
     vehicle_ids = SelectMultipleField(
         _l("Kendaraan"),
-        coerce=_ids,
+        coerce=coerce_ids,
         choices=[],
         invalid_choice_message=_l("Pilih kendaraan acara ini dari daftar."),
         description=_l("Di ruas kapal feri: kendaraan yang ikut menyeberang."),
     )
     delegation_ids = SelectMultipleField(
         _l("Delegasi tanpa kendaraan acara"),
-        coerce=_ids,
+        coerce=coerce_ids,
         choices=[],
         invalid_choice_message=_l("Pilih delegasi acara ini dari daftar."),
         description=_l("Misalnya yang naik pesawat atau kapal umum."),

@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload
 from wtforms import BooleanField, IntegerField, SelectField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
+from planner.blueprints.choices import coerce_id
 from planner.blueprints.transport import bp
 from planner.extensions import db
 from planner.models import (
@@ -44,18 +45,6 @@ MAX_CHOICES = 300
 MAX_UNPLACED_NAMES = 20
 
 
-def _id(value) -> int | None:
-    """Coerce a submitted id, never raising; garbage becomes an impossible id."""
-    if value in (None, "", "None"):
-        return None
-    if isinstance(value, int):
-        return value
-    text = str(value).strip()
-    return (
-        int(text) if text.isdigit() and len(text) < 12 and int(text) <= MAX_ID else -1
-    )
-
-
 class SeatNumberField(IntegerField):
     """A seat number whose parse error speaks Indonesian."""
 
@@ -72,14 +61,14 @@ class SeatForm(FlaskForm):
 
     delegate_id = SelectField(
         _l("Peserta"),
-        coerce=_id,
+        coerce=coerce_id,
         choices=[],
         validate_choice=False,
         validators=[InputRequired(_l("Pilih peserta."))],
     )
     vehicle_id = SelectField(
         _l("Kendaraan"),
-        coerce=_id,
+        coerce=coerce_id,
         choices=[],
         validate_choice=False,
         validators=[InputRequired(_l("Pilih kendaraan."))],
@@ -253,7 +242,7 @@ def seats(event_id: int, trip_id: int):
     )
     by_vehicle = _seated(trip)
     unseated, unseated_total, delegations = [], 0, []
-    filter_id = _id(request.args.get("delegation"))
+    filter_id = coerce_id(request.args.get("delegation"))
     if filter_id is not None and not 0 < filter_id <= MAX_ID:
         filter_id = None
     if manager:
