@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import icalendar
+import pytest
 import vobject
 
 from planner.extensions import db
@@ -303,3 +304,30 @@ def long_lines(data: bytes) -> list[bytes]:
     """Lines longer than 75 octets (the CRLF not counted)."""
     assert b"\n" not in data.replace(b"\r\n", b""), "a bare LF"
     return [line for line in data.split(b"\r\n") if len(line) > 75]
+
+
+@pytest.fixture
+def world(
+    app_ctx,
+    make_user,
+    make_event,
+    make_place,
+    make_person,
+    make_delegation,
+    make_delegate,
+    make_vehicle,
+    make_trip,
+    make_leg,
+):
+    """A Jakarta rakor with a Makassar delegation flying in (see build_world)."""
+    return build_world(
+        make_user=make_user,
+        make_event=make_event,
+        make_place=make_place,
+        make_person=make_person,
+        make_delegation=make_delegation,
+        make_delegate=make_delegate,
+        make_vehicle=make_vehicle,
+        make_trip=make_trip,
+        make_leg=make_leg,
+    )

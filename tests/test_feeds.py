@@ -23,34 +23,11 @@ from planner.models import (
     Leg,
     SeatAssignment,
 )
-from tests.calendar_support import DRIVER, PLATE, SEAT, build_world, parse
+from tests import calendar_support
+from tests.calendar_support import DRIVER, PLATE, SEAT, parse
 
-
-@pytest.fixture
-def world(
-    app_ctx,
-    make_user,
-    make_event,
-    make_place,
-    make_person,
-    make_delegation,
-    make_delegate,
-    make_vehicle,
-    make_trip,
-    make_leg,
-):
-    """A Jakarta rakor with a Makassar delegation flying in (see calendar_support)."""
-    return build_world(
-        make_user=make_user,
-        make_event=make_event,
-        make_place=make_place,
-        make_person=make_person,
-        make_delegation=make_delegation,
-        make_delegate=make_delegate,
-        make_vehicle=make_vehicle,
-        make_trip=make_trip,
-        make_leg=make_leg,
-    )
+#: The shared calendar world (a fixture, see calendar_support).
+world = calendar_support.world
 
 
 def public_url(world) -> str:

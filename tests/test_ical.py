@@ -26,6 +26,7 @@ from planner.models import (
 )
 from planner.models import user as user_model
 from planner.services import feeds
+from tests import calendar_support
 from tests.calendar_support import (
     DRIVER,
     DRIVER_PHONE,
@@ -35,38 +36,13 @@ from tests.calendar_support import (
     ROAD_ARRIVES,
     ROAD_DEPARTS,
     SEAT,
-    build_world,
     calendar_of,
     long_lines,
     parse,
 )
 
-
-@pytest.fixture
-def world(
-    app_ctx,
-    make_user,
-    make_event,
-    make_place,
-    make_person,
-    make_delegation,
-    make_delegate,
-    make_vehicle,
-    make_trip,
-    make_leg,
-):
-    """A Jakarta rakor with a Makassar delegation flying in (see calendar_support)."""
-    return build_world(
-        make_user=make_user,
-        make_event=make_event,
-        make_place=make_place,
-        make_person=make_person,
-        make_delegation=make_delegation,
-        make_delegate=make_delegate,
-        make_vehicle=make_vehicle,
-        make_trip=make_trip,
-        make_leg=make_leg,
-    )
+#: The shared calendar world (a fixture, see calendar_support).
+world = calendar_support.world
 
 
 def _fresh() -> None:
