@@ -9,7 +9,6 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -20,6 +19,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from planner import labels
 from planner.blueprints.choices import coerce_id, coerce_ids
 from planner.blueprints.delegations.forms import IndonesianTimeField
+from planner.blueprints.fields import WholeNumberField
 from planner.blueprints.people.forms import (
     IndonesianDateField,
     _strip,
@@ -40,17 +40,6 @@ _TOO_LONG = _l("Paling panjang %(max)d karakter.")
 SPEAKER_ROWS = 4
 #: Clock times are typed "10.00" (Indonesian) or "10:00".
 _CLOCK_FORMATS = ["%H:%M", "%H.%M"]
-
-
-class MinutesField(IntegerField):
-    """A number of minutes whose parse error speaks Indonesian."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            self.data = None
-            raise ValueError(_l("Isi jumlah menit berupa angka.")) from None
 
 
 class SpeakerRowForm(Form):
@@ -162,7 +151,7 @@ class AgendaItemForm(FlaskForm):
 class ShiftForm(FlaskForm):
     """Move an item and the later items of its day by some minutes."""
 
-    minutes = MinutesField(
+    minutes = WholeNumberField(
         _l("Menit"),
         default=15,
         validators=[
@@ -173,6 +162,7 @@ class ShiftForm(FlaskForm):
                 message=_l("Geser antara %(min)s dan %(max)s menit."),
             ),
         ],
+        not_a_number=_l("Isi jumlah menit berupa angka."),
     )
 
 

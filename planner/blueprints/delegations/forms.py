@@ -9,7 +9,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -22,6 +21,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from planner import labels
 from planner.blueprints.choices import coerce_id, coerce_ids
+from planner.blueprints.fields import WholeNumberField
 from planner.blueprints.people.forms import (
     IndonesianDateField,
     PersonBasicFields,
@@ -30,6 +30,7 @@ from planner.blueprints.people.forms import (
 from planner.models import DelegateRole
 
 _INVALID_CHOICE = _l("Pilih salah satu dari daftar.")
+_QUOTA_NAN = _l("Kuota harus berupa angka.")
 #: Longest reason kept in a delegate's history (DelegateChange.note).
 MAX_REASON = 500
 
@@ -78,17 +79,6 @@ _quota_validators = [
 ]
 
 
-class QuotaField(IntegerField):
-    """An integer input whose parse error speaks Indonesian."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            self.data = None
-            raise ValueError(_l("Kuota harus berupa angka.")) from None
-
-
 class BulkDelegationForm(_DeadlineMixin, FlaskForm):
     """Many delegations at once: every regency/city of a province, or chosen regions."""
 
@@ -116,7 +106,11 @@ class BulkDelegationForm(_DeadlineMixin, FlaskForm):
         description=_l("Tahan Ctrl (atau sentuh lama di ponsel) untuk memilih banyak."),
         render_kw={"size": 10},
     )
-    quota = QuotaField(_l("Kuota tiap delegasi"), validators=_quota_validators)
+    quota = WholeNumberField(
+        _l("Kuota tiap delegasi"),
+        validators=_quota_validators,
+        not_a_number=_l("Kuota harus berupa angka."),
+    )
 
 
 class NamedDelegationForm(_DeadlineMixin, FlaskForm):
@@ -131,13 +125,21 @@ class NamedDelegationForm(_DeadlineMixin, FlaskForm):
         ],
         description=_l("Misalnya: IPSM Pusat"),
     )
-    quota = QuotaField(_l("Kuota"), validators=_quota_validators)
+    quota = WholeNumberField(
+        _l("Kuota"),
+        validators=_quota_validators,
+        not_a_number=_l("Kuota harus berupa angka."),
+    )
 
 
 class EditDelegationForm(_DeadlineMixin, FlaskForm):
     """A delegation's quota, head, deadline and notes."""
 
-    quota = QuotaField(_l("Kuota"), validators=_quota_validators)
+    quota = WholeNumberField(
+        _l("Kuota"),
+        validators=_quota_validators,
+        not_a_number=_l("Kuota harus berupa angka."),
+    )
     head_user_id = SelectField(
         _l("Ketua delegasi"),
         coerce=coerce_id,

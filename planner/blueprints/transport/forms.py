@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     HiddenField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -18,6 +17,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from planner import labels
 from planner.blueprints.choices import coerce_id, coerce_ids
 from planner.blueprints.delegations.forms import IndonesianTimeField
+from planner.blueprints.fields import WholeNumberField
 from planner.blueprints.people.forms import (
     IndonesianDateField,
     _strip,
@@ -26,17 +26,6 @@ from planner.blueprints.people.forms import (
 
 _INVALID_CHOICE = _l("Pilih salah satu dari daftar.")
 _TOO_LONG = _l("Paling panjang %(max)d karakter.")
-
-
-class SeatsField(IntegerField):
-    """A seat count whose parse error speaks Indonesian."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            self.data = None
-            raise ValueError(_l("Jumlah kursi harus berupa angka.")) from None
 
 
 class VehicleForm(FlaskForm):
@@ -63,7 +52,7 @@ class VehicleForm(FlaskForm):
         validators=[Length(max=20, message=_TOO_LONG)],
         description=_l("Contoh: BN 1234 AB"),
     )
-    seats = SeatsField(
+    seats = WholeNumberField(
         _l("Kursi penumpang"),
         validators=[
             InputRequired(_l("Jumlah kursi wajib diisi.")),
@@ -72,6 +61,7 @@ class VehicleForm(FlaskForm):
             ),
         ],
         description=_l("Tanpa kursi sopir."),
+        not_a_number=_l("Jumlah kursi harus berupa angka."),
     )
     driver_name = StringField(
         _l("Nama sopir"),

@@ -11,10 +11,11 @@ from flask_wtf import FlaskForm
 from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
-from wtforms import BooleanField, IntegerField, SelectField
+from wtforms import BooleanField, SelectField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from planner.blueprints.choices import coerce_id
+from planner.blueprints.fields import WholeNumberField
 from planner.blueprints.transport import bp
 from planner.extensions import db
 from planner.models import (
@@ -45,17 +46,6 @@ MAX_CHOICES = 300
 MAX_UNPLACED_NAMES = 20
 
 
-class SeatNumberField(IntegerField):
-    """A seat number whose parse error speaks Indonesian."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            self.data = None
-            raise ValueError(_l("Nomor kursi harus berupa angka.")) from None
-
-
 class SeatForm(FlaskForm):
     """Seat one delegate in one vehicle, with an optional seat number."""
 
@@ -73,7 +63,7 @@ class SeatForm(FlaskForm):
         validate_choice=False,
         validators=[InputRequired(_l("Pilih kendaraan."))],
     )
-    seat_number = SeatNumberField(
+    seat_number = WholeNumberField(
         _l("Nomor kursi"),
         validators=[
             Optional(),
@@ -82,6 +72,7 @@ class SeatForm(FlaskForm):
             ),
         ],
         description=_l("Boleh kosong."),
+        not_a_number=_l("Nomor kursi harus berupa angka."),
     )
 
 
