@@ -495,3 +495,92 @@ def test_query_count_does_not_grow(client, login, tour, count_queries):
         client.post("/auth/logout")
     assert all(a == b for a, b in counts.values()), counts
     assert max(max(c) for c in counts.values()) <= 12, counts
+
+
+# Nobody left out ------------------------------------------------------------------------
+
+
+def _confirm_late(t: Tour, make_delegation, make_delegate, make_person) -> list[str]:
+    """Six delegates confirmed after the seats were handed out: four of Bangka (one
+    without sex, birth date or NIK) and two of a second delegation."""
+    event = db.session.get(Event, t.event_id)
+    bangka = next(d for d in event.delegations if d.quota == 200)
+    belitung = make_delegation(event, region=region("19.02"), quota=10)
+    names = []
+    for n in range(6):
+        name = f"Terlambat Konfirmasi {n}"
+        person = make_person(
+            full_name=name,
+            sex=None if n == 0 else Sex.MALE,
+            birth_on=None if n == 0 else date(1980, 1, 1 + n),
+            nik=None if n == 0 else f"19010{n}0101800009",
+        )
+        make_delegate(
+            bangka if n < 4 else belitung,
+            person=person,
+            status=DelegateStatus.CONFIRMED,
+        )
+        names.append(name)
+    return names
+
+
+def test_ferry_manifest_lists_every_confirmed_traveller(
+    client, login, tour, make_delegation, make_delegate, make_person
+):
+    """Confirmed after seating: the ferry manifest's page, PDF and XLSX list them under
+    "Belum mendapat kursi" with a warning, and mark the row that lacks NIK, sex, age."""
+    t = tour(passengers=3)
+    late = _confirm_late(t, make_delegation, make_delegate, make_person)
+    login(t.organiser)
+    seated = ["Ani Peserta", "Bambang Peserta", "Citra Peserta"]
+
+    html = client.get(_leg_url(t)).get_data(as_text=True)
+    assert 'id="unseated-warning"' in html and 'id="incomplete-warning"' in html
+    section = html.split('id="unseated"', 1)[1]
+    assert all(name in section for name in late)
+
+    text = _pdf_text(client.get(_leg_url(t, ".pdf")).data)
+    assert "PERHATIAN: 6 peserta terkonfirmasi belum mendapat kursi" in text
+    assert "Belum mendapat kursi — 6 orang" in text
+    for name in seated + late:
+        assert text.count(name) == 1, name
+    assert "Dedi Mundur" not in text  # withdrawn
+    flat = " ".join(text.split())
+    assert "kurang: L/P, umur, NIK" in flat
+    assert "Jumlah: 11 orang" in flat  # 9 travellers and 2 drivers, all aboard
+
+    wb = load_workbook(io.BytesIO(client.get(_leg_url(t, ".xlsx")).data))
+    rows = list(wb.worksheets[0].iter_rows(values_only=True))
+    listed = [r[3] for r in rows[1:] if r[3] and r[8].startswith("Penumpang")]
+    assert sorted(listed) == sorted(seated + late)
+    assert {r[1] for r in rows if r[3] in late} == {"Belum mendapat kursi"}
+
+
+def test_driver_manifest_shows_the_unseated_and_seating_them_clears_it(
+    client, login, tour, make_delegation, make_delegate, make_person
+):
+    """The driver's copy warns about travellers without a seat until the automatic
+    seating has placed them."""
+    t = tour(passengers=3)
+    late = _confirm_late(t, make_delegation, make_delegate, make_person)
+    login(t.organiser)
+    text = _pdf_text(client.get(_vehicle_url(t, ".pdf")).data)
+    assert "Belum mendapat kursi — 6 orang" in text
+    assert all(text.count(name) == 1 for name in late)
+    wb = load_workbook(io.BytesIO(client.get(_vehicle_url(t, ".xlsx")).data))
+    names = [r[2] for r in wb.worksheets[0].iter_rows(values_only=True)]
+    assert all(name in names for name in late)
+
+    response = client.post(
+        f"/events/{t.event_id}/transport/trips/{t.trip_id}/seats/auto",
+        data={"vehicle_ids": [str(t.van1_id), str(t.van2_id)]},
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    seated = db.session.scalars(db.select(SeatAssignment.delegate_id)).all()
+    assert len(seated) == 9  # the 3 seated before and the 6 confirmed late
+    html = client.get(_leg_url(t)).get_data(as_text=True)
+    assert 'id="unseated-warning"' not in html
+    text = _pdf_text(client.get(_leg_url(t, ".pdf")).data)
+    assert "Belum mendapat kursi" not in text
+    assert all(text.count(name) == 1 for name in late)

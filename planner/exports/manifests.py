@@ -85,9 +85,48 @@ def _signature(pdf: Document, width: float) -> None:
     pdf.ln(5)
 
 
+def _warning(doc: Document, width: float, text: str) -> None:
+    """A boxed, bold warning line in dark red: what a reader must not miss."""
+    doc.set_font(FONT, "B", 9.5)
+    doc.set_text_color(160, 0, 0)
+    doc.set_draw_color(160, 0, 0)
+    doc.multi_cell(width, 5.5, text, border=1, new_x="LMARGIN", new_y="NEXT")
+    doc.set_text_color(0)
+    doc.set_draw_color(0)
+    doc.ln(1.5)
+
+
+def unseated_warning(n: int) -> str:
+    """The banner over a manifest that some confirmed travellers have no seat."""
+    return _(
+        "PERHATIAN: %(n)s peserta terkonfirmasi belum mendapat kursi. Mereka tetap "
+        "ikut dan tercantum di bagian \u201cBelum mendapat kursi\u201d.",
+        n=n,
+    )
+
+
+def incomplete_warning(n: int) -> str:
+    """The banner over a ferry manifest with rows that lack what the operator asks."""
+    return _(
+        "PERHATIAN: data %(n)s penumpang belum lengkap (L/P, umur atau NIK); "
+        "lihat kolom Keterangan.",
+        n=n,
+    )
+
+
+def passenger_note(person) -> str:
+    """The ferry manifest's remark: driver or passenger, and what is missing."""
+    note = _ferry_note(person.is_driver)
+    if person.missing:
+        note += " · " + _("kurang: %(fields)s", fields=", ".join(person.missing))
+    return note
+
+
 def _vehicle_pages(pdf: Document, table: Table, m: VehicleManifest, width: float):
     """One vehicle's copy: facts, legs, passengers, signature (from a new page)."""
     pdf.add_page()
+    if m.unseated:
+        _warning(pdf, width, unseated_warning(len(m.unseated)))
     _facts(
         pdf,
         [
@@ -150,6 +189,13 @@ def _vehicle_pages(pdf: Document, table: Table, m: VehicleManifest, width: float
         )
     if not m.passengers:
         table.row(["", "", _("Belum ada penumpang."), "", "", ""])
+    if m.unseated:
+        table.continued = None
+        table.subheading(
+            f"{_('Belum mendapat kursi')} — {_('%(n)s orang', n=len(m.unseated))}"
+        )
+        for p in m.unseated:
+            table.row(["", "", p.name, p.sex, p.delegation, p.head_phone])
     table.end()
     _signature(pdf, width)
 
@@ -210,6 +256,14 @@ def vehicle_manifest_xlsx(m: VehicleManifest) -> bytes:
             None,
         ]
     )
+    if m.unseated:
+        passengers.bold_rows.update({len(passengers.rows), len(passengers.rows) + 1})
+        passengers.rows.append([None, None, unseated_warning(len(m.unseated))])
+        passengers.rows.append([None, None, _("Belum mendapat kursi"), None, None])
+        for p in m.unseated:
+            passengers.rows.append(
+                [None, None, p.name, p.sex, p.delegation, p.head_phone or None]
+            )
     route = Sheet(
         _("Rute"),
         [
@@ -317,6 +371,10 @@ def ferry_manifest_pdf(m: FerryManifest) -> bytes:
             doc.set_font(FONT, "B", 9)
             doc.cell(width, 5.5, _("Jumlah") + ": " + ferry_totals(m))
             doc.ln(7)
+            if m.unseated:
+                _warning(doc, width, unseated_warning(len(m.unseated)))
+            if m.incomplete:
+                _warning(doc, width, incomplete_warning(m.incomplete))
         else:
             doc.set_font(FONT, "I", 8.5)
             doc.cell(width, 5, f"{crossing} · {leg.departs}")
@@ -341,14 +399,22 @@ def ferry_manifest_pdf(m: FerryManifest) -> bytes:
                     person.age_label,
                     person.nik,
                     person.plate,
-                    _ferry_note(person.is_driver),
+                    passenger_note(person),
                 ]
             )
         table.continued = None
         if not group.people:
             table.row(["", _("Belum ada penumpang."), *[""] * 5])
-    if not m.vehicles:
+    if not m.vehicles and not m.unseated:
         table.row(["", _("Belum ada kendaraan di lintasan ini."), *[""] * 5])
+    if m.unseated:
+        table.subheading(
+            f"{_('Belum mendapat kursi')} — {_('%(n)s orang', n=len(m.unseated))}"
+        )
+        for person in m.unseated:
+            n += 1
+            row = [str(n), person.name, person.sex, person.age_label, person.nik]
+            table.row([*row, "", passenger_note(person)])
     table.total(_("Jumlah"), ferry_totals(m))
     table.end()
     return bytes(pdf.output())
@@ -371,20 +437,22 @@ def ferry_manifest_xlsx(m: FerryManifest) -> bytes:
         ],
     )
     n = 0
-    for group in m.vehicles:
-        for p in group.people:
+    unseated = _("Belum mendapat kursi")
+    groups = [(g.label, g.people) for g in m.vehicles] + [(unseated, m.unseated)]
+    for label, people in groups:
+        for p in people:
             n += 1
             sheet.rows.append(
                 [
                     n,
-                    group.label,
-                    p.plate,
+                    label,
+                    p.plate or None,
                     p.name,
                     p.sex,
                     p.age,
                     p.birth_year,
                     p.nik or None,
-                    _ferry_note(p.is_driver),
+                    passenger_note(p),
                 ]
             )
     empty = [None] * 7
@@ -398,6 +466,13 @@ def ferry_manifest_xlsx(m: FerryManifest) -> bytes:
             sheet.rows.append(
                 [None, short or _("L/P tidak diketahui"), count, *empty[1:]]
             )
+    for warning in (
+        unseated_warning(len(m.unseated)) if m.unseated else None,
+        incomplete_warning(m.incomplete) if m.incomplete else None,
+    ):
+        if warning:
+            sheet.bold_rows.add(len(sheet.rows))
+            sheet.rows.append([None, warning, *[None] * 7])
     leg = m.leg
     crossing = Sheet(_("Lintasan"), [_("Keterangan"), _("Isi")])
     crossing.rows.extend(

@@ -22,6 +22,7 @@ from planner.extensions import db
 from planner.formatting import format_datetime, to_zone
 from planner.models import (
     ACTIVE_STATUSES,
+    QUOTA_STATUSES,
     Delegate,
     DelegateRole,
     Delegation,
@@ -36,7 +37,7 @@ from planner.models import (
     User,
     Vehicle,
 )
-from planner.models.transport import leg_vehicles
+from planner.models.transport import leg_delegations, leg_vehicles
 from planner.services.people import format_phone
 
 
@@ -86,6 +87,9 @@ class VehicleManifest:
     operator: str
     legs: list[LegLine] = field(default_factory=list)
     passengers: list[Passenger] = field(default_factory=list)
+    #: Confirmed travellers of the trip seated in no vehicle (shared by every vehicle
+    #: of the trip): printed under "Belum mendapat kursi" with a warning.
+    unseated: list[Passenger] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -105,6 +109,9 @@ class FerryPerson:
     nik: str
     plate: str
     is_driver: bool
+    #: What the operator asks for that is missing (labels: sex, age, NIK); never
+    #: for drivers, whose identity the operator takes from their licence.
+    missing: tuple[str, ...] = ()
 
     @property
     def age_label(self) -> str:
@@ -139,14 +146,22 @@ class FerryManifest:
     trip_name: str
     leg: LegLine
     vehicles: list[FerryVehicle]
+    #: Confirmed travellers of the trip with no seat in any vehicle: they travel too,
+    #: so they are printed in a section of their own, never left out.
+    unseated: list[FerryPerson] = field(default_factory=list)
 
     @property
     def people(self) -> list[FerryPerson]:
-        return [p for v in self.vehicles for p in v.people]
+        return [p for v in self.vehicles for p in v.people] + self.unseated
+
+    @property
+    def incomplete(self) -> int:
+        """Passengers whose row lacks something the operator asks for."""
+        return sum(1 for p in self.people if p.missing)
 
     @property
     def total(self) -> int:
-        return sum(len(v.people) for v in self.vehicles)
+        return len(self.people)
 
     def count_sex(self, short: str) -> int:
         """People whose sex prints as ``short`` ("L", "P" or "" for unknown)."""
@@ -232,6 +247,7 @@ def load_ferry_leg(event_id: int, leg_id: int) -> Leg:
             joinedload(Leg.trip),
             joinedload(Leg.event).selectinload(Event.organisers),
             selectinload(Leg.vehicles),
+            selectinload(Leg.delegations),
         )
     )
     if leg.mode != LegMode.FERRY:
@@ -257,6 +273,48 @@ def trip_vehicles(trip: Trip) -> list[Vehicle]:
                 sa.or_(Vehicle.id.in_(on_leg), Vehicle.id.in_(seated)),
             )
             .order_by(Vehicle.label, Vehicle.id)
+        )
+    )
+
+
+# Who travels without a seat ------------------------------------------------------------
+
+
+def _unseated_rows(trip: Trip):
+    """Confirmed (or attended) delegates of the trip's event with no seat on it, and
+    whether their delegation travels some leg of the trip without a vehicle (a flight, a
+    public ferry); one query."""
+    seated = sa.select(SeatAssignment.delegate_id).where(
+        SeatAssignment.trip_id == trip.id
+    )
+    return db.session.execute(
+        sa.select(
+            Delegate.id,
+            Delegate.delegation_id,
+            Person.full_name,
+            Person.sex,
+            Person.birth_on,
+            Person.nik,
+            Delegation.name,
+        )
+        .join(Person, Person.id == Delegate.person_id)
+        .outerjoin(Delegation, Delegation.id == Delegate.delegation_id)
+        .where(
+            Delegate.event_id == trip.event_id,
+            Delegate.status.in_(list(QUOTA_STATUSES)),
+            Delegate.id.not_in(seated),
+        )
+        .order_by(Delegation.name, Person.full_name, Delegate.id)
+    ).all()
+
+
+def _travels_on_own(trip: Trip) -> set[int]:
+    """Delegations carried on some leg of the trip without a vehicle of the event."""
+    return set(
+        db.session.scalars(
+            sa.select(leg_delegations.c.delegation_id)
+            .join(Leg, Leg.id == leg_delegations.c.leg_id)
+            .where(Leg.trip_id == trip.id)
         )
     )
 
@@ -371,6 +429,25 @@ def load_vehicle_manifests(
                 else "",
             )
         )
+    own = _travels_on_own(trip)
+    unseated_rows = [r for r in _unseated_rows(trip) if r.delegation_id not in own]
+    unseated_phones = _head_phones(
+        sorted({r.delegation_id for r in unseated_rows if r.delegation_id})
+    )
+    unseated = [
+        Passenger(
+            seat=None,
+            name=r.full_name,
+            sex=_sex_short(r.sex),
+            delegation=r.name or _("Tanpa delegasi"),
+            head_phone=format_phone(unseated_phones.get(r.delegation_id))
+            if r.delegation_id
+            else "",
+        )
+        for r in unseated_rows
+    ]
+    for manifest in manifests.values():
+        manifest.unseated = unseated
     return [manifests[v.id] for v in vehicles]
 
 
@@ -427,23 +504,53 @@ def load_ferry_manifest(leg: Leg) -> FerryManifest:
         )
         for vehicle_id, name, sex, birth_on, nik in rows:
             group = groups[vehicle_id]
-            group.people.append(
-                FerryPerson(
-                    name=name,
-                    sex=_sex_short(sex),
-                    age=age_on(birth_on, on) if birth_on else None,
-                    birth_year=None if birth_on else nik_birth_year(nik, on),
-                    nik=nik or "",
-                    plate=group.plate,
-                    is_driver=False,
-                )
-            )
+            group.people.append(_passenger(name, sex, birth_on, nik, group.plate, on))
+    # Delegations carried on this leg without a vehicle of the event, and confirmed
+    # travellers still without a seat: they cross too, so the manifest lists them.
+    on_foot = FerryVehicle(str(_("Tanpa kendaraan")), str(_("penumpang")), "")
+    aboard = {d.id for d in leg.delegations}
+    own = _travels_on_own(leg.trip)
+    unseated = []
+    for r in _unseated_rows(leg.trip):
+        person = _passenger(r.full_name, r.sex, r.birth_on, r.nik, "", on)
+        if r.delegation_id in aboard:
+            on_foot.people.append(person)
+        elif r.delegation_id not in own:
+            unseated.append(person)
+    vehicles = list(groups.values())
+    if on_foot.people:
+        vehicles.append(on_foot)
     return FerryManifest(
         event_title=event.title,
         organiser_body=event.organiser_body,
         trip_name=leg.trip.name,
         leg=line,
-        vehicles=list(groups.values()),
+        vehicles=vehicles,
+        unseated=unseated,
+    )
+
+
+def _passenger(name, sex, birth_on, nik, plate: str, on: date) -> FerryPerson:
+    """A passenger line of a ferry manifest, with what the operator asks for that
+    is missing."""
+    age = age_on(birth_on, on) if birth_on else None
+    birth_year = None if birth_on else nik_birth_year(nik, on)
+    missing = []
+    if not sex:
+        missing.append(str(_("L/P")))
+    if age is None and birth_year is None:
+        missing.append(str(_("umur")))
+    if not nik:
+        missing.append(str(_("NIK")))
+    return FerryPerson(
+        name=name,
+        sex=_sex_short(sex),
+        age=age,
+        birth_year=birth_year,
+        nik=nik or "",
+        plate=plate,
+        is_driver=False,
+        missing=tuple(missing),
     )
 
 
