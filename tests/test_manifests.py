@@ -14,10 +14,12 @@ from pypdf import PdfReader
 
 from planner.extensions import db
 from planner.models import (
+    Delegate,
     DelegateRole,
     DelegateStatus,
     Event,
     LegMode,
+    Person,
     Place,
     SeatAssignment,
     Sex,
@@ -584,3 +586,106 @@ def test_driver_manifest_shows_the_unseated_and_seating_them_clears_it(
     text = _pdf_text(client.get(_leg_url(t, ".pdf")).data)
     assert "Belum mendapat kursi" not in text
     assert all(text.count(name) == 1 for name in late)
+
+
+def test_overview_counts_the_unseated_and_seats_them_in_one_click(
+    client, login, tour, make_delegation, make_delegate, make_person
+):
+    """The overview's to-do list counts the confirmed travellers without a seat and those
+    whose manifest line is incomplete; its button seats the unseated without moving
+    anyone already seated (numbers already printed stay true)."""
+    t = tour(passengers=3)
+    late = _confirm_late(t, make_delegation, make_delegate, make_person)
+    # Ani was moved by hand to the second van's seat 7, without pinning.
+    ani = db.session.scalars(
+        db.select(SeatAssignment)
+        .join(Delegate, Delegate.id == SeatAssignment.delegate_id)
+        .join(Person, Person.id == Delegate.person_id)
+        .where(Person.full_name == "Ani Peserta")
+    ).one()
+    ani.vehicle_id, ani.seat_number = t.van2_id, 7
+    assert not ani.is_pinned
+    db.session.commit()
+    before = set(
+        db.session.execute(
+            db.select(
+                SeatAssignment.delegate_id,
+                SeatAssignment.vehicle_id,
+                SeatAssignment.seat_number,
+            ).where(SeatAssignment.trip_id == t.trip_id)
+        ).all()
+    )
+    login(t.organiser)
+
+    html = client.get(f"/events/{t.event_id}").get_data(as_text=True)
+    checklist = html.split('id="checklist"', 1)[1].split("</section>", 1)[0]
+    assert "6 peserta terkonfirmasi belum mendapat kursi di Berangkat" in checklist
+    # Bambang has no NIK for the ferry; the first latecomer has nothing at all.
+    assert "Data 2 peserta belum lengkap untuk manifes" in checklist
+    action = f"/events/{t.event_id}/transport/trips/{t.trip_id}/seats/auto"
+    assert f'action="{action}"' in checklist
+    assert 'name="keep_seats" value="y"' in checklist
+
+    response = client.post(action, data={"keep_seats": "y"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    after = set(
+        db.session.execute(
+            db.select(
+                SeatAssignment.delegate_id,
+                SeatAssignment.vehicle_id,
+                SeatAssignment.seat_number,
+            ).where(SeatAssignment.trip_id == t.trip_id)
+        ).all()
+    )
+    assert before < after and len(after - before) == len(late)
+    html = client.get(f"/events/{t.event_id}").get_data(as_text=True)
+    assert "belum mendapat kursi di Berangkat" not in html
+    text = _pdf_text(client.get(_leg_url(t, ".pdf")).data)
+    assert "Belum mendapat kursi" not in text
+
+
+def test_automatic_seating_without_keep_recomputes_unpinned_seats(client, login, tour):
+    """Unticking "keep seats" redoes every automatic seat (the older behaviour)."""
+    t = tour(passengers=3)
+    seat = db.session.scalars(db.select(SeatAssignment).filter_by(seat_number=3)).one()
+    seat.vehicle_id, seat.seat_number = t.van2_id, 7
+    db.session.commit()
+    login(t.organiser)
+    # A browser posts the CSRF token and nothing for an unticked box (an empty form
+    # would make Flask-WTF fall back to the defaults).
+    client.post(
+        f"/events/{t.event_id}/transport/trips/{t.trip_id}/seats/auto",
+        data={"csrf_token": "not-checked-in-tests"},
+    )
+    db.session.expire_all()
+    placed = db.session.execute(
+        db.select(SeatAssignment.vehicle_id, SeatAssignment.seat_number).where(
+            SeatAssignment.trip_id == t.trip_id
+        )
+    ).all()
+    assert (t.van2_id, 7) not in placed
+
+
+def test_a_replacement_takes_over_the_seat(client, login, tour, make_person):
+    """Replacing a seated delegate hands the seat (vehicle and number) to the newcomer:
+    the manifest lists the replacement where the replaced one sat."""
+    from planner.services.delegations import substitute_delegate
+
+    t = tour(passengers=3)
+    bambang = db.session.scalars(
+        db.select(Delegate)
+        .join(Person, Person.id == Delegate.person_id)
+        .where(Person.full_name == "Bambang Peserta")
+    ).one()
+    newcomer = make_person(full_name="Eko Pengganti", sex=Sex.MALE)
+    replacement = substitute_delegate(bambang, person=newcomer)
+    db.session.commit()
+    seat = db.session.scalars(
+        db.select(SeatAssignment).filter_by(delegate_id=replacement.id)
+    ).one()
+    assert (seat.vehicle_id, seat.seat_number) == (t.van1_id, 2)
+    login(t.organiser)
+    text = _pdf_text(client.get(_vehicle_url(t, ".pdf")).data)
+    assert "Eko Pengganti" in text and "Bambang Peserta" not in text
+    assert "Belum mendapat kursi" not in text

@@ -26,6 +26,7 @@ from planner.models import (
     Event,
     Person,
     Region,
+    SeatAssignment,
     User,
     utcnow,
 )
@@ -291,8 +292,9 @@ def substitute_delegate(
 ) -> Delegate:
     """Replace a delegate by another person, keeping who replaced whom, when and by whom.
 
-    The newcomer inherits the delegation, the role and the status: a confirmed delegate's
-    replacement is confirmed at once and keeps the same quota place.
+    The newcomer inherits the delegation, the role, the status and the seats: a
+    confirmed delegate's replacement is confirmed at once, keeps the same quota place
+    and sits where the replaced delegate sat on every trip (unless already seated on it).
     """
     before = delegate.status
     if before not in (DelegateStatus.NOMINATED, DelegateStatus.CONFIRMED):
@@ -330,6 +332,7 @@ def substitute_delegate(
     replacement.confirmed_at = utcnow() if before == DelegateStatus.CONFIRMED else None
     db.session.flush()
     replacement.replaces_id = delegate.id
+    _hand_over_seats(delegate, replacement)
     db.session.flush()
     _record(
         delegate,
@@ -343,6 +346,21 @@ def substitute_delegate(
     _record(replacement, "substitute", None, before, by=by, note=note, other=delegate)
     db.session.flush()
     return replacement
+
+
+def _hand_over_seats(delegate: Delegate, replacement: Delegate) -> None:
+    """The replacement takes the replaced delegate's seat on each trip where they have
+    none yet (so the manifest does not lose a traveller); two queries."""
+    seats = db.session.scalars(
+        sa.select(SeatAssignment).where(
+            SeatAssignment.delegate_id.in_([delegate.id, replacement.id])
+        )
+    ).all()
+    seated = {s.trip_id for s in seats if s.delegate_id == replacement.id}
+    for seat in seats:
+        if seat.delegate_id == delegate.id and seat.trip_id not in seated:
+            seat.delegate_id = replacement.id
+            seat.delegate = replacement
 
 
 def _delegate_of(event_or_id, person: Person) -> Delegate | None:

@@ -310,6 +310,12 @@ class ChecklistItem:
     severity: str = "warning"
     #: Endpoint (taking ``event_id``) of the page where it is done, if any.
     endpoint: str | None = None
+    #: Further URL parameters of ``endpoint`` and ``action``, as (name, value) pairs.
+    params: tuple[tuple[str, object], ...] = ()
+    #: A POST endpoint doing it in one click, its button label and hidden fields.
+    action: str | None = None
+    action_label: str = ""
+    action_fields: tuple[tuple[str, str], ...] = ()
 
 
 CheckFn = Callable[[Event], Iterable[ChecklistItem] | ChecklistItem | None]

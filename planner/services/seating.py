@@ -216,12 +216,15 @@ def auto_assign(
     *,
     vehicles: list[Vehicle] | None = None,
     include_nominated: bool = False,
+    keep_seats: bool = False,
 ) -> AssignmentResult:
     """Seat every confirmed (or attended) delegate without a seat on this trip into the
     event's vehicles (or ``vehicles``), keeping delegations together; pinned seats stay.
 
-    Earlier automatic seats in the vehicles filled are recomputed; seats in other
-    vehicles stay. Runs in O(n log n) for n delegates and inserts in bulk.
+    Earlier automatic seats in the vehicles filled are recomputed, unless ``keep_seats``:
+    then every seat stays and only those without one are placed in the free seats
+    (seat numbers already printed stay true). Seats in other vehicles stay. Runs in
+    O(n log n) for n delegates and inserts in bulk.
     """
     if vehicles is None:
         vehicles = list(
@@ -233,6 +236,7 @@ def auto_assign(
         )
     vehicles = sorted({v.id: v for v in vehicles}.values(), key=vehicle_order)
     target_ids = [v.id for v in vehicles]
+    removed = 0
     if target_ids:
         db.session.execute(
             select(Vehicle.id)
@@ -240,6 +244,7 @@ def auto_assign(
             .order_by(Vehicle.id)
             .with_for_update()
         )
+    if target_ids and not keep_seats:
         # Earlier automatic seats in these vehicles are recomputed from scratch.
         removed = db.session.execute(
             delete(SeatAssignment)
@@ -399,7 +404,7 @@ def auto_assign(
         changes={
             "trip_id": [None, trip.id],
             "vehicle_ids": [None, target_ids],
-            "removed": [removed if target_ids else 0, None],
+            "removed": [removed, None],
             "placed": [None, len(rows)],
         },
     )

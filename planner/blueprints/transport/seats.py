@@ -80,6 +80,14 @@ class AutoSeatForm(FlaskForm):
     """Run the automatic assignment."""
 
     include_nominated = BooleanField(_l("Ikutkan peserta yang baru diusulkan"))
+    keep_seats = BooleanField(
+        _l("Kursi yang sudah dibagi tidak dipindah"),
+        default=True,
+        description=_l(
+            "Hanya peserta tanpa kursi yang ditempatkan. Kosongkan untuk membagi "
+            "ulang semua kursi otomatis."
+        ),
+    )
 
 
 class RemoveSeatForm(FlaskForm):
@@ -290,7 +298,11 @@ def auto_seats(event_id: int, trip_id: int):
         flash(_("Permintaan tidak valid. Muat ulang halaman dan coba lagi."), "danger")
         return redirect(_seats_url(trip))
     try:
-        result = auto_assign(trip, include_nominated=form.include_nominated.data)
+        result = auto_assign(
+            trip,
+            include_nominated=form.include_nominated.data,
+            keep_seats=form.keep_seats.data,
+        )
         db.session.commit()
     except PlannerError as exc:
         db.session.rollback()
