@@ -19,7 +19,9 @@ from tests.conftest import region
 def rakor(
     make_user, make_event, make_place, make_delegation, make_delegate, make_person
 ):
-    """A two-day rakor (7–8 May 2024) with two delegations; ``extra`` more delegates."""
+    """A two-day rakor (7–8 May 2024) with two delegations; ``extra`` more confirmed
+    delegates, one withdrawn and one only nominated (neither takes part)."""
+    confirmed = DelegateStatus.CONFIRMED
 
     def build(extra: int = 0, organiser=None):
         organiser = organiser or make_user("organiser")
@@ -39,16 +41,28 @@ def rakor(
                 position="Ketua IPSM",
                 institution="IPSM Kabupaten Bangka Provinsi Kepulauan Bangka Belitung",
             ),
+            status=confirmed,
         )
-        make_delegate(bangka, person=make_person(full_name="Bayu Bangka"))
+        make_delegate(
+            bangka, person=make_person(full_name="Bayu Bangka"), status=confirmed
+        )
+        make_delegate(bangka, person=make_person(full_name="Baru Diusulkan"))
         make_delegate(
             city,
             person=make_person(full_name="Mundur Saja"),
             status=DelegateStatus.WITHDRAWN,
         )
-        make_delegate(city, person=make_person(full_name="Cici Kota"))
+        make_delegate(
+            city,
+            person=make_person(full_name="Cici Kota"),
+            status=DelegateStatus.ATTENDED,
+        )
         for i in range(extra):
-            make_delegate(bangka, person=make_person(full_name=f"Peserta {i:03d}"))
+            make_delegate(
+                bangka,
+                person=make_person(full_name=f"Peserta {i:03d}"),
+                status=confirmed,
+            )
         return event, organiser
 
     return build
@@ -78,6 +92,7 @@ def test_attendance_sheet_content(client, login, rakor):
     job = "Ketua IPSM, IPSM Kabupaten Bangka Provinsi Kepulauan Bangka Belitung"
     assert job in " ".join(text.split())
     assert "Mundur Saja" not in text
+    assert "Baru Diusulkan" not in text  # nominated, not yet taking part
     # Grouped by delegation, in code order: Kabupaten Bangka (19.01) first.
     assert text.index("Kabupaten Bangka (19.01)") < text.index(
         "Kota Pangkal Pinang (19.71)"

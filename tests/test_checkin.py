@@ -36,8 +36,13 @@ def _url(delegate, suffix=""):
 def test_search_lists_active_delegates_case_insensitively(
     client, login, organiser, delegation, make_delegate, make_person
 ):
-    """Names match in any case; withdrawn people and other events stay out."""
-    siti = make_delegate(delegation, person=make_person(full_name="Siti Aminah"))
+    """Names match in any case; withdrawn people and other events stay out. The count
+    expects those taking part: a nominee (Budi) is findable but not yet expected."""
+    siti = make_delegate(
+        delegation,
+        person=make_person(full_name="Siti Aminah"),
+        status=DelegateStatus.CONFIRMED,
+    )
     make_delegate(delegation, person=make_person(full_name="Budi Santoso"))
     make_delegate(
         delegation,
@@ -51,7 +56,7 @@ def test_search_lists_active_delegates_case_insensitively(
     assert _names(response) == ["Siti Aminah"]
     html = response.get_data(as_text=True)
     assert f'action="{_url(siti)}"' in html
-    assert "Hadir 0 dari 2" in html
+    assert "Hadir 0 dari 1" in html
 
 
 def test_short_search_asks_for_two_letters(client, login, organiser, delegation):
@@ -335,7 +340,8 @@ def test_head_sees_cards_of_own_delegation_only(
     event = make_event(organisers=[organiser])
     bangka = make_delegation(event, region=region("19.01"), quota=5)
     belitung = make_delegation(event, region=region("19.02"), quota=5)
-    ours = [make_delegate(bangka) for _ in range(3)]
+    ours = [make_delegate(bangka, status=DelegateStatus.CONFIRMED) for _ in range(3)]
+    make_delegate(bangka)  # only nominated: no card yet
     other = make_delegate(belitung)
     head = make_user("chapter_head", regions=["19.01"])
     login(head)
@@ -362,7 +368,7 @@ def test_draft_event_cards_are_for_organisers_only(
     assert client.get(_url(delegate, "/card")).status_code == 403
 
 
-def test_event_sheet_lists_every_active_delegate_in_constant_queries(
+def test_event_sheet_lists_everyone_taking_part_in_constant_queries(
     client,
     login,
     organiser,
@@ -372,8 +378,10 @@ def test_event_sheet_lists_every_active_delegate_in_constant_queries(
     make_event,
     count_queries,
 ):
-    """The organiser's sheet: all active delegates (speakers too), withdrawn left out."""
+    """The organiser's sheet: everyone taking part (speakers too); the withdrawn and
+    the merely nominated left out."""
     event = delegation.event
+    delegation.quota = 20
     speaker = Delegate(
         event_id=event.id,
         person=make_person(full_name="Dr. Narasumber"),
@@ -383,12 +391,13 @@ def test_event_sheet_lists_every_active_delegate_in_constant_queries(
     db.session.add(speaker)
     db.session.commit()
     make_delegate(delegation, status=DelegateStatus.WITHDRAWN)
+    make_delegate(delegation, person=make_person(full_name="Baru Diusulkan"))
     login(organiser)
     base = f"/events/{event.id}/check-in/cards"
     counts = []
     for batch in (1, 2):
         for _ in range(batch * 2):
-            make_delegate(delegation)
+            make_delegate(delegation, status=DelegateStatus.CONFIRMED)
         with count_queries() as queries:
             response = client.get(base)
         assert response.status_code == 200
@@ -398,6 +407,7 @@ def test_event_sheet_lists_every_active_delegate_in_constant_queries(
     assert html.count('class="delegate-card"') == 7
     assert "Dr. Narasumber" in html and "Narasumber" in html
     assert "7 kartu" in html
+    assert "Baru Diusulkan" not in html
     only = client.get(base, query_string={"delegation": "none"}).get_data(as_text=True)
     assert only.count('class="delegate-card"') == 1
 

@@ -13,6 +13,7 @@ from planner.models.audit import AuditEntry
 from planner.models.delegation import (
     ACTIVE_STATUSES,
     QUOTA_STATUSES,
+    TAKING_PART,
     Delegate,
     DelegateChange,
     DelegateRole,
@@ -47,6 +48,7 @@ __all__ = [
     "agenda_item_delegations",
     "ACTIVE_STATUSES",
     "QUOTA_STATUSES",
+    "TAKING_PART",
     "Delegate",
     "DelegateChange",
     "DelegateRole",

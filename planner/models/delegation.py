@@ -44,6 +44,9 @@ class DelegateStatus(enum.StrEnum):
 
 #: Statuses that hold a place in the quota.
 QUOTA_STATUSES = (DelegateStatus.CONFIRMED, DelegateStatus.ATTENDED)
+#: Who takes part in the event: confirmed or attended, never a mere nominee. The one
+#: definition behind daftar hadir, check-in cards, "Hadir x dari y" and the manifests.
+TAKING_PART = QUOTA_STATUSES
 #: Statuses of people still expected at the event.
 ACTIVE_STATUSES = (
     DelegateStatus.NOMINATED,

@@ -20,6 +20,7 @@ from planner.extensions import db
 from planner.labels import DELEGATE_ROLE, DELEGATE_STATUS, SEX_SHORT
 from planner.models import (
     ACTIVE_STATUSES,
+    TAKING_PART,
     Delegate,
     DelegateStatus,
     Delegation,
@@ -228,6 +229,7 @@ def load_roster(
     contacts: bool = False,
     full_nik: bool = False,
     province: str | None = None,
+    taking_part: bool = False,
 ) -> Roster:
     """The roster of the event (or one delegation) in two queries after the event.
 
@@ -235,6 +237,8 @@ def load_roster(
     ``province`` (a Kemendagri code) narrows the whole-event roster to one province.
     """
     status_name, statuses = statuses_for(status)
+    if taking_part:
+        status_name, statuses = "taking_part", TAKING_PART
     delegations = _delegations(event, delegation)
     role_labels = {role: str(label) for role, label in DELEGATE_ROLE.items()}
     status_labels = {s: str(label) for s, label in DELEGATE_STATUS.items()}
@@ -326,10 +330,11 @@ def _date_range(event: Event) -> str:
 def load_attendance(
     event: Event, day: date, *, session: str | None = None
 ) -> AttendanceSheet:
-    """The daftar hadir of one event day: active delegates grouped by delegation."""
+    """The daftar hadir of one event day: those taking part (confirmed or attended,
+    not nominees) grouped by delegation."""
     from planner.formatting import format_day
 
-    roster = load_roster(event)
+    roster = load_roster(event, taking_part=True)
     venue = event.venue
     signing = ""
     if venue is not None and venue.region is not None:

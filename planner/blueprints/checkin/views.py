@@ -20,6 +20,7 @@ from planner.extensions import db
 from planner.formatting import format_time
 from planner.models import (
     ACTIVE_STATUSES,
+    TAKING_PART,
     Delegate,
     DelegateStatus,
     Delegation,
@@ -70,9 +71,13 @@ def _load_delegate(event_id: int, delegate_id: int) -> Delegate:
 
 
 def _totals(event: Event) -> tuple[int, int]:
-    """(attended, expected) for the event: expected counts everyone still active."""
+    """(attended, expected) for the event: expected counts those taking part
+    (confirmed or attended; a nominee is not expected yet)."""
     counts = delegation_counts(event).values()
-    return sum(c.attended for c in counts), sum(c.active for c in counts)
+    return (
+        sum(c.attended for c in counts),
+        sum(c.confirmed + c.attended for c in counts),
+    )
 
 
 def _search(event: Event, text: str) -> tuple[list[Delegate], bool]:
@@ -240,7 +245,7 @@ def cards(event_id: int):
             contains_eager(Delegate.person),
             contains_eager(Delegate.delegation).joinedload(Delegation.region),
         )
-        .where(Delegate.event_id == event.id, Delegate.status.in_(ACTIVE_STATUSES))
+        .where(Delegate.event_id == event.id, Delegate.status.in_(TAKING_PART))
     )
     if raw == "none":
         require(can_check_in(current_user, event))
