@@ -137,11 +137,17 @@ EXPECTED: dict[str, str] = {
     "/events/<int:event_id>/status":                     "302 403 403 403 ok  403 ok",
     "/events/<int:event_id>/transport/":                 "302 403 200 200 200 403 200",
     "/events/<int:event_id>/transport/legs/<int:leg_id>/delete": "302 403 403 403 ok  403 ok",
+    "/events/<int:event_id>/transport/legs/<int:leg_id>/duplicate":
+        "302 403 403 403 ok  403 ok",
     "/events/<int:event_id>/transport/legs/<int:leg_id>/edit": "302 403 403 403 200 403 200",
     "/events/<int:event_id>/transport/legs/<int:leg_id>/move": "302 403 403 403 ok  403 ok",
     "/events/<int:event_id>/transport/legs/new":         "302 403 403 403 200 403 200",
     "/events/<int:event_id>/transport/trips/<int:trip_id>/seats": "302 403 200 200 200 403 200",
+    "/events/<int:event_id>/transport/trips/<int:trip_id>/return":
+        "302 403 403 403 200 403 200",
     "/events/<int:event_id>/transport/trips/<int:trip_id>/seats/auto": "302 403 403 403 ok  403 ok",
+    "/events/<int:event_id>/transport/trips/<int:trip_id>/seats/copy":
+        "302 403 403 403 ok  403 ok",
     "/events/<int:event_id>/transport/trips/<int:trip_id>/vehicles/<int:vehicle_id>/seats/<int:delegate_id>/remove":
         "302 403 403 403 ok  403 ok",
     "/events/<int:event_id>/transport/trips/defaults":   "302 403 403 403 ok  403 ok",

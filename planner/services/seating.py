@@ -415,6 +415,81 @@ def auto_assign(
     return result
 
 
+def copy_seats(source: Trip, target: Trip) -> int:
+    """Give everyone seated on ``source`` the same vehicle and seat number on
+    ``target``, when they have no seat there yet and that seat is free; pinned stays
+    pinned. Returns how many seats were copied (three queries and one insert)."""
+    if source.event_id != target.event_id or source.id == target.id:
+        raise SeatError(_("Pilih perjalanan lain dari acara ini."), field="trip_id")
+    existing = db.session.execute(
+        select(
+            SeatAssignment.delegate_id,
+            SeatAssignment.vehicle_id,
+            SeatAssignment.seat_number,
+        ).where(SeatAssignment.trip_id == target.id)
+    ).all()
+    seated = {row.delegate_id for row in existing}
+    taken = {(row.vehicle_id, row.seat_number) for row in existing}
+    count_in: dict[int, int] = defaultdict(int)
+    for row in existing:
+        count_in[row.vehicle_id] += 1
+    capacity = dict(
+        db.session.execute(
+            select(Vehicle.id, Vehicle.seats).where(Vehicle.event_id == target.event_id)
+        ).all()
+    )
+    rows = []
+    now = utcnow()
+    for seat in db.session.scalars(
+        select(SeatAssignment)
+        .join(Delegate, Delegate.id == SeatAssignment.delegate_id)
+        .where(
+            SeatAssignment.trip_id == source.id,
+            Delegate.status.in_(list(ACTIVE_STATUSES)),
+        )
+        .order_by(SeatAssignment.vehicle_id, SeatAssignment.seat_number)
+    ):
+        if seat.delegate_id in seated:
+            continue
+        if (
+            seat.seat_number is not None
+            and (seat.vehicle_id, seat.seat_number) in taken
+        ):
+            continue
+        if count_in[seat.vehicle_id] >= capacity.get(seat.vehicle_id, 0):
+            continue
+        count_in[seat.vehicle_id] += 1
+        taken.add((seat.vehicle_id, seat.seat_number))
+        rows.append(
+            {
+                "trip_id": target.id,
+                "vehicle_id": seat.vehicle_id,
+                "delegate_id": seat.delegate_id,
+                "seat_number": seat.seat_number,
+                "is_pinned": seat.is_pinned,
+                "created_at": now,
+            }
+        )
+    if rows:
+        db.session.execute(insert(SeatAssignment), rows)
+    audit.record(
+        db.session,
+        event_id=target.event_id,
+        entity="seat",
+        action="copy_seats",
+        summary=target.name,
+        entity_id=None,
+        changes={
+            "from_trip_id": [None, source.id],
+            "trip_id": [None, target.id],
+            "placed": [None, len(rows)],
+        },
+    )
+    db.session.flush()
+    db.session.expire(target, ["seat_assignments"])
+    return len(rows)
+
+
 def _home_vehicles(kept) -> dict[int, int]:
     """For each delegation with kept seats, the vehicle holding most of them (lowest
     id on a tie): where its other members go when they fit."""

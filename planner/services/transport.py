@@ -373,6 +373,134 @@ def move_leg(leg: Leg, direction: str) -> Leg:
     return leg
 
 
+def duplicate_leg(leg: Leg) -> Leg:
+    """A copy of the leg one day later at the end of its trip (the same crossing or
+    drive on another day); the booking reference stays with the original."""
+    day = timedelta(days=1)
+    copy = Leg(
+        event_id=leg.event_id,
+        trip=leg.trip,
+        from_place=leg.from_place,
+        to_place=leg.to_place,
+        mode=leg.mode,
+        departs_at=leg.departs_at + day,
+        arrives_at=leg.arrives_at + day,
+        carrier=leg.carrier,
+        vessel=leg.vessel,
+        notes=leg.notes,
+        vehicles=list(leg.vehicles),
+        delegations=list(leg.delegations),
+        position=_next_position(leg.trip),
+    )
+    db.session.add(copy)
+    db.session.flush()
+    return copy
+
+
+def next_leg_defaults(trip: Trip) -> dict:
+    """What a new leg of ``trip`` most likely is: from where the last leg ended, half
+    an hour after it arrived (in that place's zone), by the same mode and vehicles."""
+    last = db.session.scalars(
+        db.select(Leg)
+        .where(Leg.trip_id == trip.id)
+        .order_by(Leg.position.desc(), Leg.departs_at.desc(), Leg.id.desc())
+        .limit(1)
+    ).first()
+    if last is None:
+        return {}
+    from planner.formatting import to_zone
+
+    departs = to_zone(
+        last.arrives_at + timedelta(minutes=30),
+        place_timezone(last.to_place, trip.event),
+    )
+    return {
+        "from_place_id": last.to_place_id,
+        "mode": last.mode.value,
+        "departs_on": departs.date(),
+        "departs_time": departs.time().replace(tzinfo=None, second=0, microsecond=0),
+        "arrives_on": departs.date(),
+        "vehicle_ids": [v.id for v in last.vehicles],
+        "delegation_ids": [d.id for d in last.delegations],
+    }
+
+
+#: The return trip's name unless the organiser types another.
+RETURN_TRIP = DEFAULT_TRIPS[1]
+
+
+def make_return_trip(trip: Trip, *, data: dict) -> Trip:
+    """The way back from ``trip``: its legs reversed, each as long as on the way out
+    and with the same waits between them, the first leaving at the given local time;
+    the same vehicles, delegations and carriers (bookings are new). An empty trip of
+    that name (the usual "Pulang") is filled, otherwise one is made.
+
+    Seats are the caller's business (:func:`planner.services.seating.copy_seats`).
+    """
+    legs = list(trip.legs)
+    if not legs:
+        raise PlannerError(
+            _("Perjalanan %(name)s belum punya ruas untuk dibalik.", name=trip.name)
+        )
+    name = _text(data, "name", 120) or RETURN_TRIP
+    if name.casefold() == trip.name.casefold():
+        raise PlannerError(
+            _("Nama perjalanan pulang harus berbeda dari %(name)s.", name=trip.name),
+            field="name",
+        )
+    target = db.session.scalar(
+        db.select(Trip).where(
+            Trip.event_id == trip.event_id, db.func.lower(Trip.name) == name.lower()
+        )
+    )
+    if target is not None and target.legs:
+        raise PlannerError(
+            _(
+                "Perjalanan %(name)s sudah punya ruas; beri nama lain atau hapus "
+                "ruasnya dahulu.",
+                name=target.name,
+            ),
+            field="name",
+        )
+    first_from = legs[-1].to_place
+    start = _moment(
+        data.get("departs_on"),
+        data.get("departs_time"),
+        place_timezone(first_from, trip.event),
+        "departs_on",
+    )
+    if target is None:
+        target = create_trip(trip.event, data={"name": name})
+    # The waits between outbound legs, walked backwards.
+    waits = [
+        max(legs[i + 1].departs_at - legs[i].arrives_at, timedelta(0))
+        for i in range(len(legs) - 1)
+    ][::-1]
+    departs = start
+    for position, leg in enumerate(reversed(legs)):
+        arrives = departs + (leg.arrives_at - leg.departs_at)
+        db.session.add(
+            Leg(
+                event_id=trip.event_id,
+                trip=target,
+                position=position,
+                from_place=leg.to_place,
+                to_place=leg.from_place,
+                mode=leg.mode,
+                departs_at=departs,
+                arrives_at=arrives,
+                carrier=leg.carrier,
+                vessel=leg.vessel,
+                vehicles=list(leg.vehicles),
+                delegations=list(leg.delegations),
+            )
+        )
+        if position < len(waits):
+            departs = arrives + waits[position]
+    db.session.flush()
+    return target
+
+
 # Estimates --------------------------------------------------------------------------
 
 #: Average speeds in km/h per mode, and fixed extra time (boarding, taxiing).

@@ -37,6 +37,7 @@ ACTION_LABELS = {
     "update": _l("diubah"),
     "delete": _l("dihapus"),
     "auto_assign": _l("kursi dibagi otomatis"),
+    "copy_seats": _l("kursi disalin dari perjalanan lain"),
     "nominated": _l("diusulkan"),
     "confirmed": _l("dikonfirmasi"),
     "attended": _l("hadir"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     HiddenField,
     SelectField,
     SelectMultipleField,
@@ -194,6 +195,33 @@ class LegForm(FlaskForm):
             raise ValidationError(
                 _l("Tempat tujuan harus berbeda dari tempat berangkat.")
             )
+
+
+class ReturnTripForm(FlaskForm):
+    """Make the way back from a trip: its name and when its first leg leaves."""
+
+    name = StringField(
+        _l("Nama perjalanan pulang"),
+        filters=[_strip],
+        validators=[
+            InputRequired(_l("Nama perjalanan wajib diisi.")),
+            Length(max=120, message=_TOO_LONG),
+        ],
+    )
+    departs_on = IndonesianDateField(
+        _l("Tanggal berangkat pulang"),
+        validators=[InputRequired(_l("Tanggal berangkat wajib diisi."))],
+    )
+    departs_time = IndonesianTimeField(
+        _l("Jam berangkat pulang"),
+        validators=[InputRequired(_l("Jam berangkat wajib diisi."))],
+        description=_l("Dalam zona waktu tempat berangkat pulang."),
+    )
+    copy_seats = BooleanField(
+        _l("Salin kursi dari perjalanan berangkat"),
+        default=True,
+        description=_l("Setiap orang duduk di kendaraan dan kursi yang sama."),
+    )
 
 
 class ActionForm(FlaskForm):

@@ -35,6 +35,7 @@ from planner.services import PlannerError
 from planner.services.seating import (
     assign_seat,
     auto_assign,
+    copy_seats,
     trips_of_delegates,
     unassign_seat,
     vehicle_order,
@@ -87,6 +88,18 @@ class AutoSeatForm(FlaskForm):
             "Hanya peserta tanpa kursi yang ditempatkan. Kosongkan untuk membagi "
             "ulang semua kursi otomatis."
         ),
+    )
+
+
+class CopySeatsForm(FlaskForm):
+    """Copy the seats of another trip of the event onto this one."""
+
+    source_id = SelectField(
+        _l("Salin kursi dari"),
+        coerce=coerce_id,
+        choices=[],
+        validate_choice=False,
+        validators=[InputRequired(_l("Pilih perjalanan."))],
     )
 
 
@@ -275,6 +288,7 @@ def seats(event_id: int, trip_id: int):
         manager=manager,
         form=form,
         auto_form=AutoSeatForm(formdata=None),
+        copy_form=_copy_form(trip, formdata=None),
         unseated_total=unseated_total,
         unseated_shown=len(unseated),
         delegations=delegations,
@@ -327,6 +341,51 @@ def auto_seats(event_id: int, trip_id: int):
             ),
             "warning",
         )
+    return redirect(_seats_url(trip))
+
+
+def _copy_form(trip: Trip, **kw) -> CopySeatsForm:
+    form = CopySeatsForm(**kw)
+    form.source_id.choices = [
+        (t.id, t.name)
+        for t in db.session.scalars(
+            select(Trip)
+            .where(Trip.event_id == trip.event_id, Trip.id != trip.id)
+            .order_by(Trip.position, Trip.id)
+        )
+    ]
+    return form
+
+
+@bp.post("/events/<int:event_id>/transport/trips/<int:trip_id>/seats/copy")
+@login_required
+def copy_trip_seats(event_id: int, trip_id: int):
+    """Seat everyone as on another trip of the event (those already seated stay)."""
+    trip = _load_trip(event_id, trip_id)
+    require(can_manage_transport(current_user, trip.event))
+    form = _copy_form(trip)
+    source = None
+    if form.validate_on_submit():
+        source = db.session.scalar(
+            select(Trip).filter_by(id=form.source_id.data, event_id=event_id)
+        )
+    if source is None or source.id == trip.id:
+        flash(_("Pilih perjalanan lain dari acara ini."), "danger")
+        return redirect(_seats_url(trip))
+    try:
+        copied = copy_seats(source, trip)
+        db.session.commit()
+    except PlannerError as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
+        return redirect(_seats_url(trip))
+    except IntegrityError:
+        db.session.rollback()
+        flash(_("Kursi sedang diubah orang lain. Coba lagi."), "danger")
+        return redirect(_seats_url(trip))
+    flash(
+        _("%(n)s kursi disalin dari %(trip)s.", n=copied, trip=source.name), "success"
+    )
     return redirect(_seats_url(trip))
 
 

@@ -19,6 +19,7 @@ from planner.blueprints.transport.forms import (
     ActionForm,
     LegForm,
     MoveForm,
+    ReturnTripForm,
     TripForm,
     VehicleForm,
 )
@@ -34,10 +35,13 @@ from planner.services.transport import (
     create_vehicle,
     delete_leg,
     delete_vehicle,
+    duplicate_leg,
     estimate,
     format_duration,
     itinerary_warnings,
+    make_return_trip,
     move_leg,
+    next_leg_defaults,
     place_timezone,
     seat_counts_by_trip,
     update_leg,
@@ -360,10 +364,14 @@ def new_leg(event_id: int):
         flash(_("Buat perjalanan dahulu (misalnya Berangkat dan Pulang)."), "warning")
         return redirect(_route_url(event))
     if request.method == "GET":
+        form.departs_on.data = form.arrives_on.data = event.starts_on
         wanted = request.args.get("trip_id", "")
         if wanted in {c.value for c in form.trip_id.choices}:
             form.trip_id.data = int(wanted)
-        form.departs_on.data = form.arrives_on.data = event.starts_on
+            # A new leg starts where the trip's last one ended.
+            trip = db.session.get(Trip, int(wanted))
+            for name, value in next_leg_defaults(trip).items():
+                form[name].data = value
     if form.validate_on_submit():
         trip = db.session.scalar(
             db.select(Trip).filter_by(id=form.trip_id.data, event_id=event.id)
@@ -431,6 +439,80 @@ def edit_leg(event_id: int, leg_id: int):
             flash(_("Ruas perjalanan disimpan."), "success")
             return redirect(_route_url(event) + f"#leg-{leg.id}")
     return _leg_form_page(event, form, leg)
+
+
+@bp.post("/events/<int:event_id>/transport/legs/<int:leg_id>/duplicate")
+@login_required
+def copy_leg(event_id: int, leg_id: int):
+    """Copy a leg one day later and open the copy to adjust it."""
+    leg = _load_leg(event_id, leg_id)
+    require(can_manage_transport(current_user, leg.event))
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    copy = duplicate_leg(leg)
+    db.session.commit()
+    flash(_("Ruas disalin ke hari berikutnya; sesuaikan bila perlu."), "success")
+    return redirect(url_for("transport.edit_leg", event_id=event_id, leg_id=copy.id))
+
+
+@bp.route(
+    "/events/<int:event_id>/transport/trips/<int:trip_id>/return",
+    methods=["GET", "POST"],
+)
+@login_required
+def return_trip(event_id: int, trip_id: int):
+    """Make the way back from a trip in one step: legs reversed, new times, the same
+    vehicles, seats copied unless unticked."""
+    from planner.services.seating import copy_seats
+    from planner.services.transport import RETURN_TRIP
+
+    event = _manage(event_id)
+    trip = db.one_or_404(
+        db.select(Trip)
+        .filter_by(id=trip_id, event_id=event.id)
+        .options(
+            selectinload(Trip.legs).options(
+                joinedload(Leg.from_place).joinedload(Place.region),
+                joinedload(Leg.to_place).joinedload(Place.region),
+                selectinload(Leg.vehicles),
+                selectinload(Leg.delegations),
+            )
+        )
+    )
+    if not trip.legs:
+        flash(_("Perjalanan ini belum punya ruas untuk dibalik."), "warning")
+        return redirect(_route_url(event))
+    form = ReturnTripForm()
+    if request.method == "GET":
+        form.name.data = RETURN_TRIP if trip.name != RETURN_TRIP else ""
+        form.departs_on.data = event.ends_on
+    if form.validate_on_submit():
+        try:
+            target = make_return_trip(trip, data=form.data)
+            copied = copy_seats(trip, target) if form.copy_seats.data else 0
+        except PlannerError as exc:
+            db.session.rollback()
+            _apply_error(form, exc)
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "Perjalanan %(name)s dibuat dengan %(legs)s ruas; %(seats)s kursi "
+                    "disalin. Periksa jam setiap ruas.",
+                    name=target.name,
+                    legs=len(trip.legs),
+                    seats=copied,
+                ),
+                "success",
+            )
+            return redirect(_route_url(event) + f"#trip-{target.id}")
+    return render_template(
+        "transport/return_trip.html",
+        event=event,
+        trip=trip,
+        form=form,
+        start=trip.legs[-1].to_place,
+    )
 
 
 @bp.route("/events/<int:event_id>/transport/legs/<int:leg_id>/delete", methods=["POST"])
