@@ -53,6 +53,10 @@ browser:
 			(apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || echo "warning: could not install chromium"; \
 		else echo "warning: /usr/bin/chromium missing; run: sudo apt-get install -y chromium"; fi; \
 	fi
+	@# axe-core (accessibility checks injected by the browser tests), from the lock file.
+	@if [ ! -f tests/browser/node_modules/axe-core/axe.min.js ]; then \
+		npm ci --prefix tests/browser --no-audit --no-fund --silent || echo "warning: npm ci failed; the accessibility test will fail"; \
+	fi
 
 test: install-test browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

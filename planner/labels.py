@@ -131,13 +131,14 @@ LEG_MODE = {
     LegMode.WALK: _l("Jalan kaki"),
 }
 
-#: Bootstrap icon-free symbols for a leg's mode (shown beside the label).
+#: Icon of a leg's mode (a symbol of static/vendor/bootstrap-icons/sprite.svg, drawn by
+#: the ``icon()`` macro: emoji show as empty boxes where no emoji font is installed).
 LEG_MODE_ICON = {
-    LegMode.ROAD: "🚐",
-    LegMode.FERRY: "⛴",
-    LegMode.AIR: "✈",
-    LegMode.RAIL: "🚆",
-    LegMode.WALK: "🚶",
+    LegMode.ROAD: "bus-front",
+    LegMode.FERRY: "water",
+    LegMode.AIR: "airplane",
+    LegMode.RAIL: "train-front",
+    LegMode.WALK: "person-walking",
 }
 
 

@@ -102,7 +102,11 @@ def test_organiser_plans_a_small_trip(live_app, page):
     page.goto(f"{base}/events/{event_id}/transport/")
     page.get_by_role("button", name="Buat perjalanan Berangkat dan Pulang").click()
     page.get_by_role("link", name="Tambah ruas").first.click()
-    page.select_option("#from_place_id", str(kalian))
+    # Places are found by typing a few letters (a searchable select), not scrolling.
+    page.locator("#from_place_id-ts-control").click()
+    page.keyboard.type("kalian")
+    page.locator(".ts-dropdown .option", has_text="Tanjung Kalian").first.click()
+    assert page.locator("#from_place_id").input_value() == str(kalian)
     page.select_option("#to_place_id", str(api_api))
     page.select_option("#mode", "ferry")
     page.fill("#departs_on", "2027-05-04")
@@ -125,9 +129,21 @@ def test_organiser_plans_a_small_trip(live_app, page):
         expect(page.locator("main")).to_contain_text(name)
     screenshot(page, "trip-seats")
 
+    # The way back in one form: legs reversed, the same van, the seats copied.
+    page.goto(f"{base}/events/{event_id}/transport/")
+    page.get_by_role("link", name="Buat perjalanan pulang").first.click()
+    page.fill("#departs_on", "2027-05-08")
+    page.fill("#departs_time", "09:00")
+    page.get_by_role("button", name="Buat perjalanan pulang").click()
+    expect(page.locator("main")).to_contain_text(
+        "Pelabuhan Tanjung Api-Api → Pelabuhan Tanjung Kalian"
+    )
+    expect(page.locator("main")).to_contain_text("09.00 WIB")
+    screenshot(page, "trip-return")
+
     # The ferry operator's manifest lists everyone aboard with the plate.
     with live_app.app_context():
-        leg_id = db.session.execute(db.text("SELECT id FROM legs")).scalar_one()
+        leg_id = db.session.execute(db.text("SELECT min(id) FROM legs")).scalar_one()
     page.goto(f"{base}/events/{event_id}/manifests/legs/{leg_id}")
     main = page.locator("main")
     for text in (
