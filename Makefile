@@ -4,6 +4,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# DEMO=0: a fresh installation without the demo events and accounts.
+DEMO ?= 1
 FLASK := $(BIN)/flask --app planner
 
 .PHONY: run test install install-test translations messages db bench load lint format clean browser
@@ -40,7 +42,7 @@ messages: $(VENV)/.installed
 db: install
 	$(FLASK) db upgrade
 	$(FLASK) regions load
-	$(FLASK) demo load --if-empty
+	@if [ "$(DEMO)" != "0" ]; then $(FLASK) demo load --if-empty; fi
 
 run: db
 	@echo "Rombongan: http://$(HOST):$(PORT)"

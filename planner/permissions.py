@@ -158,10 +158,11 @@ def can_view_delegation(user, delegation) -> bool:
 
 
 def can_edit_delegates(user, delegation, *, now=None) -> bool:
-    """Organisers always; the delegation's head while nominations are open and the
-    deadline has not passed."""
+    """Organisers always; the delegation's head while nominations are open, the
+    deadline has not passed and the event's last day is not over."""
     from planner.models import EventStatus
     from planner.services.delegations import deadline_passed
+    from planner.services.events import event_is_over
 
     if can_manage_event(user, delegation.event):
         return True
@@ -169,6 +170,7 @@ def can_edit_delegates(user, delegation, *, now=None) -> bool:
         heads_delegation(user, delegation)
         and delegation.event.status == EventStatus.OPEN
         and not deadline_passed(delegation, now)
+        and not event_is_over(delegation.event, now)
     )
 
 

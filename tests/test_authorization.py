@@ -69,6 +69,7 @@ EXPECTED: dict[str, str] = {
     "/events/<int:event_id>/check-in/":                  "302 403 403 403 200 403 200",
     "/events/<int:event_id>/check-in/<int:delegate_id>": "302 403 403 403 200 403 200",
     "/events/<int:event_id>/check-in/<int:delegate_id>/card": "302 200 200 403 200 403 200",
+    "/events/<int:event_id>/check-in/<int:delegate_id>/undo": "302 403 403 403 ok  403 ok",
     "/events/<int:event_id>/check-in/cards":             "302 403 403 403 200 403 200",
     "/events/<int:event_id>/copy":                       "302 403 403 403 200 403 200",
     "/events/<int:event_id>/delegates/<int:delegate_id>/calendar": "302 200 200 403 200 403 200",

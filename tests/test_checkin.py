@@ -1,13 +1,21 @@
 """Check-in on the event day: search by name, one tap, cards with a QR code."""
 
 import re
+from datetime import timedelta
 from unittest import mock
 
 import pytest
 
 from planner.exports import badges
 from planner.extensions import db
-from planner.models import Delegate, DelegateRole, DelegateStatus, EventStatus
+from planner.models import (
+    AuditEntry,
+    Delegate,
+    DelegateRole,
+    DelegateStatus,
+    EventStatus,
+)
+from planner.services.events import today
 from tests.conftest import region
 
 
@@ -19,8 +27,11 @@ def organiser(make_user):
 
 @pytest.fixture
 def delegation(make_delegation, make_event, organiser):
-    """Kabupaten Bangka's delegation (quota 3) in an open event run by ``organiser``."""
-    return make_delegation(make_event(organisers=[organiser]), quota=3)
+    """Kabupaten Bangka's delegation (quota 3) in an open event run by ``organiser``
+    that starts today (check-in days before the event asks first: tested below)."""
+    return make_delegation(
+        make_event(organisers=[organiser], starts_on=today()), quota=3
+    )
 
 
 def _names(response) -> list[str]:
@@ -119,7 +130,8 @@ def test_full_quota_is_flashed_not_raised(
     client, login, organiser, make_delegation, make_event, make_delegate
 ):
     """A nominated delegate of a full delegation is refused with a message."""
-    delegation = make_delegation(make_event(organisers=[organiser]), quota=1)
+    event = make_event(organisers=[organiser], starts_on=today())
+    delegation = make_delegation(event, quota=1)
     make_delegate(delegation, status=DelegateStatus.CONFIRMED)
     late = make_delegate(delegation)
     login(organiser)
@@ -459,3 +471,117 @@ def test_check_in_needs_the_csrf_token(
     ).status_code == (302)
     db.session.expire_all()
     assert db.session.get(Delegate, delegate.id).status == DelegateStatus.ATTENDED
+
+
+# Checking in before the event, and taking a check-in back ------------------------------
+
+
+def test_check_in_days_before_the_event_asks_first(
+    client, login, organiser, make_event, make_delegation, make_delegate, make_person
+):
+    """Two or more days early the tap comes back with a question; ticking it checks in."""
+    event = make_event(organisers=[organiser], starts_on=today() + timedelta(days=5))
+    delegate = make_delegate(
+        make_delegation(event), person=make_person(full_name="Siti Awal")
+    )
+    login(organiser)
+    search = client.get(f"/events/{event.id}/check-in/?q=siti").text
+    assert "baru dimulai" in search and "diminta konfirmasi dulu" in search
+    page = client.get(_url(delegate)).text
+    assert 'id="early-checkin"' in page and 'name="confirm_early"' in page
+
+    asked = client.post(_url(delegate), data={"q": "siti"})
+    assert asked.status_code == 200
+    assert "centang kotak ini" in asked.text
+    assert "5 hari lagi" in asked.text
+    assert 'name="q" type="hidden" value="siti"' in asked.text  # back to the search
+    db.session.expire_all()
+    assert db.session.get(Delegate, delegate.id).status == DelegateStatus.NOMINATED
+    assert db.session.get(Delegate, delegate.id).changes == []
+
+    done = client.post(_url(delegate), data={"q": "siti", "confirm_early": "y"})
+    assert done.status_code == 302
+    assert done.headers["Location"].endswith(f"/events/{event.id}/check-in/?q=siti")
+    db.session.expire_all()
+    assert db.session.get(Delegate, delegate.id).status == DelegateStatus.ATTENDED
+
+
+def test_check_in_the_day_before_needs_no_question(
+    client, login, organiser, make_event, make_delegation, make_delegate
+):
+    """Arrival day (the day before the first) is not early: one tap as always."""
+    event = make_event(organisers=[organiser], starts_on=today() + timedelta(days=1))
+    delegate = make_delegate(make_delegation(event))
+    login(organiser)
+    assert 'name="confirm_early"' not in client.get(_url(delegate)).text
+    assert client.post(_url(delegate)).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Delegate, delegate.id).status == DelegateStatus.ATTENDED
+
+
+def test_undo_check_in_restores_the_status_and_is_in_the_history(
+    client, login, organiser, delegation, make_delegate
+):
+    """A confirmed delegate checked in by mistake is confirmed again, audited."""
+    delegate = make_delegate(delegation, status=DelegateStatus.CONFIRMED)
+    login(organiser)
+    assert client.post(_url(delegate)).status_code == 302
+    page = client.get(_url(delegate)).text
+    assert f'action="{_url(delegate, "/undo")}"' in page
+    assert "Batalkan check-in" in page
+
+    response = client.post(_url(delegate, "/undo"))
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(_url(delegate))
+    page = client.get(response.headers["Location"]).text
+    assert f"Check-in {delegate.person.full_name} dibatalkan." in page
+    assert "Tandai hadir" in page
+    db.session.expire_all()
+    delegate = db.session.get(Delegate, delegate.id)
+    assert delegate.status == DelegateStatus.CONFIRMED
+    assert delegate.attended_at is None
+    assert delegate.delegation.confirmed_count == 1
+    assert [(c.action, c.to_status) for c in delegate.changes] == [
+        ("attended", "attended"),
+        ("attendance_undone", "confirmed"),
+    ]
+    assert delegate.changes[1].by_user_id == organiser.id
+    entry = db.session.scalars(
+        db.select(AuditEntry).where(AuditEntry.action == "attendance_undone")
+    ).one()
+    assert (entry.entity_id, entry.user_id) == (delegate.id, organiser.id)
+    assert entry.changes == {"status": ["attended", "confirmed"]}
+    history = client.get(f"/events/{delegation.event_id}/history/").text
+    assert "check-in dibatalkan" in history
+    assert (
+        "Hadir 0 dari 1" in client.get(f"/events/{delegation.event_id}/check-in/").text
+    )
+
+
+def test_undo_of_a_nominee_checked_in_on_the_spot_frees_the_place(
+    client, login, organiser, delegation, make_delegate
+):
+    """Checked in while only nominated: undo makes them a nominee again, place freed."""
+    delegate = make_delegate(delegation)
+    login(organiser)
+    client.post(_url(delegate))
+    db.session.expire_all()
+    assert db.session.get(Delegate, delegate.id).delegation.confirmed_count == 1
+    assert client.post(_url(delegate, "/undo")).status_code == 302
+    db.session.expire_all()
+    delegate = db.session.get(Delegate, delegate.id)
+    assert delegate.status == DelegateStatus.NOMINATED
+    assert delegate.delegation.confirmed_count == 0
+
+
+def test_undo_without_a_check_in_changes_nothing(
+    client, login, organiser, delegation, make_delegate
+):
+    """Nobody to undo: a message, no change, no history line."""
+    delegate = make_delegate(delegation, status=DelegateStatus.CONFIRMED)
+    login(organiser)
+    response = client.post(_url(delegate, "/undo"), follow_redirects=True)
+    assert "belum tercatat hadir" in response.text
+    db.session.expire_all()
+    delegate = db.session.get(Delegate, delegate.id)
+    assert delegate.status == DelegateStatus.CONFIRMED and delegate.changes == []

@@ -8,6 +8,7 @@ import hmac
 from collections.abc import Iterable
 from pathlib import Path
 
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -20,6 +21,8 @@ from planner.services import PlannerError
 from planner.services.mail import send_mail
 
 MIN_PASSWORD_LENGTH = 10
+#: Longer passwords only cost hashing time; the sign-in form refuses them too.
+MAX_PASSWORD_LENGTH = 200
 #: Token purposes: the itsdangerous salt and the config key of the link's lifetime.
 TOKEN_PURPOSES = {
     "reset": ("password-reset", "PASSWORD_RESET_MAX_AGE"),
@@ -314,6 +317,57 @@ def renew_invitation(user: User) -> User:
     if user.is_disabled:
         raise PlannerError(_("Akun ini dinonaktifkan."))
     user.session_version = (user.session_version or 0) + 1
+    db.session.flush()
+    return user
+
+
+def valid_email(value: str | None) -> str:
+    """The normalised email, or PlannerError when it is no address one can sign in with."""
+    email = normalise_email(value)
+    if not email:
+        raise PlannerError(_("Isi alamat email."), field="email")
+    if len(email) > 254:
+        raise PlannerError(_("Alamat email terlalu panjang."), field="email")
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        raise PlannerError(_("Alamat email tidak valid."), field="email") from None
+    return email
+
+
+def user_by_email(email: str | None) -> User | None:
+    """The account with this email (compared normalised), or None."""
+    return db.session.execute(
+        db.select(User).filter_by(email=normalise_email(email))
+    ).scalar_one_or_none()
+
+
+def create_admin(*, email: str, password: str, display_name: str) -> User:
+    """A new, active administrator with a password (``flask users create-admin``)."""
+    email = valid_email(email)
+    if user_by_email(email) is not None:
+        raise PlannerError(_("Email ini sudah dipakai akun lain."), field="email")
+    display_name = (display_name or "").strip()
+    if not display_name:
+        raise PlannerError(_("Isi nama tampilan."), field="display_name")
+    if len(display_name) > 120:
+        raise PlannerError(_("Nama paling banyak 120 karakter."), field="display_name")
+    if len(password or "") > MAX_PASSWORD_LENGTH:
+        raise PlannerError(
+            _("Kata sandi paling banyak 200 karakter."), field="password"
+        )
+    check_password_rules(password, email=email)
+    user = User(email=email, display_name=display_name, is_admin=True)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def promote_to_admin(user: User) -> User:
+    """Make an existing account an administrator, and active again if it was disabled."""
+    user.is_admin = True
+    user.is_disabled = False
     db.session.flush()
     return user
 

@@ -265,6 +265,32 @@ def mark_attended(delegate: Delegate, *, by: User | None = None) -> Delegate:
     return delegate
 
 
+def undo_attendance(delegate: Delegate, *, by: User | None = None) -> Delegate:
+    """Take back a check-in made by mistake: the delegate returns to the status they had
+    before it, and a nominee checked in on the spot gives the quota place back."""
+    if delegate.status != DelegateStatus.ATTENDED:
+        raise PlannerError(_("Orang ini belum tercatat hadir."))
+    check_in = db.session.scalars(
+        sa.select(DelegateChange)
+        .where(
+            DelegateChange.delegate_id == delegate.id,
+            DelegateChange.action == "attended",
+        )
+        .order_by(DelegateChange.at.desc(), DelegateChange.id.desc())
+        .limit(1)
+    ).first()
+    back = DelegateStatus.CONFIRMED
+    if check_in is not None and check_in.from_status == DelegateStatus.NOMINATED:
+        back = DelegateStatus.NOMINATED
+    _move_status(delegate, DelegateStatus.ATTENDED, back)
+    if back == DelegateStatus.NOMINATED and delegate.delegation_id is not None:
+        _release_quota_place(delegate.delegation_id)
+    delegate.attended_at = None
+    _record(delegate, "attendance_undone", DelegateStatus.ATTENDED, back, by=by)
+    db.session.flush()
+    return delegate
+
+
 def withdraw_delegate(
     delegate: Delegate, *, by: User | None = None, note: str | None = None
 ) -> Delegate:

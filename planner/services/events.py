@@ -25,6 +25,7 @@ from planner.models import (
     Place,
     Region,
     event_organisers,
+    utcnow,
 )
 from planner.models.types import MAX_ID
 from planner.services import PlannerError
@@ -65,6 +66,28 @@ _EDITABLE = (
 def today() -> date:
     """Today's date in WIB, the westernmost zone: the last place an event day ends."""
     return datetime.now(ZoneInfo(DEFAULT_TIMEZONE)).date()
+
+
+def local_today(event: Event, now: datetime | None = None) -> date:
+    """Today's date where the event happens (its own zone)."""
+    return (now or utcnow()).astimezone(ZoneInfo(event.timezone)).date()
+
+
+def event_is_over(event: Event, now: datetime | None = None) -> bool:
+    """True once the event's last day has ended in its own zone: lists are then
+    changed by organisers only."""
+    return local_today(event, now) > event.ends_on
+
+
+def days_until_start(event: Event, now: datetime | None = None) -> int:
+    """Whole days from today (in the event's zone) to its first day; 0 on that day."""
+    return (event.starts_on - local_today(event, now)).days
+
+
+def check_in_is_early(event: Event, now: datetime | None = None) -> bool:
+    """More than a day before the first day begins: a check-in then is asked twice
+    (the day before is arrival day and needs no question)."""
+    return days_until_start(event, now) > 1
 
 
 # Creating and editing ---------------------------------------------------------

@@ -1,7 +1,7 @@
-"""The accounts feature."""
+"""The accounts feature (pages and the ``flask users`` commands)."""
 
 from flask import Blueprint
 
-bp = Blueprint("accounts", __name__, url_prefix="/accounts")
+bp = Blueprint("accounts", __name__, url_prefix="/accounts", cli_group="users")
 
-from planner.blueprints.accounts import views  # noqa: E402, F401
+from planner.blueprints.accounts import cli, views  # noqa: E402, F401

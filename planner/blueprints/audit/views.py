@@ -41,6 +41,7 @@ ACTION_LABELS = {
     "nominated": _l("diusulkan"),
     "confirmed": _l("dikonfirmasi"),
     "attended": _l("hadir"),
+    "attendance_undone": _l("check-in dibatalkan"),
     "withdrawn": _l("mengundurkan diri"),
     "replaced": _l("diganti"),
     "substitute": _l("pengganti"),

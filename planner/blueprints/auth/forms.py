@@ -5,8 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
-#: Longer passwords only cost hashing time; nobody types more.
-MAX_PASSWORD_LENGTH = 200
+from planner.services.accounts import MAX_PASSWORD_LENGTH
 
 
 def strip(value):

@@ -1,4 +1,5 @@
-"""Forms of the check-in pages: the name search and the one-tap "present" button."""
+"""Forms of the check-in pages: the name search, the one-tap "present" button (with its
+question before the event has begun) and taking a check-in back."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import unicodedata
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SearchField
+from wtforms import BooleanField, HiddenField, SearchField
 from wtforms.validators import Length, Optional
 
 #: Longest search text honoured; no name is longer.
@@ -44,10 +45,18 @@ class SearchForm(FlaskForm):
 
 
 class CheckInForm(FlaskForm):
-    """One tap marks a delegate present; ``q`` brings the search back afterwards."""
+    """One tap marks a delegate present; ``q`` brings the search back afterwards.
+
+    More than a day before the event, ``confirm_early`` must be ticked as well.
+    """
 
     q = HiddenField(filters=[clean_query])
+    confirm_early = BooleanField(_l("Ya, catat hadir sekarang walau acara belum mulai"))
 
     def return_query(self) -> str:
         """The search to show again, cut to a sane length."""
         return (self.q.data or "")[:MAX_QUERY_LENGTH]
+
+
+class UndoCheckInForm(FlaskForm):
+    """Take back a check-in made by mistake (only the CSRF token)."""

@@ -12,6 +12,7 @@ from planner.blueprints.checkin.forms import (
     MAX_QUERY_LENGTH,
     CheckInForm,
     SearchForm,
+    UndoCheckInForm,
     clean_query,
 )
 from planner.blueprints.events import OVERVIEW_SECTIONS
@@ -35,7 +36,13 @@ from planner.permissions import (
     require,
 )
 from planner.services import PlannerError
-from planner.services.delegations import QuotaFull, delegation_counts, mark_attended
+from planner.services.delegations import (
+    QuotaFull,
+    delegation_counts,
+    mark_attended,
+    undo_attendance,
+)
+from planner.services.events import check_in_is_early, days_until_start
 
 #: Search results shown at once; a longer name narrows them.
 RESULT_LIMIT = 50
@@ -127,27 +134,73 @@ def index(event_id: int):
         expected=expected,
         check_form=CheckInForm(formdata=None, q=form.q.data if searched else ""),
         limit=RESULT_LIMIT,
+        early=check_in_is_early(event),
+        days_to_go=days_until_start(event),
     )
 
 
 @bp.route("/<int:delegate_id>", methods=["GET", "POST"])
 @login_required
 def confirm(event_id: int, delegate_id: int):
-    """The page a card's QR code opens: one big button marks the delegate present."""
+    """The page a card's QR code opens: one big button marks the delegate present;
+    more than a day before the event it asks first."""
     delegate = _load_delegate(event_id, delegate_id)
     event = delegate.event
     require(can_check_in(current_user, event))
     form = CheckInForm()
+    early = check_in_is_early(event)
     if form.validate_on_submit():
-        _check_in(delegate)
-        query = form.return_query()
-        if query:
-            return redirect(url_for("checkin.index", event_id=event.id, q=query))
-        return redirect(
-            url_for("checkin.confirm", event_id=event.id, delegate_id=delegate.id)
-        )
+        if _asks_first(delegate, early) and not form.confirm_early.data:
+            form.confirm_early.errors.append(
+                _("Acara belum dimulai: centang kotak ini untuk tetap mencatat hadir.")
+            )
+        else:
+            _check_in(delegate)
+            query = form.return_query()
+            if query:
+                return redirect(url_for("checkin.index", event_id=event.id, q=query))
+            return redirect(
+                url_for("checkin.confirm", event_id=event.id, delegate_id=delegate.id)
+            )
     return render_template(
-        "checkin/confirm.html", event=event, delegate=delegate, form=form
+        "checkin/confirm.html",
+        event=event,
+        delegate=delegate,
+        form=form,
+        ask_first=_asks_first(delegate, early),
+        days_to_go=days_until_start(event),
+        undo_form=UndoCheckInForm(formdata=None),
+    )
+
+
+def _asks_first(delegate: Delegate, early: bool) -> bool:
+    """Whether a tap would mark someone present before the event: then it asks."""
+    return (
+        early
+        and not delegate.event.is_cancelled
+        and delegate.status in (DelegateStatus.NOMINATED, DelegateStatus.CONFIRMED)
+    )
+
+
+@bp.post("/<int:delegate_id>/undo")
+@login_required
+def undo(event_id: int, delegate_id: int):
+    """Take back a check-in made by mistake; the history keeps both steps."""
+    delegate = _load_delegate(event_id, delegate_id)
+    event = delegate.event
+    require(can_check_in(current_user, event))
+    if UndoCheckInForm().validate_on_submit():
+        name = delegate.person.full_name
+        try:
+            undo_attendance(delegate, by=current_user._get_current_object())
+        except PlannerError as exc:
+            db.session.rollback()
+            flash(_("%(name)s: %(reason)s", name=name, reason=str(exc)), "danger")
+        else:
+            db.session.commit()
+            flash(_("Check-in %(name)s dibatalkan.", name=name), "success")
+    return redirect(
+        url_for("checkin.confirm", event_id=event.id, delegate_id=delegate.id)
     )
 
 

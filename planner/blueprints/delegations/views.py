@@ -29,6 +29,7 @@ from planner.blueprints.delegations.forms import (
     WithdrawForm,
 )
 from planner.extensions import db
+from planner.formatting import format_day
 from planner.models import (
     ACTIVE_STATUSES,
     Delegate,
@@ -68,6 +69,7 @@ from planner.services.delegations import (
     update_delegation,
     withdraw_delegate,
 )
+from planner.services.events import event_is_over
 from planner.services.people import (
     MAX_QUERY_LENGTH,
     PossibleDuplicate,
@@ -96,6 +98,7 @@ HISTORY_ACTIONS = {
     "nominated": _l("diusulkan"),
     "confirmed": _l("dikonfirmasi"),
     "attended": _l("hadir"),
+    "attendance_undone": _l("batal hadir (check-in dibatalkan)"),
     "withdrawn": _l("mundur"),
     "replaced": _l("diganti oleh"),
     "substitute": _l("menggantikan"),
@@ -665,8 +668,17 @@ def _render_roster(event, delegation, *, nominate_form=None, new_form=None):
     nominated = sum(1 for d in delegates if d.status in ACTIVE_STATUSES)
     head_view = delegation is not None and heads_delegation(current_user, delegation)
     locked_reason = None
+    finished = event_is_over(event)
     if delegation is not None and not editable and head_view:
-        if event.status != EventStatus.OPEN:
+        if finished:
+            locked_reason = _(
+                "Acara ini sudah selesai (hari terakhir %(day)s). Ketua delegasi "
+                "tidak dapat lagi mengusulkan, mengonfirmasi, mengganti atau "
+                "memundurkan peserta. Bila daftar perlu dibetulkan (misalnya untuk "
+                "SPJ), hubungi panitia acara.",
+                day=format_day(event.ends_on),
+            )
+        elif event.status != EventStatus.OPEN:
             locked_reason = _(
                 "Pendaftaran acara ini sudah ditutup. Hanya panitia yang dapat "
                 "mengubah daftar."
@@ -689,6 +701,10 @@ def _render_roster(event, delegation, *, nominate_form=None, new_form=None):
         contacts=delegation is None
         or can_view_delegate_contacts(current_user, delegation),
         locked_reason=locked_reason,
+        # Whom a chapter head asks once the event is over; organisers are told that
+        # their changes after the end are recorded in the history.
+        finished=finished,
+        contacts_for_changes=event.organisers if finished and locked_reason else [],
         time_left=time_left(delegation.deadline_at) if delegation else "",
         nominate_form=nominate_form,
         new_form=new_form,
