@@ -55,9 +55,9 @@ def test_chapter_head_manages_delegation_on_a_phone(live_app, phone):
         ids = {"event": event.id, "delegation": delegation.id}
     base = live_app.config["LIVE_URL"]
 
+    # Signing in lands a chapter head on their delegations, no menu needed.
     _sign_in(phone, base, "ketua.bangka@example.org")
-    phone.get_by_role("button", name="Menu").click()
-    phone.get_by_role("link", name="Delegasi saya").click()
+    assert phone.url == f"{base}/my/delegations"
     expect(phone.locator("main")).to_contain_text("Rakor PSM Bangka Belitung 2027")
     expect(phone.locator("main")).to_contain_text("0 dari 3 dikonfirmasi")
     screenshot(phone, "chapter-head-my-delegations")
