@@ -28,6 +28,7 @@ def test_participant_subscribes_to_their_calendar(live_app, phone):
     expect(
         phone.get_by_role("link", name="Kartu peserta (QR check-in)").first
     ).to_be_visible()
+    screenshot(phone, "participant-landing-my-trip")
     phone.get_by_role("link", name="Kalender saya").first.click()
     main = phone.locator("main")
     webcal = main.locator("a[href^='webcal://']").first
