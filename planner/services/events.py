@@ -444,8 +444,10 @@ def visible_events(
     kind: str | None = None,
     province: int | None = None,
     status: str | None = None,
+    mine: bool = False,
 ) -> Select:
-    """Events the user may see, filtered, with what a list row shows eager-loaded."""
+    """Events the user may see, filtered, with what a list row shows eager-loaded;
+    ``mine``: only those the user organises."""
     query = db.select(Event).options(
         joinedload(Event.venue),
         joinedload(Event.host_region).joinedload(Region.parent),
@@ -458,6 +460,14 @@ def visible_events(
         )
         query = query.where(
             or_(Event.status != EventStatus.DRAFT, Event.id.in_(organised))
+        )
+    if mine:
+        query = query.where(
+            Event.id.in_(
+                db.select(event_organisers.c.event_id).where(
+                    event_organisers.c.user_id == user.id
+                )
+            )
         )
     if kind:
         query = query.where(Event.kind == EventKind(kind))

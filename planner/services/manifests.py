@@ -555,6 +555,35 @@ def _passenger(name, sex, birth_on, nik, plate: str, on: date) -> FerryPerson:
     )
 
 
+#: Modes whose operators list every passenger by NIK, birth date (age) and sex.
+IDENTITY_MODES = (LegMode.FERRY, LegMode.AIR)
+
+
+def needs_identity(event: Event) -> bool:
+    """Whether the event has a ferry or air leg, so its people need NIK, birth date
+    and sex on record (one query)."""
+    return (
+        db.session.scalar(
+            sa.select(Leg.id)
+            .where(Leg.event_id == event.id, Leg.mode.in_(IDENTITY_MODES))
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def identity_gaps(person: Person) -> tuple[str, ...]:
+    """What a ferry or air manifest asks of this person that is not on record."""
+    gaps = []
+    if not person.sex:
+        gaps.append(str(_("jenis kelamin")))
+    if not person.birth_on:
+        gaps.append(str(_("tanggal lahir")))
+    if not person.nik:
+        gaps.append(str(_("NIK")))
+    return tuple(gaps)
+
+
 def _sex_short(sex: Sex | str | None) -> str:
     return labels.SEX_SHORT.get(sex, "") if sex else ""
 

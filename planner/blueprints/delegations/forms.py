@@ -25,6 +25,7 @@ from planner.blueprints.fields import WholeNumberField
 from planner.blueprints.people.forms import (
     IndonesianDateField,
     PersonBasicFields,
+    PersonIdentityFields,
     _strip,
 )
 from planner.models import DelegateRole
@@ -183,11 +184,16 @@ class NominateForm(FlaskForm):
             self.role.data = roles[0].value
 
 
-class NewPersonForm(PersonBasicFields, NominateForm):
-    """Add a person on the spot and nominate them in one step."""
+class NewPersonForm(PersonIdentityFields, PersonBasicFields, NominateForm):
+    """Add a person on the spot and nominate them in one step; NIK, birth date and
+    sex are required when the event has a ferry or air leg (``identity_required``)."""
 
     person_id = None
     confirm_duplicate = BooleanField(_l("Tetap simpan: ini orang yang berbeda"))
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        return self.identity_complete() and ok
 
 
 _reason = TextAreaField(
@@ -206,8 +212,10 @@ class WithdrawForm(FlaskForm):
     reason = _reason
 
 
-class ReplaceForm(FlaskForm):
-    """Replace a delegate by a person on record or by a new person typed here."""
+class ReplaceForm(PersonIdentityFields, FlaskForm):
+    """Replace a delegate by a person on record or by a new person typed here; a new
+    person's NIK, birth date and sex are required when the event has a ferry or air
+    leg (``identity_required``)."""
 
     person_id = SelectField(
         _l("Pengganti (orang yang sudah terdaftar)"),
@@ -229,11 +237,16 @@ class ReplaceForm(FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
-        if ok and bool(self.person_id.data) == bool(self.full_name.data):
-            self.person_id.errors.append(
-                _l("Pilih satu orang yang sudah terdaftar, atau isi nama orang baru.")
-            )
-            return False
+        if bool(self.person_id.data) == bool(self.full_name.data):
+            if not self.person_id.errors and not self.full_name.errors:
+                self.person_id.errors.append(
+                    _l(
+                        "Pilih satu orang yang sudah terdaftar, atau isi nama orang baru."
+                    )
+                )
+                ok = False
+        elif self.full_name.data:
+            ok = self.identity_complete() and ok
         return ok
 
 

@@ -70,6 +70,7 @@ from planner.services.delegations import (
     withdraw_delegate,
 )
 from planner.services.events import event_is_over
+from planner.services.manifests import identity_gaps, needs_identity
 from planner.services.people import (
     MAX_QUERY_LENGTH,
     PossibleDuplicate,
@@ -277,6 +278,8 @@ def _person_data(form) -> dict:
     return {
         "full_name": form.full_name.data,
         "sex": form.sex.data,
+        "nik": form.nik.data,
+        "birth_on": form.birth_on.data,
         "phone": form.phone.data,
         "position": form.position.data,
         "institution": form.institution.data,
@@ -652,9 +655,20 @@ def _history(event: Event, delegation: Delegation | None) -> list[DelegateChange
     )
 
 
+def _identity_gaps(delegates: list[Delegate]) -> list[tuple[Delegate, tuple]]:
+    """Active delegates lacking what a ferry or air manifest asks, with what."""
+    gaps = []
+    for delegate in delegates:
+        missing = identity_gaps(delegate.person) if delegate.is_active else ()
+        if missing:
+            gaps.append((delegate, missing))
+    return gaps
+
+
 def _render_roster(event, delegation, *, nominate_form=None, new_form=None):
     """The roster page, with bound forms kept when an action was refused."""
     editable = _may_edit(event, delegation)
+    identity_required = needs_identity(event)
     roles = OTHER_ROLES if delegation is None else DELEGATION_ROLES
     q = request.args.get("q", "")[:MAX_QUERY_LENGTH]
     candidates = _candidates(event, delegation, q) if editable else []
@@ -663,7 +677,12 @@ def _render_roster(event, delegation, *, nominate_form=None, new_form=None):
         nominate_form.person_id.choices = _person_choices(
             candidates, _("— Pilih orang —")
         )
-        new_form = new_form or NewPersonForm(formdata=None, roles=roles, prefix="new")
+        new_form = new_form or NewPersonForm(
+            formdata=None,
+            roles=roles,
+            prefix="new",
+            identity_required=identity_required,
+        )
     delegates = _roster(event, delegation)
     nominated = sum(1 for d in delegates if d.status in ACTIVE_STATUSES)
     head_view = delegation is not None and heads_delegation(current_user, delegation)
@@ -696,6 +715,9 @@ def _render_roster(event, delegation, *, nominate_form=None, new_form=None):
         nominated=nominated,
         history=_history(event, delegation),
         history_actions=HISTORY_ACTIONS,
+        identity_required=identity_required,
+        identity_gaps=_identity_gaps(delegates) if identity_required else [],
+        roster_url=_roster_url(event, delegation),
         editable=editable,
         manager=can_manage_delegations(current_user, event),
         contacts=delegation is None
@@ -791,7 +813,9 @@ def add_person(event_id: int, delegation_id: int | None):
     """Add a new person in the delegation's region and nominate them in one step."""
     event, delegation = _scope_for_edit(event_id, delegation_id)
     roles = OTHER_ROLES if delegation is None else DELEGATION_ROLES
-    form = NewPersonForm(roles=roles, prefix="new")
+    form = NewPersonForm(
+        roles=roles, prefix="new", identity_required=needs_identity(event)
+    )
     if form.validate_on_submit():
         data = _person_data(form)
         data["region_id"] = delegation.region_id if delegation else None
@@ -879,7 +903,7 @@ def replace(event_id: int, delegation_id: int | None, delegate_id: int):
     """Replace a delegate by a person on record or a new one, with a reason."""
     event, delegation = _scope_for_edit(event_id, delegation_id)
     delegate = _load_delegate(event, delegation, delegate_id)
-    form = ReplaceForm()
+    form = ReplaceForm(identity_required=needs_identity(event))
     q = request.args.get("q", "")[:MAX_QUERY_LENGTH]
     candidates = _candidates(event, delegation, q)
     form.person_id.choices = _person_choices(
