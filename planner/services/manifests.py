@@ -164,8 +164,9 @@ class FerryManifest:
     def total(self) -> int:
         return len(self.people)
 
-    def count_sex(self, short: str) -> int:
-        """People whose sex prints as ``short`` ("L", "P" or "" for unknown)."""
+    def count_sex(self, sex: Sex | None) -> int:
+        """People of this sex (``None``: sex not recorded)."""
+        short = _sex_short(sex)
         return sum(1 for p in self.people if p.sex == short)
 
 
@@ -364,7 +365,7 @@ def load_vehicle_manifests(
         v.id: VehicleManifest(
             event_title=event.title,
             organiser_body=event.organiser_body,
-            trip_name=trip.name,
+            trip_name=labels.trip_name(trip.name),
             vehicle_id=v.id,
             label=v.label,
             kind_label=str(kinds.get(v.kind, v.kind)),
@@ -423,7 +424,7 @@ def load_vehicle_manifests(
             Passenger(
                 seat=seat,
                 name=name,
-                sex=labels.SEX_SHORT.get(sex, "") if sex else "",
+                sex=_sex_short(sex),
                 delegation=delegation_name or _("Tanpa delegasi"),
                 head_phone=format_phone(phones.get(delegation_id))
                 if delegation_id
@@ -524,7 +525,7 @@ def load_ferry_manifest(leg: Leg) -> FerryManifest:
     return FerryManifest(
         event_title=event.title,
         organiser_body=event.organiser_body,
-        trip_name=leg.trip.name,
+        trip_name=labels.trip_name(leg.trip.name),
         leg=line,
         vehicles=vehicles,
         unseated=unseated,
@@ -585,7 +586,8 @@ def identity_gaps(person: Person) -> tuple[str, ...]:
 
 
 def _sex_short(sex: Sex | str | None) -> str:
-    return labels.SEX_SHORT.get(sex, "") if sex else ""
+    """ "L" or "P" ("M" or "F" in English), "" when not recorded."""
+    return str(labels.SEX_SHORT.get(sex, "")) if sex else ""
 
 
 # The index of an event's manifests ---------------------------------------------------

@@ -158,7 +158,8 @@ def delete_vehicle(vehicle: Vehicle) -> None:
 # Trips ------------------------------------------------------------------------------
 
 #: Trip names are data, like event titles: stored in Indonesian whatever the UI language
-#: of the organiser who clicked, so every printout of the event agrees.
+#: of the organiser who clicked, so the record agrees; pages and printouts show these two
+#: in the reader's language (:func:`planner.labels.trip_name`).
 DEFAULT_TRIPS = ("Berangkat", "Pulang")
 
 

@@ -70,8 +70,8 @@ class PersonBasicFields:
         _l("Jenis kelamin"),
         choices=[SelectChoice("", _l("— Tidak diisi —"))]
         + [
-            SelectChoice(member.value, f"{label} ({labels.SEX_SHORT[member]})")
-            for member, label in labels.SEX.items()
+            SelectChoice(member.value, label)
+            for member, label in labels.SEX_CHOICE.items()
         ],
         default="",
         invalid_choice_message=_INVALID_CHOICE,
