@@ -260,3 +260,21 @@ class ReminderForm(FlaskForm):
 
 class DeleteForm(FlaskForm):
     """Delete an empty delegation (only the CSRF token)."""
+
+
+class PasteForm(FlaskForm):
+    """Several people at once: one per line, pasted from a spreadsheet or typed."""
+
+    text = TextAreaField(
+        _l("Daftar orang"),
+        validators=[
+            InputRequired(_l("Tempel minimal satu baris.")),
+            Length(max=50_000, message=_l("Daftar terlalu panjang.")),
+        ],
+        description=_l(
+            "Satu orang per baris: nama; L/P; tanggal lahir; NIK; nomor HP. Tempel "
+            "langsung dari Excel (kolom dalam urutan itu) atau pisahkan dengan titik "
+            "koma. Contoh: Siti Aminah; P; 1980-03-01; 1901014103800001; 0812 3456 7890"
+        ),
+        render_kw={"rows": 8, "spellcheck": "false", "autocomplete": "off"},
+    )

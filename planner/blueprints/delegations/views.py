@@ -24,6 +24,7 @@ from planner.blueprints.delegations.forms import (
     NamedDelegationForm,
     NewPersonForm,
     NominateForm,
+    PasteForm,
     ReminderForm,
     ReplaceForm,
     WithdrawForm,
@@ -848,6 +849,65 @@ def add_person(event_id: int, delegation_id: int | None):
             return redirect(_roster_url(event, delegation))
     flash(_("Orang baru belum disimpan. Periksa isian yang ditandai."), "danger")
     return _render_roster(event, delegation, new_form=form)
+
+
+@bp.route(
+    "/events/<int:event_id>/delegations/<int:delegation_id>/add-people",
+    methods=["GET", "POST"],
+)
+@login_required
+def add_people(event_id: int, delegation_id: int):
+    """Several people at once from a pasted list, nominated in one step (all or
+    nothing; people on record reused, those already in the delegation skipped)."""
+    from planner.services.imports import (
+        ImportFileError,
+        ImportInvalid,
+        paste_people,
+    )
+
+    event, delegation = _scope_for_edit(event_id, delegation_id)
+    identity = needs_identity(event)
+    form = PasteForm()
+    errors = []
+    if form.validate_on_submit():
+        try:
+            report = paste_people(
+                event,
+                delegation,
+                text=form.text.data,
+                by=current_user._get_current_object(),
+                identity_required=identity,
+            )
+        except ImportInvalid as exc:
+            db.session.rollback()
+            errors = exc.plan.errors
+            form.text.errors = [*form.text.errors, str(exc)]
+        except ImportFileError as exc:
+            db.session.rollback()
+            form.text.errors = [*form.text.errors, str(exc)]
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "%(n)s orang diusulkan (%(new)s baru, %(known)s sudah terdaftar); "
+                    "%(skipped)s sudah ada di delegasi ini.",
+                    n=report.nominated,
+                    new=report.created_people,
+                    known=report.matched_people,
+                    skipped=report.skipped,
+                ),
+                "success",
+            )
+            return redirect(_roster_url(event, delegation))
+    return render_template(
+        "delegations/add_people.html",
+        event=event,
+        delegation=delegation,
+        form=form,
+        errors=errors,
+        identity_required=identity,
+        roster_url=_roster_url(event, delegation),
+    )
 
 
 @_roster_route("/delegates/<int:delegate_id>/confirm", methods=["POST"])
