@@ -70,6 +70,9 @@ def test_a_pasted_spreadsheet_nominates_everyone(client, login, roster, make_per
         )
     )
     assert statuses == {DelegateStatus.NOMINATED}
+    assert "4 orang diusulkan (3 baru, 1 sudah terdaftar)" in client.get(
+        f"/events/{event.id}/delegations/{bangka.id}"
+    ).get_data(as_text=True)
     # The same list again: everyone is already there, nothing doubles.
     client.post(_url(event, bangka), data={"text": text})
     assert len(_people(bangka)) == 4
@@ -90,9 +93,7 @@ def test_a_pasted_spreadsheet_nominates_everyone(client, login, roster, make_per
         ("<script>alert(1)</script>; X", "Tulis L atau P"),
     ],
 )
-def test_a_bad_line_saves_nothing_and_says_which(
-    client, login, roster, text, message
-):
+def test_a_bad_line_saves_nothing_and_says_which(client, login, roster, text, message):
     event, bangka, organiser, _head = roster
     login(organiser)
     response = client.post(_url(event, bangka), data={"text": text})
@@ -129,3 +130,19 @@ def test_only_who_may_edit_the_delegation(client, login, roster, make_user):
     assert client.get(_url(event, bangka)).status_code == 403
     assert client.post(_url(event, bangka), data={"text": "Siti"}).status_code == 403
     assert _people(bangka) == []
+
+
+def test_confirming_at_once_takes_quota_places(client, login, roster):
+    event, bangka, organiser, _head = roster
+    login(organiser)
+    response = client.post(
+        _url(event, bangka),
+        data={"text": "Siti Aminah\nJoko Susilo\nDewi Lestari", "confirm": "y"},
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    statuses = db.session.scalars(
+        db.select(Delegate.status).filter_by(delegation_id=bangka.id)
+    ).all()
+    assert statuses == [DelegateStatus.CONFIRMED] * 3
+    assert db.session.get(type(bangka), bangka.id).confirmed_count == 3

@@ -41,7 +41,7 @@ from planner.models import (
     User,
 )
 from planner.services import PlannerError
-from planner.services.delegations import nominate_delegate
+from planner.services.delegations import confirm_delegate, nominate_delegate
 from planner.services.people import normalise_nik, normalise_phone
 
 #: Largest upload accepted, in bytes.
@@ -421,6 +421,10 @@ class ImportReport:
     matched_people: int = 0
     nominated: int = 0
     skipped: int = 0
+    #: The delegates nominated, in row order.
+    delegates: list[Delegate] = field(default_factory=list)
+    #: Of those, how many were confirmed at once (a pasted list may ask for it).
+    confirmed: int = 0
 
 
 class _Regions:
@@ -888,13 +892,15 @@ def write_plan(
                     report.matched_people += 1
         db.session.flush()
         for row in batch:
-            nominate_delegate(
-                event,
-                person=row.person,
-                delegation=row.delegation,
-                role=row.role,
-                by=by,
-                notes=None,
+            report.delegates.append(
+                nominate_delegate(
+                    event,
+                    person=row.person,
+                    delegation=row.delegation,
+                    role=row.role,
+                    by=by,
+                    notes=None,
+                )
             )
             report.nominated += 1
         db.session.flush()
@@ -961,10 +967,12 @@ def paste_people(
     text: str,
     by: User | None = None,
     identity_required: bool = False,
+    confirm: bool = False,
 ) -> ImportReport:
     """Add and nominate everyone on a pasted list in one step, all or nothing: people
     already on record (same NIK, phone, or name in the region) are reused, those
-    already in the delegation skipped. Raises :class:`ImportInvalid` with every
+    already in the delegation skipped; ``confirm`` confirms those nominated (quota
+    places taken). Raises :class:`ImportInvalid` with every
     line's problems (nothing written), or :class:`ImportFileError`."""
     table, too_wide = pasted_table(text, delegation)
     plan = check_import(event, table=table, mapping=[*PASTE_COLUMNS, "delegation"])
@@ -992,7 +1000,14 @@ def paste_people(
                 )
     if not plan.ok:
         raise ImportInvalid(plan)
-    return write_plan(event, plan, by=by)
+    report = write_plan(event, plan, by=by)
+    if confirm:
+        # Rows beyond the quota were refused above; the database still guards it.
+        for delegate in report.delegates:
+            confirm_delegate(delegate, by=by)
+            report.confirmed += 1
+        db.session.flush()
+    return report
 
 
 def _new_person(row: RowPlan) -> Person:

@@ -278,3 +278,7 @@ class PasteForm(FlaskForm):
         ),
         render_kw={"rows": 8, "spellcheck": "false", "autocomplete": "off"},
     )
+    confirm = BooleanField(
+        _l("Langsung konfirmasi semuanya"),
+        description=_l("Setiap orang mengambil satu tempat kuota delegasi."),
+    )

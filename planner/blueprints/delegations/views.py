@@ -877,6 +877,7 @@ def add_people(event_id: int, delegation_id: int):
                 text=form.text.data,
                 by=current_user._get_current_object(),
                 identity_required=identity,
+                confirm=form.confirm.data,
             )
         except ImportInvalid as exc:
             db.session.rollback()
@@ -898,6 +899,8 @@ def add_people(event_id: int, delegation_id: int):
                 ),
                 "success",
             )
+            if report.confirmed:
+                flash(_("%(n)s orang langsung dikonfirmasi.", n=report.confirmed))
             return redirect(_roster_url(event, delegation))
     return render_template(
         "delegations/add_people.html",
