@@ -400,7 +400,8 @@ def duplicate_leg(leg: Leg) -> Leg:
 
 def next_leg_defaults(trip: Trip) -> dict:
     """What a new leg of ``trip`` most likely is: from where the last leg ended, half
-    an hour after it arrived (in that place's zone), by the same mode and vehicles."""
+    an hour after it arrived (in that place's zone), with the same vehicles; by road
+    after a crossing or a flight, else by the same mode."""
     last = db.session.scalars(
         db.select(Leg)
         .where(Leg.trip_id == trip.id)
@@ -417,7 +418,9 @@ def next_leg_defaults(trip: Trip) -> dict:
     )
     return {
         "from_place_id": last.to_place_id,
-        "mode": last.mode.value,
+        "mode": (
+            LegMode.ROAD if last.mode in (LegMode.FERRY, LegMode.AIR) else last.mode
+        ).value,
         "departs_on": departs.date(),
         "departs_time": departs.time().replace(tzinfo=None, second=0, microsecond=0),
         "arrives_on": departs.date(),

@@ -38,7 +38,7 @@ class _AccountFields(FlaskForm):
         coerce=int,
         description=_l(
             "Wilayah yang dipimpin sebagai ketua (provinsi mencakup semua "
-            "kabupaten/kotanya). Tahan Ctrl/Cmd untuk memilih lebih dari satu."
+            "kabupaten/kotanya). Ketik untuk mencari; pilih sebanyak yang perlu."
         ),
         invalid_value_message=_l("Wilayah yang dipilih tidak dikenal."),
         invalid_choice_message=_l("Wilayah yang dipilih tidak dikenal."),

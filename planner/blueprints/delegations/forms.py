@@ -104,7 +104,7 @@ class BulkDelegationForm(_DeadlineMixin, FlaskForm):
         coerce=coerce_ids,
         choices=[],
         validate_choice=False,
-        description=_l("Tahan Ctrl (atau sentuh lama di ponsel) untuk memilih banyak."),
+        description=_l("Ketik untuk mencari; pilih sebanyak yang perlu."),
         render_kw={"size": 10},
     )
     quota = WholeNumberField(
