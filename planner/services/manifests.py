@@ -744,7 +744,7 @@ def _check_manifests(event: Event):
                 "%(n)s peserta terkonfirmasi belum mendapat kursi di %(trip)s; "
                 "manifesnya mencantumkan mereka di bagian “Belum mendapat kursi”.",
                 n=gap.count,
-                trip=gap.trip_name,
+                trip=labels.trip_name(gap.trip_name),
             ),
             "danger",
             "transport.seats",

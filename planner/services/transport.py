@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 
-from planner import geo
+from planner import geo, labels
 from planner.extensions import db
 from planner.models import (
     Delegation,
@@ -444,12 +444,18 @@ def make_return_trip(trip: Trip, *, data: dict) -> Trip:
     legs = list(trip.legs)
     if not legs:
         raise PlannerError(
-            _("Perjalanan %(name)s belum punya ruas untuk dibalik.", name=trip.name)
+            _(
+                "Perjalanan %(name)s belum punya ruas untuk dibalik.",
+                name=labels.trip_name(trip.name),
+            )
         )
     name = _text(data, "name", 120) or RETURN_TRIP
     if name.casefold() == trip.name.casefold():
         raise PlannerError(
-            _("Nama perjalanan pulang harus berbeda dari %(name)s.", name=trip.name),
+            _(
+                "Nama perjalanan pulang harus berbeda dari %(name)s.",
+                name=labels.trip_name(trip.name),
+            ),
             field="name",
         )
     target = db.session.scalar(
@@ -462,7 +468,7 @@ def make_return_trip(trip: Trip, *, data: dict) -> Trip:
             _(
                 "Perjalanan %(name)s sudah punya ruas; beri nama lain atau hapus "
                 "ruasnya dahulu.",
-                name=target.name,
+                name=labels.trip_name(target.name),
             ),
             field="name",
         )

@@ -501,7 +501,7 @@ def return_trip(event_id: int, trip_id: int):
                 _(
                     "Perjalanan %(name)s dibuat dengan %(legs)s ruas; %(seats)s kursi "
                     "disalin. Periksa jam setiap ruas.",
-                    name=target.name,
+                    name=labels.trip_name(target.name),
                     legs=len(trip.legs),
                     seats=copied,
                 ),
