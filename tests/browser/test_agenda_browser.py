@@ -69,7 +69,9 @@ def test_organiser_adds_after_an_item_and_shifts_the_day(live_app, page, phone):
     # The closing starts 15 minutes late: shift it and everything after it that day.
     closing = _row(page, "Penutupan dan penyerahan sertifikat")
     closing.locator("summary", has_text="Geser, batalkan, hapus").click()
-    closing.get_by_label("Geser mata acara ini dan semua mata acara berikutnya").fill("15")
+    closing.get_by_label("Geser mata acara ini dan semua mata acara berikutnya").fill(
+        "15"
+    )
     closing.get_by_role("button", name="Geser").click()
     expect(main).to_contain_text("3 mata acara digeser 15 menit.")
     for title, times in (

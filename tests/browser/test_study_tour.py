@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from werkzeug.security import generate_password_hash
 
 from planner.extensions import db
-from planner.models import Place, PlaceKind, Region, User
+from planner.models import Place, Region, User
 from tests.browser.conftest import screenshot
 
 PASSWORD = "rahasia-uji-123"
@@ -92,21 +92,7 @@ def _setup(live_app) -> dict:
             is_organiser=True,
             password_hash=generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000"),
         )
-        jakarta = db.session.execute(
-            db.select(Region).filter_by(code="31.71")
-        ).scalar_one()
-        db.session.add_all(
-            [
-                organiser,
-                Place(
-                    name="Hotel Wisma Sosial Jakarta",
-                    kind=PlaceKind.HOTEL,
-                    region=jakarta,
-                    lat=-6.1754,
-                    lon=106.8272,
-                ),
-            ]
-        )
+        db.session.add(organiser)
         db.session.commit()
 
         def place(name: str) -> str:
@@ -124,7 +110,7 @@ def _setup(live_app) -> dict:
             )
 
         return {
-            "hotel": place("Wisma Sosial"),
+            "jakarta": region("31.71"),
             "airport": place("Depati Amir"),
             "kalian": place("Tanjung Kalian"),
             "api_api": place("Tanjung Api-Api"),
@@ -150,7 +136,9 @@ def test_a_study_tour_both_ways_in_at_most_80_clicks(live_app, page, browser):
     page.fill("#title", "Tur Studi PSM Babel–Jakarta 2027")
     page.fill("#organiser_body", "IPSM Provinsi Kepulauan Bangka Belitung")
     j.choose("#host_region_id", ids["province"])
-    j.choose("#venue_id", ids["hotel"])
+    # The venue is new: typed on the event form, in its own region.
+    page.fill("#new_venue_name", "Hotel Wisma Sosial Jakarta")
+    j.choose("#new_venue_region_id", ids["jakarta"])
     page.fill("#starts_on", "2027-05-04")
     page.fill("#ends_on", "2027-05-08")
     page.fill("#capacity", "30")
@@ -158,6 +146,12 @@ def test_a_study_tour_both_ways_in_at_most_80_clicks(live_app, page, browser):
     expect(page.locator("h1")).to_contain_text("Tur Studi PSM Babel–Jakarta 2027")
     event_id = int(re.search(r"/events/(\d+)", page.url).group(1))
     event = f"/events/{event_id}"
+    with live_app.app_context():
+        ids["hotel"] = str(
+            db.session.execute(
+                db.select(Place.id).filter_by(name="Hotel Wisma Sosial Jakarta")
+            ).scalar_one()
+        )
 
     # Three delegations in one form.
     j.link(f"{event}/delegations/")
