@@ -8,21 +8,30 @@ PORT ?= 5000
 DEMO ?= 1
 FLASK := $(BIN)/flask --app planner
 
-.PHONY: run test install install-test translations messages db bench load lint format clean browser
+.PHONY: run test install install-test translations messages db bench load lint format clean browser lock
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Rombongan needs Python 3.11 or newer")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Reinstall only when the package metadata changes.
-$(VENV)/.installed: $(BIN)/python setup.cfg pyproject.toml
-	$(BIN)/pip install --quiet -e .
+# Installs come from the lock files (exact versions, hashes checked); the package itself
+# is installed on top without resolving anything. Reinstall only when they change.
+$(VENV)/.installed: $(BIN)/python setup.cfg pyproject.toml requirements.lock
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	@touch $@
 
-$(VENV)/.installed-test: $(VENV)/.installed
-	$(BIN)/pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: $(VENV)/.installed requirements-test.lock
+	$(BIN)/pip install --quiet --require-hashes -r requirements-test.lock
 	@touch $@
+
+# Refresh the lock files after changing the dependencies in setup.cfg.
+LOCK_FLAGS := --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links
+lock: $(BIN)/python
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile $(LOCK_FLAGS) --output-file requirements.lock setup.cfg
+	$(BIN)/pip-compile $(LOCK_FLAGS) --extra test --output-file requirements-test.lock setup.cfg
 
 install: $(VENV)/.installed translations
 
