@@ -42,7 +42,7 @@ from planner.models import (
 )
 from planner.services import PlannerError
 from planner.services.delegations import nominate_delegate
-from planner.services.people import normalise_nik, normalise_phone
+from planner.services.people import normalise_nik, normalise_phone, split_titles
 
 #: Largest upload accepted, in bytes.
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -569,7 +569,10 @@ def _check_row(
             return None
 
     values = plan.values
-    name = " ".join(raw.get("full_name", "").split())
+    # "Drs. Ahmad Fauzi, S.Sos." is matched and stored as "Ahmad Fauzi" with its titles.
+    values["title_before"], name, values["title_after"] = split_titles(
+        raw.get("full_name", "")
+    )
     if not name:
         error("full_name", _("Nama wajib diisi."))
     elif len(name) > 200:
@@ -892,7 +895,17 @@ def import_delegates(
     return report
 
 
-_PERSON_FIELDS = ("sex", "phone", "email", "position", "institution", "nik", "birth_on")
+_PERSON_FIELDS = (
+    "title_before",
+    "title_after",
+    "sex",
+    "phone",
+    "email",
+    "position",
+    "institution",
+    "nik",
+    "birth_on",
+)
 
 
 def _new_person(row: RowPlan) -> Person:

@@ -100,8 +100,34 @@ class PersonBasicFields:
     )
 
 
+def _title_field(label, example):
+    return StringField(
+        label,
+        filters=[_strip],
+        validators=[
+            Length(max=60, message=_l("Gelar paling panjang %(n)s huruf.", n=60))
+        ],
+        description=example,
+    )
+
+
 class PersonForm(PersonBasicFields, FlaskForm):
-    """A person's record; the view drops ``region_id`` and ``nik`` when not allowed."""
+    """A person's record; the view drops ``region_id`` and ``nik`` when not allowed.
+
+    The name may stay empty for an official known by position and institution only.
+    """
+
+    full_name = StringField(
+        _l("Nama lengkap (tanpa gelar)"),
+        filters=[_strip],
+        validators=[Length(max=200, message=_l("Nama paling panjang 200 huruf."))],
+        description=_l(
+            "Nama yang dipakai untuk mencari dan mencocokkan. Pejabat yang namanya "
+            "belum diketahui: kosongkan, lalu isi jabatan dan instansi."
+        ),
+    )
+    title_before = _title_field(_l("Gelar depan"), _l("Misalnya: Drs. atau Dr. H."))
+    title_after = _title_field(_l("Gelar belakang"), _l("Misalnya: S.Sos., M.PSSp."))
 
     email = EmailField(
         _l("Email"),
@@ -143,6 +169,15 @@ class PersonForm(PersonBasicFields, FlaskForm):
         super().__init__(*args, **kwargs)
         if regions is not None:
             self.region_id.choices = region_choices(regions)
+
+    def validate_full_name(self, field) -> None:
+        if not field.data and not (self.position.data and self.institution.data):
+            raise ValidationError(
+                _l(
+                    "Nama lengkap wajib diisi. Untuk pejabat yang namanya belum "
+                    "diketahui, isi jabatan dan instansinya."
+                )
+            )
 
     def validate_birth_on(self, field) -> None:
         if field.data is None:
