@@ -1,6 +1,7 @@
 """Labels for the enums, in Indonesian through gettext (English in the catalogue)."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 from wtforms.fields.choices import SelectChoice
 
 from planner.models import (
@@ -75,8 +76,14 @@ SEX = {
     Sex.FEMALE: _l("Perempuan"),
 }
 
-#: One-letter forms used on manifests and attendance sheets.
-SEX_SHORT = {Sex.MALE: "L", Sex.FEMALE: "P"}
+#: One-letter forms used on manifests and attendance sheets (L/P; M/F in English).
+SEX_SHORT = {Sex.MALE: _l("L"), Sex.FEMALE: _l("P")}
+
+#: The sex choice in forms: the word and the letter lists print.
+SEX_CHOICE = {
+    Sex.MALE: _l("Laki-laki (L)"),
+    Sex.FEMALE: _l("Perempuan (P)"),
+}
 
 SOCIAL_PILLAR = {
     SocialPillar.PSM: _l("PSM (Pekerja Sosial Masyarakat)"),
@@ -177,6 +184,19 @@ SPEAKER_ROLE = {
 }
 
 
+def trip_name(name: str) -> str:
+    """A trip's name in the reader's language when the application gave it.
+
+    The one-click trips are stored as "Berangkat" and "Pulang" (data, like event
+    titles); English pages show them as "Outbound" and "Return".
+    """
+    if name == "Berangkat":
+        return pgettext("perjalanan", "Berangkat")
+    if name == "Pulang":
+        return pgettext("perjalanan", "Pulang")
+    return name
+
+
 def choices(labels: dict) -> list[SelectChoice]:
     """WTForms choices from a label dict, in declaration order."""
     return [
@@ -190,3 +210,4 @@ def register(app) -> None:
     import sys
 
     app.jinja_env.globals["labels"] = sys.modules[__name__]
+    app.jinja_env.filters["trip_name"] = trip_name

@@ -328,7 +328,7 @@ def test_two_items_in_one_room(setup):
     (conflict,) = _conflicts(event)
     assert conflict.kind == "place" and conflict.item_ids == {a.id, b.id}
     assert conflict.message == (
-        "Ruang Melati dipakai dua acara pada Selasa, 19 Januari 2027 pukul "
+        "Ruang Melati dipakai dua mata acara pada Selasa, 19 Januari 2027 pukul "
         "10.30–11.00 WIB: Materi 1: Konsep Dasar PSM (10.00–11.00 WIB) dan "
         "Rapat panitia (10.30–12.00 WIB)."
     )
@@ -340,7 +340,7 @@ def test_whole_place_overlaps_any_room(setup):
     create_item(event, data=_data(title="Upacara", room=None))
     (conflict,) = _conflicts(event)
     assert conflict.kind == "place"
-    assert conflict.message.startswith("Balai Diklat Uji dipakai dua acara")
+    assert conflict.message.startswith("Balai Diklat Uji dipakai dua mata acara")
 
 
 @pytest.mark.parametrize(
@@ -393,7 +393,7 @@ def test_speaker_in_two_items(setup, make_place, make_person):
     (conflict,) = _conflicts(event)
     assert conflict.kind == "speaker"
     assert conflict.message.startswith(
-        "Dr. Ahmad dijadwalkan di dua acara sekaligus pada Selasa, 19 Januari 2027 "
+        "Dr. Ahmad dijadwalkan di dua mata acara sekaligus pada Selasa, 19 Januari 2027 "
         "pukul 10.45–11.00 WIB"
     )
 
@@ -583,10 +583,10 @@ def test_bad_form_input_gets_a_message_and_saves_nothing(client, login, setup):
     for change, message in (
         ({"ends_time": "09.00"}, "Waktu selesai harus setelah waktu mulai."),
         ({"starts_time": "25.00"}, "Jam tidak valid"),
-        ({"title": ""}, "Judul acara wajib diisi."),
+        ({"title": ""}, "Judul mata acara wajib diisi."),
         ({"title": "x" * 300}, "Paling panjang 200 karakter."),
         ({"speakers-0-person_id": "99999"}, "Pilih orang dari daftar."),
-        ({"audience": "delegations"}, "Pilih delegasi yang mengikuti acara ini."),
+        ({"audience": "delegations"}, "Pilih delegasi yang mengikuti mata acara ini."),
         ({"day": "2027-02-30"}, "Tanggal tidak valid"),
     ):
         response = client.post(f"{url}/new", data=_form(**change))
@@ -614,7 +614,7 @@ def test_cancel_reinstate_and_shift_through_the_page(client, login, setup):
     assert response.headers["Location"].endswith(f"#item-{first.id}")
     page = client.get(f"{url}/?day=2027-01-19").get_data(as_text=True)
     assert "10.15–11.15 WIB" in page and "12.15–13.15 WIB" in page
-    assert "2 acara digeser 15 menit." in page
+    assert "2 mata acara digeser 15 menit." in page
     for bad in ("0", "721", "abc", ""):
         response = client.post(f"{url}/{later.id}/shift", data={"minutes": bad})
         assert response.status_code == 302, bad
@@ -736,10 +736,10 @@ def test_conflicts_are_shown_on_top_and_on_the_rows(client, login, setup):
     login(setup["organiser"])
     html = client.get(f"{BASE.format(event.id)}/").get_data(as_text=True)
     assert 'id="conflicts"' in html and "1 peringatan bentrok" in html
-    assert html.count("Ruang Melati dipakai dua acara") == 3  # top + both rows
+    assert html.count("Ruang Melati dipakai dua mata acara") == 3  # top + both rows
     assert f'agenda-has-conflict" id="item-{a.id}"' in html
     overview = client.get(f"/events/{event.id}").get_data(as_text=True)
-    assert "1 peringatan bentrok" in overview and "2 acara" in overview
+    assert "1 peringatan bentrok" in overview and "2 mata acara" in overview
 
 
 @pytest.mark.parametrize(
@@ -770,7 +770,7 @@ def test_one_day(client, login, setup):
     empty = client.get(f"{BASE.format(event.id)}/?day=2027-01-25").get_data(
         as_text=True
     )
-    assert "Belum ada acara pada hari ini." in empty
+    assert "Belum ada mata acara pada hari ini." in empty
 
 
 def _fill(event, n_items, n_legs, make_trip, make_leg, make_person, delegations):

@@ -1,12 +1,22 @@
 """The audit trail: every change of an event's plan is recorded, append-only, shown to
 the event's organisers."""
 
+import re
+from datetime import UTC, datetime
+
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError
 
 from planner.extensions import db
-from planner.models import AuditEntry, DelegateStatus, Leg, Vehicle
+from planner.models import (
+    AgendaItem,
+    AgendaKind,
+    AuditEntry,
+    DelegateStatus,
+    Leg,
+    Vehicle,
+)
 from planner.services.delegations import confirm_delegate, withdraw_delegate
 from planner.services.seating import auto_assign
 
@@ -195,3 +205,49 @@ def test_history_shows_times_in_the_event_zone(
     html = client.get(f"/events/{trip.event_id}/history/").get_data(as_text=True)
     assert "+00:00" not in html  # no raw UTC stamps
     assert "07.00 WIB" in html  # the leg's 00.00 UTC departure, in the event's zone
+
+
+def _row_texts(html: str) -> list[str]:
+    """The history table's "what" cells, as people read them."""
+    cells = re.findall(r'<td class="small">\s*(<span class="badge.*?)</td>', html, re.S)
+    return [" ".join(re.sub(r"<[^>]+>", " ", c).split()) for c in cells]
+
+
+def test_history_calls_a_run_down_item_mata_acara(
+    client,
+    login,
+    make_user,
+    make_event,
+    make_trip,
+    make_vehicle,
+    make_delegation,
+    make_delegate,
+):
+    """ "Acara" is the event; an item of its run-down is a "mata acara" (issue 11)."""
+    organiser = make_user("organiser")
+    event = make_event(organisers=[organiser])
+    db.session.add(
+        AgendaItem(
+            event=event,
+            title="Doa syukur",
+            kind=AgendaKind.PRAYER,
+            starts_at=datetime(2030, 1, 1, 1, 0, tzinfo=UTC),
+            ends_at=datetime(2030, 1, 1, 1, 30, tzinfo=UTC),
+        )
+    )
+    make_delegate(make_delegation(event), status=DelegateStatus.CONFIRMED)
+    trip = make_trip(event=event, name="Pulang")
+    make_vehicle(event=event)
+    auto_assign(trip)
+    db.session.commit()
+    login(organiser)
+    url = f"/events/{event.id}/history/"
+    rows = _row_texts(client.get(url).get_data(as_text=True))
+    assert "Mata acara Doa syukur dibuat" in rows
+    assert not any(row.startswith("Acara ") for row in rows)
+    assert "Kursi Pulang kursi dibagi otomatis" in rows
+
+    client.post("/language", data={"lang": "en", "next": url})
+    rows = _row_texts(client.get(url).get_data(as_text=True))
+    assert "Agenda items Doa syukur was created" in rows
+    assert "Seats Return seats assigned automatically" in rows

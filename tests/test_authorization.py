@@ -99,6 +99,8 @@ EXPECTED: dict[str, str] = {
     "/events/<int:event_id>/delegations/<int:delegation_id>/remind": "302 403 403 403 ok  403 ok",
     "/events/<int:event_id>/delegations/new":            "302 403 403 403 200 403 200",
     "/events/<int:event_id>/delegations/new-named":      "302 403 403 403 ok  403 ok",
+    "/events/<int:event_id>/delegations/<int:delegation_id>/add-people":
+        "302 403 200 403 200 403 200",
     "/events/<int:event_id>/delegations/others":         "302 403 403 403 200 403 200",
     "/events/<int:event_id>/delegations/others/add-person": "302 403 403 403 ok  403 ok",
     "/events/<int:event_id>/delegations/others/delegates/<int:delegate_id>/confirm":

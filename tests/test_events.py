@@ -664,3 +664,38 @@ def test_query_count_does_not_grow(
     db.session.execute(db.delete(Event))
     db.session.commit()
     assert measure(30) == small
+
+
+# A venue typed on the event form ------------------------------------------------------
+
+
+def test_a_new_venue_is_made_from_the_event_form(client, login, make_user, make_place):
+    """Typed on the form, the venue is recorded in the host region (once: the same
+    name again reuses it); choosing one and typing another is refused."""
+    from planner.models import Place, PlaceKind
+
+    login(make_user("organiser"))
+    name = "Hotel Santika Pangkalpinang"
+    response = client.post("/events/new", data=_form(new_venue_name=f"  {name} "))
+    assert response.status_code == 302
+    (event,) = _events()
+    assert event.venue.name == name and event.venue.kind == PlaceKind.VENUE
+    assert event.venue.region.code == "19"
+    client.post("/events/new", data=_form(new_venue_name=name.upper(), title="Lagi"))
+    assert {e.venue_id for e in _events()} == {event.venue_id}
+    assert db.session.scalar(db.select(db.func.count(Place.id)).filter_by(name=name))
+
+    other = make_place(name="UPT PTKS")
+    response = client.post(
+        "/events/new",
+        data=_form(venue_id=str(other.id), new_venue_name="Aula Baru", title="Dua"),
+    )
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "jangan keduanya" in html and 'value="Aula Baru"' in html
+    assert len(_events()) == 2
+    assert not db.session.scalar(
+        db.select(db.func.count(Place.id)).filter_by(name="Aula Baru")
+    )
+    response = client.post("/events/new", data=_form(new_venue_name="x" * 201))
+    assert response.status_code == 200 and len(_events()) == 2

@@ -408,7 +408,7 @@ def test_delegate_sees_their_subscription_page(client, login, world):
     assert "Tambahkan ke Google Calendar" in page
     assert "Buat alamat baru" in page and "Cabut alamat" in page
     assert "Kalender saya" in page
-    assert "Saat ini: 3 acara, 2 perjalanan." in page
+    assert "Saat ini: 3 mata acara, 2 perjalanan." in page
 
 
 @pytest.mark.parametrize(

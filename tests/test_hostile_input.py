@@ -52,7 +52,7 @@ QUERY_ARGUMENTS = (
     "pillar",
     "when",
 )
-QUERY_ARGUMENTS += ("next", "sort")
+QUERY_ARGUMENTS += ("next", "sort", "mine")
 
 #: Values for the URL parts of the routes (filled with the fixture's ids).
 URL_VALUES = {"token": "not-a-real-token", "code": "19", "fmt": "csv"}
@@ -249,4 +249,47 @@ def test_every_page_survives_hostile_query_arguments(app, client, login, world):
             elif SCRIPT in _text(response):
                 failures.append(f"GET {url}: script echoed unescaped")
         login(world["admin"])
+    assert failures == []
+
+
+def test_identity_fields_refuse_hostile_values_alone(app, client, login, world):
+    """NIK, birth date and sex of the add-person and replace forms (the world's event
+    has a ferry leg, so they are required): each hostile value in one field, the rest
+    valid, is refused with the form back and nothing created."""
+    login(world["admin"])
+    base = f"/events/{world['event_id']}/delegations/{world['delegation_id']}"
+    valid = {"nik": "1901014508800003", "birth_on": "1980-08-05", "sex": "female"}
+    forms = [
+        (
+            f"{base}/add-person",
+            "new-",
+            {"new-full_name": "Citra Baru", "new-role": "participant"},
+        ),
+        (
+            f"{base}/delegates/{world['delegate_id']}/replace",
+            "",
+            {"full_name": "Citra Baru"},
+        ),
+    ]
+    failures = []
+    for url, prefix, rest in forms:
+        for name in valid:
+            for value in HOSTILE:
+                data = {**rest, **{prefix + k: v for k, v in valid.items()}}
+                data[prefix + name] = value
+                with app.app_context():
+                    before = _snapshot()
+                response = client.post(url, data=data)
+                if "\x00" in value and response.status_code == 400:
+                    continue  # refused before any view (main.refuse_nul_bytes)
+                if response.status_code != 200:
+                    failures.append(
+                        f"{url} {name}={value[:20]!r}: {response.status_code}"
+                    )
+                    continue
+                if SCRIPT in _text(response):
+                    failures.append(f"{url} {name}: script echoed unescaped")
+                with app.app_context():
+                    if _snapshot() != before:
+                        failures.append(f"{url} {name}={value[:20]!r}: changed")
     assert failures == []

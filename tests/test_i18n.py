@@ -6,6 +6,7 @@ The English catalogue is compiled by ``make translations`` (``make test`` does i
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -123,7 +124,7 @@ def test_every_message_has_an_english_translation(compiled):
     for message in template:
         if not message.id:
             continue
-        entry = catalogue.get(message.id)
+        entry = catalogue.get(message.id, context=message.context)
         if entry is None or not all(_strings(entry)):
             problems.append(f"untranslated: {message.id!r}")
             continue
@@ -133,7 +134,9 @@ def test_every_message_has_an_english_translation(compiled):
         for text in _strings(entry):
             if set(PLACEHOLDER.findall(text)) != wanted:
                 problems.append(f"placeholders differ: {message.id!r} -> {text!r}")
-        if isinstance(message.id, str):
+        if message.context:  # pgettext("perjalanan", "Pulang")
+            compiled_text = compiled.pgettext(message.context, message.id)
+        elif isinstance(message.id, str):
             compiled_text = compiled.gettext(message.id)
         else:
             singular, plural = message.id
@@ -167,4 +170,29 @@ def test_catalogue_template_covers_the_source():
     missing = sorted(in_source - in_template)
     assert not missing, "not in messages.pot (run pybabel extract/update): " + repr(
         missing
+    )
+
+
+#: Calls that mark a message for translation.
+GETTEXT_CALLS = {"_", "_l", "gettext", "lazy_gettext", "ngettext", "pgettext"}
+
+
+def test_no_message_inside_an_f_string():
+    """Babel does not look inside f-strings (before Python 3.12): a message written
+    there never reaches the catalogue and stays Indonesian on English pages."""
+    problems = []
+    for path in sorted((ROOT / "planner").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.JoinedStr):
+                continue
+            for inner in ast.walk(node):
+                if (
+                    isinstance(inner, ast.Call)
+                    and isinstance(inner.func, ast.Name)
+                    and inner.func.id in GETTEXT_CALLS
+                ):
+                    problems.append(f"{path.relative_to(ROOT)}:{inner.lineno}")
+    assert not problems, "move these messages out of the f-string: " + ", ".join(
+        problems
     )

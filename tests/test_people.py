@@ -89,7 +89,7 @@ def test_normalise_phone_refuses_invalid_numbers(request_ctx, raw):
     with pytest.raises(PlannerError) as info:
         normalise_phone(raw)
     assert info.value.field == "phone"
-    assert str(info.value) == "Nomor telepon tidak valid"
+    assert str(info.value).startswith("Nomor telepon tidak valid (contoh: 0812")
 
 
 def test_format_phone_reads_like_a_number():

@@ -235,3 +235,26 @@ def test_demo_trip_pictures_in_constant_queries(app_ctx, count_queries):
             assert len(_bars(timeline)) == 6 * 2
             assert len(sketch.findall(".//svg:g[@class='place']", NS)) == 7
     assert len(queries) == 0
+
+
+def test_pictures_speak_english(trip):
+    """In English: the hours heading, the day names, the north letter, the trip name."""
+    from flask_babel import force_locale
+
+    trip.name = "Berangkat"  # the one-click trip: "Outbound" in English
+    with force_locale("en"):
+        timeline = _parse(timeline_svg(trip))
+        sketch = _parse(route_sketch(trip).svg)
+    texts = [t.text for t in timeline.iter("{http://www.w3.org/2000/svg}text")]
+    assert "Time (WIB)" in texts and "Tuesday 7 May" in texts
+    assert "Jam (WIB)" not in texts
+    assert "Outbound" in timeline.find("svg:title", NS).text
+    north = sketch.find(".//svg:g[@class='north']", NS)
+    assert north.find("svg:text", NS).text == "N"
+    assert north.find("svg:title", NS).text == "North"
+    assert "Outbound" in sketch.find("svg:title", NS).text
+
+    with force_locale("id"):
+        sketch = _parse(route_sketch(trip).svg)
+    assert sketch.find(".//svg:g[@class='north']/svg:text", NS).text == "U"
+    assert "Berangkat" in sketch.find("svg:title", NS).text

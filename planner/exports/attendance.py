@@ -33,7 +33,7 @@ def _columns() -> list[Column]:
 
 def attendance_pdf(sheet: AttendanceSheet) -> bytes:
     """The sheet: title block, rows grouped by delegation, the committee's signature."""
-    pdf = Document("P", title=f"{_('Daftar hadir')} · {sheet.event_title}")
+    pdf = Document("P", title=_("Daftar hadir") + f" · {sheet.event_title}")
     width = pdf.w - 2 * MARGIN
     heading = _("DAFTAR HADIR")
 
@@ -83,7 +83,7 @@ def attendance_pdf(sheet: AttendanceSheet) -> bytes:
     for group in sheet.groups:
         label = group.name + (f" ({group.code})" if group.code else "")
         table.continued = None
-        table.subheading(f"{label} — {_('%(n)s orang', n=group.total)}")
+        table.subheading(f"{label} — " + _("%(n)s orang", n=group.total))
         table.continued = label
         for row in group.rows:
             n += 1

@@ -9,6 +9,8 @@ from flask_babel import gettext as _
 
 from planner.exports.pdf import FONT, MARGIN, Column, Document, Table
 from planner.exports.xlsx import Sheet, workbook_bytes
+from planner.labels import SEX_SHORT
+from planner.models import Sex
 from planner.services.manifests import FerryManifest, LegLine, VehicleManifest
 
 #: Height of the coordinator's signature block, in mm.
@@ -192,7 +194,7 @@ def _vehicle_pages(pdf: Document, table: Table, m: VehicleManifest, width: float
     if m.unseated:
         table.continued = None
         table.subheading(
-            f"{_('Belum mendapat kursi')} — {_('%(n)s orang', n=len(m.unseated))}"
+            _("Belum mendapat kursi") + " — " + _("%(n)s orang", n=len(m.unseated))
         )
         for p in m.unseated:
             table.row(["", "", p.name, p.sex, p.delegation, p.head_phone])
@@ -329,8 +331,11 @@ def _ferry_note(is_driver: bool) -> str:
 
 def ferry_totals(m: FerryManifest) -> str:
     """ "18 orang (L 10, P 7, tidak diketahui 1) · 2 kendaraan"."""
-    parts = [_("L %(n)s", n=m.count_sex("L")), _("P %(n)s", n=m.count_sex("P"))]
-    unknown = m.count_sex("")
+    parts = [
+        _("L %(n)s", n=m.count_sex(Sex.MALE)),
+        _("P %(n)s", n=m.count_sex(Sex.FEMALE)),
+    ]
+    unknown = m.count_sex(None)
     if unknown:
         parts.append(_("tidak diketahui %(n)s", n=unknown))
     return _(
@@ -343,7 +348,7 @@ def ferry_totals(m: FerryManifest) -> str:
 
 def ferry_manifest_pdf(m: FerryManifest) -> bytes:
     """A4 portrait: the crossing, people grouped by vehicle, totals, page N of M."""
-    pdf = Document("P", title=f"{_('Manifes penumpang kapal')} · {m.event_title}")
+    pdf = Document("P", title=_("Manifes penumpang kapal") + f" · {m.event_title}")
     width = pdf.w - 2 * MARGIN
     leg = m.leg
     crossing = f"{leg.from_name} → {leg.to_name}"
@@ -387,7 +392,7 @@ def ferry_manifest_pdf(m: FerryManifest) -> bytes:
     for group in m.vehicles:
         label = f"{group.title} ({group.kind_label})"
         table.continued = None
-        table.subheading(f"{label} — {_('%(n)s orang', n=len(group.people))}")
+        table.subheading(f"{label} — " + _("%(n)s orang", n=len(group.people)))
         table.continued = label
         for person in group.people:
             n += 1
@@ -409,7 +414,7 @@ def ferry_manifest_pdf(m: FerryManifest) -> bytes:
         table.row(["", _("Belum ada kendaraan di lintasan ini."), *[""] * 5])
     if m.unseated:
         table.subheading(
-            f"{_('Belum mendapat kursi')} — {_('%(n)s orang', n=len(m.unseated))}"
+            _("Belum mendapat kursi") + " — " + _("%(n)s orang", n=len(m.unseated))
         )
         for person in m.unseated:
             n += 1
@@ -459,13 +464,12 @@ def ferry_manifest_xlsx(m: FerryManifest) -> bytes:
     sheet.bold_rows.update({len(sheet.rows), len(sheet.rows) + 1})
     sheet.rows.append([None, _("Jumlah orang"), m.total, *empty[1:]])
     sheet.rows.append([None, _("Jumlah kendaraan"), len(m.vehicles), *empty[1:]])
-    for short in ("L", "P", ""):
-        count = m.count_sex(short)
-        if short or count:
+    for sex in (Sex.MALE, Sex.FEMALE, None):
+        count = m.count_sex(sex)
+        if sex or count:
             sheet.bold_rows.add(len(sheet.rows))
-            sheet.rows.append(
-                [None, short or _("L/P tidak diketahui"), count, *empty[1:]]
-            )
+            label = str(SEX_SHORT[sex]) if sex else _("L/P tidak diketahui")
+            sheet.rows.append([None, label, count, *empty[1:]])
     for warning in (
         unseated_warning(len(m.unseated)) if m.unseated else None,
         incomplete_warning(m.incomplete) if m.incomplete else None,

@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from planner.formatting import _locale, format_time, to_zone, tz_abbr
 from planner.geo import distance_km
-from planner.labels import LEG_MODE
+from planner.labels import LEG_MODE, trip_name
 from planner.models import Leg, LegMode, Place, Trip
 
 #: Bar and line colour of each mode (Bootstrap's palette, readable on white).
@@ -190,15 +190,16 @@ def timeline_svg(trip: Trip, legs: Sequence[Leg] | None = None, *, locale=None) 
     """
     locale = locale or _locale()
     legs = list(trip.legs if legs is None else legs)
-    title = _("Linimasa perjalanan %(name)s", name=trip.name)
+    title = _("Linimasa perjalanan %(name)s", name=trip_name(trip.name))
     width, left, right, top = 960.0, 130.0, 16.0, 58.0
     row_height, bar_height = 34.0, 20.0
     plot = width - left - right
     if not legs:
         out = _open_svg(width, 60, title, "itinerary-timeline")
+        empty = esc(_("Belum ada perjalanan."))
         out.append(
             f'<text x="{_num(width / 2)}" y="34" text-anchor="middle" '
-            f'fill="#6c757d">{esc(_("Belum ada perjalanan."))}</text></svg>'
+            f'fill="#6c757d">{empty}</text></svg>'
         )
         return "".join(out)
 
@@ -221,10 +222,8 @@ def timeline_svg(trip: Trip, legs: Sequence[Leg] | None = None, *, locale=None) 
     plot_bottom = top + row_height * len(rows)
     modes = [m for m in LegMode]
     legend, legend_bottom = _legend(modes, left, plot_bottom + 44, plot)
-    out = [
-        f'<text x="{_num(left)}" y="16" font-weight="600">'
-        f"{esc(_('Jam (%(zone)s)', zone=tz_abbr(zone)))}</text>"
-    ]
+    hours = esc(_("Jam (%(zone)s)", zone=tz_abbr(zone)))
+    out = [f'<text x="{_num(left)}" y="16" font-weight="600">{hours}</text>']
 
     # Day bands: a boundary at each local midnight, the day's name over it.
     out.append('<g class="days">')
@@ -346,15 +345,16 @@ def route_sketch(
     legs = sorted(
         trip.legs if legs is None else legs, key=lambda g: (g.departs_at, g.position)
     )
-    title = _("Sketsa rute %(name)s", name=trip.name)
+    title = _("Sketsa rute %(name)s", name=trip_name(trip.name))
     places = _trip_places(legs)
     located = [p for p in places if p.has_coordinates]
     unplaced = [p for p in places if not p.has_coordinates]
     if not located:
         out = _open_svg(width, 60, title, "route-sketch")
+        empty = esc(_("Belum ada tempat berkoordinat."))
         out.append(
             f'<text x="{_num(width / 2)}" y="34" text-anchor="middle" '
-            f'fill="#6c757d">{esc(_("Belum ada tempat berkoordinat."))}</text></svg>'
+            f'fill="#6c757d">{empty}</text></svg>'
         )
         return RouteSketch("".join(out), unplaced)
 
@@ -482,12 +482,14 @@ def route_sketch(
 
     # North arrow, top right.
     nx = width - 28
+    # Translators: the letter under the north arrow of a map (U for Utara).
+    north, north_letter = esc(_("Utara")), esc(_("U"))
     out.append(
-        f'<g class="north"><title>{esc(_("Utara"))}</title>'
+        f'<g class="north"><title>{north}</title>'
         f'<polygon points="{_num(nx)},12 {_num(nx - 7)},32 {_num(nx)},27 '
         f'{_num(nx + 7)},32" fill="#212529"/>'
         f'<text x="{_num(nx)}" y="46" text-anchor="middle" font-weight="600">'
-        f"{esc(_('U'))}</text></g>"
+        f"{north_letter}</text></g>"
     )
 
     # Scale bar, bottom left: km per unit measured east–west at the mean latitude.
@@ -501,12 +503,13 @@ def route_sketch(
         bar = km * units_per_km
         sy = height - 22
         km_text = _num(km) if km >= 1 else f"{km:g}"
+        scale_label = esc(_("%(km)s km", km=km_text))
         out.append(
             f'<g class="scale"><path d="M16,{_num(sy - 5)} V{_num(sy)} '
             f'H{_num(16 + bar)} V{_num(sy - 5)}" fill="none" stroke="#212529" '
             f'stroke-width="2"/><text class="scale-label" x="{_num(16 + bar / 2)}" '
             f'y="{_num(sy + 15)}" text-anchor="middle">'
-            f"{esc(_('%(km)s km', km=km_text))}</text></g>"
+            f"{scale_label}</text></g>"
         )
     out += legend
     out.append("</svg>")

@@ -234,7 +234,7 @@ def _times(event: Event, data: dict) -> tuple[datetime, datetime]:
             _("Waktu selesai harus setelah waktu mulai."), field="ends_time"
         )
     if ends_at - starts_at > MAX_DURATION:
-        raise PlannerError(_("Satu acara paling lama 7 hari."), field="ends_time")
+        raise PlannerError(_("Satu mata acara paling lama 7 hari."), field="ends_time")
     return starts_at, ends_at
 
 
@@ -258,7 +258,7 @@ def _delegations(data: dict, event: Event, audience: AgendaAudience) -> list:
     wanted = {_id(i) for i in data.get("delegation_ids") or ()} - {None}
     if not wanted:
         raise PlannerError(
-            _("Pilih delegasi yang mengikuti acara ini."), field="delegation_ids"
+            _("Pilih delegasi yang mengikuti mata acara ini."), field="delegation_ids"
         )
     if any(i < 0 for i in wanted):
         raise PlannerError(message, field="delegation_ids")
@@ -332,18 +332,20 @@ def _apply(item: AgendaItem, event: Event, data: dict) -> None:
     """Check ``data`` and copy it onto ``item``; nothing is changed on error."""
     title = _text(data, "title", TITLE_MAX)
     if not title:
-        raise PlannerError(_("Judul acara wajib diisi."), field="title")
+        raise PlannerError(_("Judul mata acara wajib diisi."), field="title")
     try:
         kind = AgendaKind(data.get("kind"))
     except ValueError:
-        raise PlannerError(_("Pilih jenis acara."), field="kind") from None
+        raise PlannerError(_("Pilih jenis mata acara."), field="kind") from None
     starts_at, ends_at = _times(event, data)
     place = _place(data, event)
     room = _text(data, "room", ROOM_MAX)
     try:
         audience = AgendaAudience(data.get("audience") or AgendaAudience.EVERYONE)
     except ValueError:
-        raise PlannerError(_("Pilih peserta acara."), field="audience") from None
+        raise PlannerError(
+            _("Pilih untuk siapa mata acara ini."), field="audience"
+        ) from None
     delegations = _delegations(data, event, audience)
     speakers = _speakers(data)
     notes = _text(data, "notes", NOTES_MAX)
@@ -416,7 +418,7 @@ def delete_item(item: AgendaItem) -> None:
 def cancel_item(item: AgendaItem) -> AgendaItem:
     """Mark an item cancelled; it stays in the run-down, struck through."""
     if item.status == AgendaStatus.CANCELLED:
-        raise PlannerError(_("Acara ini sudah dibatalkan."))
+        raise PlannerError(_("Mata acara ini sudah dibatalkan."))
     item.status = AgendaStatus.CANCELLED
     db.session.flush()
     return item
@@ -425,7 +427,7 @@ def cancel_item(item: AgendaItem) -> AgendaItem:
 def reinstate_item(item: AgendaItem) -> AgendaItem:
     """Put a cancelled item back on the run-down."""
     if item.status != AgendaStatus.CANCELLED:
-        raise PlannerError(_("Acara ini tidak dibatalkan."))
+        raise PlannerError(_("Mata acara ini tidak dibatalkan."))
     item.status = AgendaStatus.SCHEDULED
     db.session.flush()
     return item
@@ -590,7 +592,7 @@ def _place_conflicts(event: Event, items: list[AgendaItem], tz: str) -> list:
                 AgendaConflict(
                     "place",
                     _(
-                        "%(subject)s dipakai dua acara pada %(when)s: %(a)s dan %(b)s.",
+                        "%(subject)s dipakai dua mata acara pada %(when)s: %(a)s dan %(b)s.",
                         subject=subject,
                         **_pair(a, b, tz),
                     ),
@@ -627,7 +629,7 @@ def _speaker_conflicts(items: list[AgendaItem], tz: str) -> list:
                 AgendaConflict(
                     "speaker",
                     _(
-                        "%(subject)s dijadwalkan di dua acara sekaligus pada "
+                        "%(subject)s dijadwalkan di dua mata acara sekaligus pada "
                         "%(when)s: %(a)s dan %(b)s.",
                         subject=names[key],
                         **_pair(a, b, tz),

@@ -23,6 +23,7 @@ from planner.models import (
     EventKind,
     EventStatus,
     Place,
+    PlaceKind,
     Region,
     event_organisers,
     utcnow,
@@ -165,6 +166,20 @@ def _apply(event: Event, data: dict) -> None:
     venue = _resolve(
         Place, data.get("venue_id"), "venue_id", _("Tempat acara tidak ditemukan.")
     )
+    new_venue = (data.get("new_venue_name") or "").strip()
+    if new_venue:
+        if venue is not None:
+            raise PlannerError(
+                _("Pilih tempat dari daftar atau tulis tempat baru, jangan keduanya."),
+                field="new_venue_name",
+            )
+        venue_region = _resolve(
+            Region,
+            data.get("new_venue_region_id"),
+            "new_venue_region_id",
+            _("Wilayah tempat baru tidak ditemukan."),
+        )
+        venue = _venue_named(new_venue, venue_region or host_region)
     timezone = data.get("timezone") or default_timezone(venue, host_region)
     if timezone not in TIMEZONES:
         raise PlannerError(_("Zona waktu tidak dikenal."), field="timezone")
@@ -176,6 +191,31 @@ def _apply(event: Event, data: dict) -> None:
     event.host_region = host_region
     event.venue = venue
     event.timezone = timezone
+
+
+def _venue_named(name: str, region: Region | None) -> Place:
+    """The venue typed on the event form: the place of that name in the host region
+    if there is one (no duplicates), else a new venue there (coordinates to come)."""
+    from planner.services.places import create_place
+
+    same = db.session.scalars(
+        db.select(Place).where(
+            db.func.lower(Place.name) == name.lower(),
+            Place.region_id == (region.id if region is not None else None),
+        )
+    ).first()
+    if same is not None:
+        return same
+    try:
+        return create_place(
+            data={
+                "name": name,
+                "kind": PlaceKind.VENUE,
+                "region_id": region.id if region is not None else None,
+            }
+        )
+    except PlannerError as exc:
+        raise PlannerError(str(exc), field="new_venue_name") from None
 
 
 def create_event(*, data: dict, organiser) -> Event:
@@ -444,8 +484,10 @@ def visible_events(
     kind: str | None = None,
     province: int | None = None,
     status: str | None = None,
+    mine: bool = False,
 ) -> Select:
-    """Events the user may see, filtered, with what a list row shows eager-loaded."""
+    """Events the user may see, filtered, with what a list row shows eager-loaded;
+    ``mine``: only those the user organises."""
     query = db.select(Event).options(
         joinedload(Event.venue),
         joinedload(Event.host_region).joinedload(Region.parent),
@@ -458,6 +500,14 @@ def visible_events(
         )
         query = query.where(
             or_(Event.status != EventStatus.DRAFT, Event.id.in_(organised))
+        )
+    if mine:
+        query = query.where(
+            Event.id.in_(
+                db.select(event_organisers.c.event_id).where(
+                    event_organisers.c.user_id == user.id
+                )
+            )
         )
     if kind:
         query = query.where(Event.kind == EventKind(kind))

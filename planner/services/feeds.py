@@ -273,7 +273,7 @@ def delegate_feed(delegate: Delegate) -> FeedContent:
             "%(name)s · %(event)s", name=delegate.person.formal_name, event=event.title
         )
         description = _(
-            "Jadwal pribadi %(name)s: acara yang ditujukan kepada Anda dan "
+            "Jadwal pribadi %(name)s: mata acara yang ditujukan kepada Anda dan "
             "perjalanan Anda, dengan kendaraan, kursi dan titik kumpul.",
             name=delegate.person.formal_name,
         )
@@ -336,8 +336,8 @@ def delegation_feed(delegation: Delegation) -> FeedContent:
             "Delegasi %(name)s · %(event)s", name=delegation.name, event=event.title
         )
         description = _(
-            "Jadwal delegasi %(name)s: acara untuk semua peserta dan untuk delegasi "
-            "ini, dan perjalanan kendaraan yang membawa anggotanya.",
+            "Jadwal delegasi %(name)s: mata acara untuk semua peserta dan untuk "
+            "delegasi ini, dan perjalanan kendaraan yang membawa anggotanya.",
             name=delegation.name,
         )
     return FeedContent(event, name, description, items, legs, private=True)

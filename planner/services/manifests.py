@@ -164,8 +164,9 @@ class FerryManifest:
     def total(self) -> int:
         return len(self.people)
 
-    def count_sex(self, short: str) -> int:
-        """People whose sex prints as ``short`` ("L", "P" or "" for unknown)."""
+    def count_sex(self, sex: Sex | None) -> int:
+        """People of this sex (``None``: sex not recorded)."""
+        short = _sex_short(sex)
         return sum(1 for p in self.people if p.sex == short)
 
 
@@ -364,7 +365,7 @@ def load_vehicle_manifests(
         v.id: VehicleManifest(
             event_title=event.title,
             organiser_body=event.organiser_body,
-            trip_name=trip.name,
+            trip_name=labels.trip_name(trip.name),
             vehicle_id=v.id,
             label=v.label,
             kind_label=str(kinds.get(v.kind, v.kind)),
@@ -423,7 +424,7 @@ def load_vehicle_manifests(
             Passenger(
                 seat=seat,
                 name=name,
-                sex=labels.SEX_SHORT.get(sex, "") if sex else "",
+                sex=_sex_short(sex),
                 delegation=delegation_name or _("Tanpa delegasi"),
                 head_phone=format_phone(phones.get(delegation_id))
                 if delegation_id
@@ -524,7 +525,7 @@ def load_ferry_manifest(leg: Leg) -> FerryManifest:
     return FerryManifest(
         event_title=event.title,
         organiser_body=event.organiser_body,
-        trip_name=leg.trip.name,
+        trip_name=labels.trip_name(leg.trip.name),
         leg=line,
         vehicles=vehicles,
         unseated=unseated,
@@ -555,8 +556,38 @@ def _passenger(name, sex, birth_on, nik, plate: str, on: date) -> FerryPerson:
     )
 
 
+#: Modes whose operators list every passenger by NIK, birth date (age) and sex.
+IDENTITY_MODES = (LegMode.FERRY, LegMode.AIR)
+
+
+def needs_identity(event: Event) -> bool:
+    """Whether the event has a ferry or air leg, so its people need NIK, birth date
+    and sex on record (one query)."""
+    return (
+        db.session.scalar(
+            sa.select(Leg.id)
+            .where(Leg.event_id == event.id, Leg.mode.in_(IDENTITY_MODES))
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def identity_gaps(person: Person) -> tuple[str, ...]:
+    """What a ferry or air manifest asks of this person that is not on record."""
+    gaps = []
+    if not person.sex:
+        gaps.append(str(_("jenis kelamin")))
+    if not person.birth_on:
+        gaps.append(str(_("tanggal lahir")))
+    if not person.nik:
+        gaps.append(str(_("NIK")))
+    return tuple(gaps)
+
+
 def _sex_short(sex: Sex | str | None) -> str:
-    return labels.SEX_SHORT.get(sex, "") if sex else ""
+    """ "L" or "P" ("M" or "F" in English), "" when not recorded."""
+    return str(labels.SEX_SHORT.get(sex, "")) if sex else ""
 
 
 # The index of an event's manifests ---------------------------------------------------
@@ -713,7 +744,7 @@ def _check_manifests(event: Event):
                 "%(n)s peserta terkonfirmasi belum mendapat kursi di %(trip)s; "
                 "manifesnya mencantumkan mereka di bagian “Belum mendapat kursi”.",
                 n=gap.count,
-                trip=gap.trip_name,
+                trip=labels.trip_name(gap.trip_name),
             ),
             "danger",
             "transport.seats",

@@ -47,7 +47,10 @@ def normalise_phone(raw: str | None) -> str | None:
     text = (raw or "").strip()
     if not text:
         return None
-    invalid = PlannerError(_("Nomor telepon tidak valid"), field="phone")
+    invalid = PlannerError(
+        _("Nomor telepon tidak valid (contoh: 0812 3456 7890 atau +62 812 3456 7890)."),
+        field="phone",
+    )
     if len(text) > 40 or not _PHONE_CHARS.match(text):
         raise invalid
     try:

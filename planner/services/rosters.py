@@ -270,7 +270,7 @@ def load_roster(
             RosterRow(
                 delegate_id=delegate_id,
                 name=name,
-                sex=SEX_SHORT.get(sex, "") if sex else "",
+                sex=str(SEX_SHORT.get(sex, "")) if sex else "",
                 role=role_labels.get(role, str(role)),
                 status=DelegateStatus(st),
                 status_label=status_labels.get(st, str(st)),

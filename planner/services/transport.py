@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 
-from planner import geo
+from planner import geo, labels
 from planner.extensions import db
 from planner.models import (
     Delegation,
@@ -158,7 +158,8 @@ def delete_vehicle(vehicle: Vehicle) -> None:
 # Trips ------------------------------------------------------------------------------
 
 #: Trip names are data, like event titles: stored in Indonesian whatever the UI language
-#: of the organiser who clicked, so every printout of the event agrees.
+#: of the organiser who clicked, so the record agrees; pages and printouts show these two
+#: in the reader's language (:func:`planner.labels.trip_name`).
 DEFAULT_TRIPS = ("Berangkat", "Pulang")
 
 
@@ -399,7 +400,8 @@ def duplicate_leg(leg: Leg) -> Leg:
 
 def next_leg_defaults(trip: Trip) -> dict:
     """What a new leg of ``trip`` most likely is: from where the last leg ended, half
-    an hour after it arrived (in that place's zone), by the same mode and vehicles."""
+    an hour after it arrived (in that place's zone), with the same vehicles; by road
+    after a crossing or a flight, else by the same mode."""
     last = db.session.scalars(
         db.select(Leg)
         .where(Leg.trip_id == trip.id)
@@ -416,7 +418,9 @@ def next_leg_defaults(trip: Trip) -> dict:
     )
     return {
         "from_place_id": last.to_place_id,
-        "mode": last.mode.value,
+        "mode": (
+            LegMode.ROAD if last.mode in (LegMode.FERRY, LegMode.AIR) else last.mode
+        ).value,
         "departs_on": departs.date(),
         "departs_time": departs.time().replace(tzinfo=None, second=0, microsecond=0),
         "arrives_on": departs.date(),
@@ -440,12 +444,18 @@ def make_return_trip(trip: Trip, *, data: dict) -> Trip:
     legs = list(trip.legs)
     if not legs:
         raise PlannerError(
-            _("Perjalanan %(name)s belum punya ruas untuk dibalik.", name=trip.name)
+            _(
+                "Perjalanan %(name)s belum punya ruas untuk dibalik.",
+                name=labels.trip_name(trip.name),
+            )
         )
     name = _text(data, "name", 120) or RETURN_TRIP
     if name.casefold() == trip.name.casefold():
         raise PlannerError(
-            _("Nama perjalanan pulang harus berbeda dari %(name)s.", name=trip.name),
+            _(
+                "Nama perjalanan pulang harus berbeda dari %(name)s.",
+                name=labels.trip_name(trip.name),
+            ),
             field="name",
         )
     target = db.session.scalar(
@@ -458,7 +468,7 @@ def make_return_trip(trip: Trip, *, data: dict) -> Trip:
             _(
                 "Perjalanan %(name)s sudah punya ruas; beri nama lain atau hapus "
                 "ruasnya dahulu.",
-                name=target.name,
+                name=labels.trip_name(target.name),
             ),
             field="name",
         )

@@ -130,3 +130,35 @@ def test_the_skip_link_comes_first_and_moves_to_the_content(browser, live_app, d
     page.keyboard.press("Enter")
     assert page.evaluate("location.hash") == "#main"
     context.close()
+
+
+def test_a_refused_form_lists_every_error_and_focuses_the_first(
+    browser, live_app, demo
+):
+    """On a phone, after a refused submit: a summary names every refused field (each
+    a link), and the first refused field has the focus and is on the screen."""
+    base = live_app.config["LIVE_URL"]
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(f"{base}/auth/login")
+    page.fill("#email", ACCOUNTS["organiser"][0])
+    page.fill("#password", ACCOUNTS["organiser"][1])
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    page.goto(f"{base}/events/{demo['event']}/transport/vehicles/new")
+    page.fill("#label", "")
+    page.fill("#seats", "0")
+    page.locator("main form button[type=submit]").last.click()
+    page.wait_for_load_state()
+    summary = page.locator("#form-errors")
+    assert summary.locator("a").count() >= 2  # the label and the seats, at least
+    first = page.locator("main .is-invalid").first
+    first_id = first.get_attribute("id")
+    assert page.evaluate("document.activeElement.id") in (
+        first_id,
+        f"{first_id}-ts-control",
+    )
+    box = first.bounding_box()
+    assert box is not None and 0 <= box["y"] <= 740
+    assert page.input_value("#seats") == "0"  # what was typed is kept
+    context.close()

@@ -69,9 +69,11 @@ def test_organiser_adds_after_an_item_and_shifts_the_day(live_app, page, phone):
     # The closing starts 15 minutes late: shift it and everything after it that day.
     closing = _row(page, "Penutupan dan penyerahan sertifikat")
     closing.locator("summary", has_text="Geser, batalkan, hapus").click()
-    closing.get_by_label("Geser acara ini dan semua acara berikutnya").fill("15")
+    closing.get_by_label("Geser mata acara ini dan semua mata acara berikutnya").fill(
+        "15"
+    )
     closing.get_by_role("button", name="Geser").click()
-    expect(main).to_contain_text("3 acara digeser 15 menit.")
+    expect(main).to_contain_text("3 mata acara digeser 15 menit.")
     for title, times in (
         ("Penutupan dan penyerahan sertifikat", "15.15–15.45 WIB"),
         ("Doa penutup", "15.45–15.55 WIB"),
@@ -90,7 +92,7 @@ def test_organiser_adds_after_an_item_and_shifts_the_day(live_app, page, phone):
     page.locator("form button[type=submit]").last.click()
     expect(_row(page, "Pemutaran video profil PSM")).to_contain_text("10.15–10.30 WIB")
     expect(page.locator("#conflicts")).to_contain_text(
-        "Aula Utama dipakai dua acara pada Rabu, 20 Januari 2027 pukul 10.15–10.30 WIB"
+        "Aula Utama dipakai dua mata acara pada Rabu, 20 Januari 2027 pukul 10.15–10.30 WIB"
     )
     expect(_row(page, "Materi 4: Keterampilan dasar PSM")).to_have_class(
         re.compile("agenda-has-conflict")

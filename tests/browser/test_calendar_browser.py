@@ -23,7 +23,12 @@ def test_participant_subscribes_to_their_calendar(live_app, phone):
     phone.fill("#password", "demo-peserta-2024")
     phone.get_by_role("button", name="Masuk").click()
 
-    phone.goto(f"{base}/my/trip")
+    # Signing in lands a participant on their trips: card and calendar one tap away.
+    phone.wait_for_url(f"{base}/my/trip")
+    expect(
+        phone.get_by_role("link", name="Kartu peserta (QR check-in)").first
+    ).to_be_visible()
+    screenshot(phone, "participant-landing-my-trip")
     phone.get_by_role("link", name="Kalender saya").first.click()
     main = phone.locator("main")
     webcal = main.locator("a[href^='webcal://']").first

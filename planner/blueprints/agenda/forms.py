@@ -94,13 +94,13 @@ class AgendaItemForm(FlaskForm):
     ends_on = IndonesianDateField(
         _l("Selesai pada tanggal lain"),
         validators=[Optional()],
-        description=_l("Hanya bila acara berlangsung lewat tengah malam."),
+        description=_l("Hanya bila mata acara berlangsung lewat tengah malam."),
     )
     title = StringField(
-        _l("Judul acara"),
+        _l("Judul mata acara"),
         filters=[_strip],
         validators=[
-            InputRequired(_l("Judul acara wajib diisi.")),
+            InputRequired(_l("Judul mata acara wajib diisi.")),
             Length(max=TITLE_MAX, message=_TOO_LONG),
         ],
         description=_l("Misalnya: Materi 1 — Konsep Dasar PSM"),
@@ -134,7 +134,7 @@ class AgendaItemForm(FlaskForm):
         coerce=coerce_ids,
         choices=[],
         invalid_choice_message=_l("Pilih delegasi acara ini dari daftar."),
-        description=_l("Hanya bila acara untuk delegasi tertentu."),
+        description=_l("Hanya bila mata acara untuk delegasi tertentu."),
     )
     speakers = FieldList(
         FormField(SpeakerRowForm),

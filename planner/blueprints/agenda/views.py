@@ -388,7 +388,7 @@ def new(event_id: int):
             _apply_error(form, exc)
         else:
             db.session.commit()
-            flash(_("Acara %(title)s ditambahkan.", title=item.title), "success")
+            flash(_("Mata acara %(title)s ditambahkan.", title=item.title), "success")
             return redirect(_index_url(event.id, item))
     return _form_page(event, form, None)
 
@@ -412,7 +412,7 @@ def edit(event_id: int, item_id: int):
             _apply_error(form, exc)
         else:
             db.session.commit()
-            flash(_("Acara %(title)s disimpan.", title=item.title), "success")
+            flash(_("Mata acara %(title)s disimpan.", title=item.title), "success")
             return redirect(_index_url(event.id, item))
     return _form_page(event, form, item)
 
@@ -432,7 +432,7 @@ def delete(event_id: int, item_id: int):
     title, day = item.title, local_day(item.starts_at, item.event)
     delete_item(item)
     db.session.commit()
-    flash(_("Acara %(title)s dihapus.", title=title), "success")
+    flash(_("Mata acara %(title)s dihapus.", title=title), "success")
     return redirect(_index_url(event_id, day=day.isoformat()))
 
 
@@ -448,7 +448,7 @@ def cancel(event_id: int, item_id: int):
         flash(str(exc), "warning")
     else:
         db.session.commit()
-        flash(_("Acara %(title)s dibatalkan.", title=item.title), "success")
+        flash(_("Mata acara %(title)s dibatalkan.", title=item.title), "success")
     return redirect(_index_url(event_id, item))
 
 
@@ -464,7 +464,7 @@ def reinstate(event_id: int, item_id: int):
         flash(str(exc), "warning")
     else:
         db.session.commit()
-        flash(_("Acara %(title)s dijadwalkan lagi.", title=item.title), "success")
+        flash(_("Mata acara %(title)s dijadwalkan lagi.", title=item.title), "success")
     return redirect(_index_url(event_id, item))
 
 
@@ -489,7 +489,7 @@ def shift(event_id: int, item_id: int):
     db.session.commit()
     flash(
         _(
-            "%(n)s acara digeser %(minutes)s menit.",
+            "%(n)s mata acara digeser %(minutes)s menit.",
             n=len(moved),
             minutes=form.minutes.data,
         ),

@@ -27,7 +27,7 @@ ENTITY_LABELS = {
     "trip": _l("Perjalanan"),
     "leg": _l("Rute"),
     "seat": _l("Kursi"),
-    "agenda_item": _l("Acara"),
+    "agenda_item": _l("Mata acara"),
     "agenda_speaker": _l("Narasumber"),
     "plan": _l("Berkas rencana"),
 }

@@ -13,7 +13,7 @@ from planner.blueprints.auth.forms import (
     LoginForm,
     ResetPasswordForm,
 )
-from planner.blueprints.main.views import safe_next
+from planner.blueprints.main.views import landing_url, safe_next
 from planner.extensions import db, limiter, login_manager
 from planner.models import User
 from planner.services import PlannerError
@@ -68,7 +68,9 @@ def _form_error(form, exc: PlannerError, fallback: str) -> None:
 
 
 def _next_url() -> str:
-    return safe_next(request.args.get("next"), url_for("main.index"))
+    """A safe ``next`` when given, else where the signed-in user's work is."""
+    target = safe_next(request.args.get("next"), "")
+    return target or landing_url(current_user)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -167,5 +169,5 @@ def accept_invitation(token: str):
                 _("Selamat datang di Rombongan, %(name)s.", name=user.display_name),
                 "success",
             )
-            return redirect(url_for("main.index"))
+            return redirect(landing_url(user))
     return render_template("auth/accept_invitation.html", form=form, user=user)

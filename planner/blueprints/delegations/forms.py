@@ -25,6 +25,7 @@ from planner.blueprints.fields import WholeNumberField
 from planner.blueprints.people.forms import (
     IndonesianDateField,
     PersonBasicFields,
+    PersonIdentityFields,
     _strip,
 )
 from planner.models import DelegateRole
@@ -103,7 +104,7 @@ class BulkDelegationForm(_DeadlineMixin, FlaskForm):
         coerce=coerce_ids,
         choices=[],
         validate_choice=False,
-        description=_l("Tahan Ctrl (atau sentuh lama di ponsel) untuk memilih banyak."),
+        description=_l("Ketik untuk mencari; pilih sebanyak yang perlu."),
         render_kw={"size": 10},
     )
     quota = WholeNumberField(
@@ -183,11 +184,16 @@ class NominateForm(FlaskForm):
             self.role.data = roles[0].value
 
 
-class NewPersonForm(PersonBasicFields, NominateForm):
-    """Add a person on the spot and nominate them in one step."""
+class NewPersonForm(PersonIdentityFields, PersonBasicFields, NominateForm):
+    """Add a person on the spot and nominate them in one step; NIK, birth date and
+    sex are required when the event has a ferry or air leg (``identity_required``)."""
 
     person_id = None
     confirm_duplicate = BooleanField(_l("Tetap simpan: ini orang yang berbeda"))
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        return self.identity_complete() and ok
 
 
 _reason = TextAreaField(
@@ -206,8 +212,10 @@ class WithdrawForm(FlaskForm):
     reason = _reason
 
 
-class ReplaceForm(FlaskForm):
-    """Replace a delegate by a person on record or by a new person typed here."""
+class ReplaceForm(PersonIdentityFields, FlaskForm):
+    """Replace a delegate by a person on record or by a new person typed here; a new
+    person's NIK, birth date and sex are required when the event has a ferry or air
+    leg (``identity_required``)."""
 
     person_id = SelectField(
         _l("Pengganti (orang yang sudah terdaftar)"),
@@ -229,11 +237,16 @@ class ReplaceForm(FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
-        if ok and bool(self.person_id.data) == bool(self.full_name.data):
-            self.person_id.errors.append(
-                _l("Pilih satu orang yang sudah terdaftar, atau isi nama orang baru.")
-            )
-            return False
+        if bool(self.person_id.data) == bool(self.full_name.data):
+            if not self.person_id.errors and not self.full_name.errors:
+                self.person_id.errors.append(
+                    _l(
+                        "Pilih satu orang yang sudah terdaftar, atau isi nama orang baru."
+                    )
+                )
+                ok = False
+        elif self.full_name.data:
+            ok = self.identity_complete() and ok
         return ok
 
 
@@ -247,3 +260,25 @@ class ReminderForm(FlaskForm):
 
 class DeleteForm(FlaskForm):
     """Delete an empty delegation (only the CSRF token)."""
+
+
+class PasteForm(FlaskForm):
+    """Several people at once: one per line, pasted from a spreadsheet or typed."""
+
+    text = TextAreaField(
+        _l("Daftar orang"),
+        validators=[
+            InputRequired(_l("Tempel minimal satu baris.")),
+            Length(max=50_000, message=_l("Daftar terlalu panjang.")),
+        ],
+        description=_l(
+            "Satu orang per baris: nama; L/P; tanggal lahir; NIK; nomor HP. Tempel "
+            "langsung dari Excel (kolom dalam urutan itu) atau pisahkan dengan titik "
+            "koma. Contoh: Siti Aminah; P; 1980-03-01; 1901014103800001; 0812 3456 7890"
+        ),
+        render_kw={"rows": 8, "spellcheck": "false", "autocomplete": "off"},
+    )
+    confirm = BooleanField(
+        _l("Langsung konfirmasi semuanya"),
+        description=_l("Setiap orang mengambil satu tempat kuota delegasi."),
+    )

@@ -24,6 +24,7 @@ from planner.blueprints.delegations.forms import (
     NamedDelegationForm,
     NewPersonForm,
     NominateForm,
+    PasteForm,
     ReminderForm,
     ReplaceForm,
     WithdrawForm,
@@ -70,6 +71,7 @@ from planner.services.delegations import (
     withdraw_delegate,
 )
 from planner.services.events import event_is_over
+from planner.services.manifests import identity_gaps, needs_identity
 from planner.services.people import (
     MAX_QUERY_LENGTH,
     PossibleDuplicate,
@@ -277,6 +279,8 @@ def _person_data(form) -> dict:
     return {
         "full_name": form.full_name.data,
         "sex": form.sex.data,
+        "nik": form.nik.data,
+        "birth_on": form.birth_on.data,
         "phone": form.phone.data,
         "position": form.position.data,
         "institution": form.institution.data,
@@ -652,9 +656,20 @@ def _history(event: Event, delegation: Delegation | None) -> list[DelegateChange
     )
 
 
+def _identity_gaps(delegates: list[Delegate]) -> list[tuple[Delegate, tuple]]:
+    """Active delegates lacking what a ferry or air manifest asks, with what."""
+    gaps = []
+    for delegate in delegates:
+        missing = identity_gaps(delegate.person) if delegate.is_active else ()
+        if missing:
+            gaps.append((delegate, missing))
+    return gaps
+
+
 def _render_roster(event, delegation, *, nominate_form=None, new_form=None):
     """The roster page, with bound forms kept when an action was refused."""
     editable = _may_edit(event, delegation)
+    identity_required = needs_identity(event)
     roles = OTHER_ROLES if delegation is None else DELEGATION_ROLES
     q = request.args.get("q", "")[:MAX_QUERY_LENGTH]
     candidates = _candidates(event, delegation, q) if editable else []
@@ -663,7 +678,12 @@ def _render_roster(event, delegation, *, nominate_form=None, new_form=None):
         nominate_form.person_id.choices = _person_choices(
             candidates, _("— Pilih orang —")
         )
-        new_form = new_form or NewPersonForm(formdata=None, roles=roles, prefix="new")
+        new_form = new_form or NewPersonForm(
+            formdata=None,
+            roles=roles,
+            prefix="new",
+            identity_required=identity_required,
+        )
     delegates = _roster(event, delegation)
     nominated = sum(1 for d in delegates if d.status in ACTIVE_STATUSES)
     head_view = delegation is not None and heads_delegation(current_user, delegation)
@@ -696,6 +716,9 @@ def _render_roster(event, delegation, *, nominate_form=None, new_form=None):
         nominated=nominated,
         history=_history(event, delegation),
         history_actions=HISTORY_ACTIONS,
+        identity_required=identity_required,
+        identity_gaps=_identity_gaps(delegates) if identity_required else [],
+        roster_url=_roster_url(event, delegation),
         editable=editable,
         manager=can_manage_delegations(current_user, event),
         contacts=delegation is None
@@ -791,7 +814,9 @@ def add_person(event_id: int, delegation_id: int | None):
     """Add a new person in the delegation's region and nominate them in one step."""
     event, delegation = _scope_for_edit(event_id, delegation_id)
     roles = OTHER_ROLES if delegation is None else DELEGATION_ROLES
-    form = NewPersonForm(roles=roles, prefix="new")
+    form = NewPersonForm(
+        roles=roles, prefix="new", identity_required=needs_identity(event)
+    )
     if form.validate_on_submit():
         data = _person_data(form)
         data["region_id"] = delegation.region_id if delegation else None
@@ -824,6 +849,68 @@ def add_person(event_id: int, delegation_id: int | None):
             return redirect(_roster_url(event, delegation))
     flash(_("Orang baru belum disimpan. Periksa isian yang ditandai."), "danger")
     return _render_roster(event, delegation, new_form=form)
+
+
+@bp.route(
+    "/events/<int:event_id>/delegations/<int:delegation_id>/add-people",
+    methods=["GET", "POST"],
+)
+@login_required
+def add_people(event_id: int, delegation_id: int):
+    """Several people at once from a pasted list, nominated in one step (all or
+    nothing; people on record reused, those already in the delegation skipped)."""
+    from planner.services.imports import (
+        ImportFileError,
+        ImportInvalid,
+        paste_people,
+    )
+
+    event, delegation = _scope_for_edit(event_id, delegation_id)
+    identity = needs_identity(event)
+    form = PasteForm()
+    errors = []
+    if form.validate_on_submit():
+        try:
+            report = paste_people(
+                event,
+                delegation,
+                text=form.text.data,
+                by=current_user._get_current_object(),
+                identity_required=identity,
+                confirm=form.confirm.data,
+            )
+        except ImportInvalid as exc:
+            db.session.rollback()
+            errors = exc.plan.errors
+            form.text.errors = [*form.text.errors, str(exc)]
+        except ImportFileError as exc:
+            db.session.rollback()
+            form.text.errors = [*form.text.errors, str(exc)]
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "%(n)s orang diusulkan (%(new)s baru, %(known)s sudah terdaftar); "
+                    "%(skipped)s sudah ada di delegasi ini.",
+                    n=report.nominated,
+                    new=report.created_people,
+                    known=report.matched_people,
+                    skipped=report.skipped,
+                ),
+                "success",
+            )
+            if report.confirmed:
+                flash(_("%(n)s orang langsung dikonfirmasi.", n=report.confirmed))
+            return redirect(_roster_url(event, delegation))
+    return render_template(
+        "delegations/add_people.html",
+        event=event,
+        delegation=delegation,
+        form=form,
+        errors=errors,
+        identity_required=identity,
+        roster_url=_roster_url(event, delegation),
+    )
 
 
 @_roster_route("/delegates/<int:delegate_id>/confirm", methods=["POST"])
@@ -879,7 +966,7 @@ def replace(event_id: int, delegation_id: int | None, delegate_id: int):
     """Replace a delegate by a person on record or a new one, with a reason."""
     event, delegation = _scope_for_edit(event_id, delegation_id)
     delegate = _load_delegate(event, delegation, delegate_id)
-    form = ReplaceForm()
+    form = ReplaceForm(identity_required=needs_identity(event))
     q = request.args.get("q", "")[:MAX_QUERY_LENGTH]
     candidates = _candidates(event, delegation, q)
     form.person_id.choices = _person_choices(

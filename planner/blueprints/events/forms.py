@@ -113,6 +113,24 @@ class EventForm(FlaskForm):
         invalid_value_message=INVALID_CHOICE,
         invalid_choice_message=INVALID_CHOICE,
     )
+    new_venue_name = StringField(
+        _l("… atau tempat baru"),
+        filters=[lambda v: " ".join(v.split()) if isinstance(v, str) else v],
+        validators=[
+            Optional(),
+            Length(max=200, message=_l("Paling banyak %(max)d karakter.")),
+        ],
+        description=_l(
+            "Belum ada di daftar? Tulis namanya, misalnya Hotel Santika Pangkalpinang."
+        ),
+    )
+    new_venue_region_id = SelectField(
+        _l("Wilayah tempat baru"),
+        coerce=int_or_none,
+        validators=[Optional()],
+        invalid_value_message=INVALID_CHOICE,
+        invalid_choice_message=INVALID_CHOICE,
+    )
     starts_on = DateField(
         _l("Tanggal mulai"),
         validators=[InputRequired(message=REQUIRED)],
@@ -157,7 +175,12 @@ class EventForm(FlaskForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.host_region_id.choices = region_choices()
+        regions = region_choices()
+        self.host_region_id.choices = regions
+        self.new_venue_region_id.choices = [
+            SelectChoice("", _l("— Sama dengan wilayah tuan rumah —")),
+            *regions[1:],
+        ]
         self.venue_id.choices = place_choices()
         self.timezone.choices = timezone_choices()
 

@@ -79,9 +79,15 @@ def index():
     ).all()
     province = request.args.get("province", type=int)
     province = province if province in {p.id for p in provinces} else None
+    mine = request.args.get("mine") == "1"
     events = paginate(
         visible_events(
-            current_user, when=when, kind=kind, province=province, status=status
+            current_user,
+            when=when,
+            kind=kind,
+            province=province,
+            status=status,
+            mine=mine,
         )
     )
     return render_template(
@@ -92,7 +98,8 @@ def index():
         status=status,
         province=province,
         provinces=provinces,
-        filtered=bool(kind or status or province),
+        mine=mine,
+        filtered=bool(kind or status or province or mine),
     )
 
 

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from planner.blueprints.main import bp
 from planner.extensions import db
+from planner.models.event import event_organisers
 
 FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 
@@ -36,11 +37,31 @@ def refuse_nul_bytes():
         abort(400)
 
 
+def landing_url(user) -> str:
+    """Where a signed-in user's work is, the strongest role first: organisers and
+    admins their own events, chapter heads their delegations, participants their
+    trips (with their card and calendar); anyone else the event list."""
+    if user.is_admin or user.is_organiser:
+        organises = db.session.scalar(
+            db.select(event_organisers.c.event_id)
+            .where(event_organisers.c.user_id == user.id)
+            .limit(1)
+        )
+        if organises is not None:
+            return url_for("events.index", mine=1)
+        return url_for("events.index")
+    if user.is_chapter_head:
+        return url_for("delegations.mine")
+    if user.is_participant:
+        return url_for("transport.my_trip")
+    return url_for("events.index")
+
+
 @bp.route("/")
 def index():
-    """Send people where their work is: the event list, or the sign-in page."""
+    """Send people where their work is (see :func:`landing_url`), or to sign in."""
     if current_user.is_authenticated:
-        return redirect(url_for("events.index"))
+        return redirect(landing_url(current_user))
     return redirect(url_for("auth.login"))
 
 

@@ -21,6 +21,8 @@ from wtforms.validators import Email, InputRequired, Length, Optional, Validatio
 from planner import labels
 from planner.blueprints.choices import coerce_id, region_choices
 from planner.models import Region
+from planner.services import PlannerError
+from planner.services.people import normalise_nik
 
 #: Stands for a submitted region id that is not a number ("abc"): never a valid choice.
 
@@ -68,8 +70,8 @@ class PersonBasicFields:
         _l("Jenis kelamin"),
         choices=[SelectChoice("", _l("— Tidak diisi —"))]
         + [
-            SelectChoice(member.value, f"{label} ({labels.SEX_SHORT[member]})")
-            for member, label in labels.SEX.items()
+            SelectChoice(member.value, label)
+            for member, label in labels.SEX_CHOICE.items()
         ],
         default="",
         invalid_choice_message=_INVALID_CHOICE,
@@ -111,7 +113,80 @@ def _title_field(label, example):
     )
 
 
-class PersonForm(PersonBasicFields, FlaskForm):
+#: Why a manifest field must be filled in (the event has a ferry or air leg).
+IDENTITY_REQUIRED_HELP = _l(
+    "Wajib: acara ini punya perjalanan kapal laut atau pesawat."
+)
+
+
+class PersonIdentityFields:
+    """NIK and birth date with their checks, and (with ``sex`` from
+    :class:`PersonBasicFields`) what ferry and air manifests ask of every passenger;
+    shared by the person form and the delegation page's add and replace forms.
+
+    ``identity_required=True`` (an event with a ferry or air leg) makes the three
+    required; :meth:`identity_complete` then reports every empty one at once.
+    """
+
+    nik = StringField(
+        _l("NIK"),
+        filters=[_strip],
+        validators=[Length(max=40, message=_l("NIK harus terdiri dari 16 angka."))],
+        description=_l("16 angka, sesuai KTP. Boleh dikosongkan."),
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+    )
+    birth_on = IndonesianDateField(_l("Tanggal lahir"), validators=[Optional()])
+
+    def __init__(self, *args, identity_required: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.identity_required = identity_required
+        if identity_required:
+            for field in (self.sex, self.nik, self.birth_on):
+                field.flags.required = True
+            self.sex.description = IDENTITY_REQUIRED_HELP
+            self.birth_on.description = IDENTITY_REQUIRED_HELP
+            self.nik.description = _l(
+                "16 angka, sesuai KTP. Wajib: acara ini punya perjalanan kapal laut "
+                "atau pesawat."
+            )
+
+    def validate_nik(self, field) -> None:
+        """The service's NIK rules (16 digits, a known province), checked with the
+        other fields so every mistake shows at once."""
+        try:
+            normalise_nik(field.data)
+        except PlannerError as exc:
+            raise ValidationError(str(exc)) from None
+
+    def validate_birth_on(self, field) -> None:
+        if field.data is None:
+            return
+        if field.data > date.today():
+            raise ValidationError(_l("Tanggal lahir tidak boleh di masa depan."))
+        if field.data < date(1900, 1, 1):
+            raise ValidationError(_l("Tanggal lahir tidak boleh sebelum tahun 1900."))
+
+    def identity_complete(self) -> bool:
+        """When required, mark each of sex, birth date and NIK left empty (and not
+        already marked wrong); True when nothing is missing."""
+        if not self.identity_required:
+            return True
+        complete = True
+        for field, message in (
+            (self.sex, _l("Jenis kelamin wajib diisi untuk manifes kapal/pesawat.")),
+            (
+                self.birth_on,
+                _l("Tanggal lahir wajib diisi untuk manifes kapal/pesawat."),
+            ),
+            (self.nik, _l("NIK wajib diisi untuk manifes kapal/pesawat.")),
+        ):
+            if field.data in (None, "") and not field.errors:
+                field.errors = [*field.errors, message]
+                complete = False
+        return complete
+
+
+class PersonForm(PersonBasicFields, PersonIdentityFields, FlaskForm):
     """A person's record; the view drops ``region_id`` and ``nik`` when not allowed.
 
     The name may stay empty for an official known by position and institution only.
@@ -150,14 +225,6 @@ class PersonForm(PersonBasicFields, FlaskForm):
         default="psm",
         invalid_choice_message=_INVALID_CHOICE,
     )
-    nik = StringField(
-        _l("NIK"),
-        filters=[_strip],
-        validators=[Length(max=40, message=_l("NIK harus terdiri dari 16 angka."))],
-        description=_l("16 angka, sesuai KTP. Boleh dikosongkan."),
-        render_kw={"inputmode": "numeric", "autocomplete": "off"},
-    )
-    birth_on = IndonesianDateField(_l("Tanggal lahir"), validators=[Optional()])
     notes = TextAreaField(
         _l("Catatan"),
         validators=[Length(max=5000, message=_l("Catatan paling panjang 5000 huruf."))],
@@ -178,11 +245,3 @@ class PersonForm(PersonBasicFields, FlaskForm):
                     "diketahui, isi jabatan dan instansinya."
                 )
             )
-
-    def validate_birth_on(self, field) -> None:
-        if field.data is None:
-            return
-        if field.data > date.today():
-            raise ValidationError(_l("Tanggal lahir tidak boleh di masa depan."))
-        if field.data < date(1900, 1, 1):
-            raise ValidationError(_l("Tanggal lahir tidak boleh sebelum tahun 1900."))

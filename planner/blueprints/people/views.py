@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from planner import permissions
 from planner.blueprints.listing import paginate
+from planner.blueprints.main.views import safe_next
 from planner.blueprints.people import bp
 from planner.blueprints.people.forms import PersonForm
 from planner.extensions import db
@@ -177,6 +178,10 @@ def edit(person_id: int):
     require(can_edit_person(current_user, person))
     form = _build_form(person)
     similar = None
+    # Back to where the edit was asked for (a delegation's list of missing data).
+    back = safe_next(
+        request.args.get("next"), url_for("people.show", person_id=person_id)
+    )
     if form.validate_on_submit():
         saved, similar = _save(form, person)
         if saved is not None:
@@ -184,7 +189,7 @@ def edit(person_id: int):
                 _("Perubahan data %(name)s disimpan.", name=saved.formal_name),
                 "success",
             )
-            return redirect(url_for("people.show", person_id=person_id))
+            return redirect(back)
     return render_template(
-        "people/edit.html", form=form, person=person, similar=similar
+        "people/edit.html", form=form, person=person, similar=similar, back=back
     )

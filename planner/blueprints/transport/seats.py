@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload
 from wtforms import BooleanField, SelectField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
+from planner import labels
 from planner.blueprints.choices import coerce_id
 from planner.blueprints.fields import WholeNumberField
 from planner.blueprints.transport import bp
@@ -347,7 +348,7 @@ def auto_seats(event_id: int, trip_id: int):
 def _copy_form(trip: Trip, **kw) -> CopySeatsForm:
     form = CopySeatsForm(**kw)
     form.source_id.choices = [
-        (t.id, t.name)
+        (t.id, labels.trip_name(t.name))
         for t in db.session.scalars(
             select(Trip)
             .where(Trip.event_id == trip.event_id, Trip.id != trip.id)
@@ -384,7 +385,12 @@ def copy_trip_seats(event_id: int, trip_id: int):
         flash(_("Kursi sedang diubah orang lain. Coba lagi."), "danger")
         return redirect(_seats_url(trip))
     flash(
-        _("%(n)s kursi disalin dari %(trip)s.", n=copied, trip=source.name), "success"
+        _(
+            "%(n)s kursi disalin dari %(trip)s.",
+            n=copied,
+            trip=labels.trip_name(source.name),
+        ),
+        "success",
     )
     return redirect(_seats_url(trip))
 

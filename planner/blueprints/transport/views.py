@@ -314,7 +314,9 @@ def _fill_choices(form: LegForm, event: Event) -> None:
     trips = db.session.scalars(
         db.select(Trip).filter_by(event_id=event.id).order_by(Trip.position, Trip.id)
     ).all()
-    form.trip_id.choices = [SelectChoice(str(t.id), t.name) for t in trips]
+    form.trip_id.choices = [
+        SelectChoice(str(t.id), labels.trip_name(t.name)) for t in trips
+    ]
     places = db.session.scalars(
         db.select(Place).options(joinedload(Place.region)).order_by(Place.name)
     ).all()
@@ -499,7 +501,7 @@ def return_trip(event_id: int, trip_id: int):
                 _(
                     "Perjalanan %(name)s dibuat dengan %(legs)s ruas; %(seats)s kursi "
                     "disalin. Periksa jam setiap ruas.",
-                    name=target.name,
+                    name=labels.trip_name(target.name),
                     legs=len(trip.legs),
                     seats=copied,
                 ),

@@ -37,9 +37,20 @@
       },
     });
   }
+  // After a refused submit, the first marked field takes the focus and comes into view
+  // (the form may be long: on a phone it can sit 1,500 px below the top).
+  function focusFirstError() {
+    var field = document.querySelector("main .is-invalid");
+    if (!field) return;
+    var target = field.tomselect ? field.tomselect.control_input : field;
+    target.focus({ preventScroll: true });
+    (field.tomselect ? field.tomselect.wrapper : field).scrollIntoView({ block: "center" });
+  }
   function start() {
-    if (typeof TomSelect === "undefined") return;
-    document.querySelectorAll("select").forEach(enhance);
+    if (typeof TomSelect !== "undefined") {
+      document.querySelectorAll("select").forEach(enhance);
+    }
+    focusFirstError();
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
