@@ -96,7 +96,7 @@ def _event_id(session: Session, obj) -> int | None:
 
 def _person_name(session: Session, person_id) -> str | None:
     person = _from_map(session, Person, person_id)
-    return person.full_name if person is not None else None
+    return person.formal_name if person is not None else None
 
 
 def _summary(session: Session, obj) -> str | None:
@@ -114,7 +114,7 @@ def _summary(session: Session, obj) -> str | None:
         if delegate is not None:
             person = delegate.__dict__.get("person")
             return (
-                person.full_name
+                person.formal_name
                 if person is not None
                 else _person_name(session, delegate.__dict__.get("person_id"))
             )
@@ -243,7 +243,7 @@ def _fill_delegate_names(session: Session, rows: list[dict]) -> None:
     }
     if missing:
         result = session.connection().execute(
-            select(Delegate.id, Person.full_name)
+            select(Delegate.id, Person.formal_name)
             .join(Person, Person.id == Delegate.person_id)
             .where(Delegate.id.in_(missing))
         )

@@ -18,6 +18,29 @@ TZ_ABBR = {
 }
 
 
+def formal_name(
+    full_name: str | None,
+    title_before: str | None = None,
+    title_after: str | None = None,
+    position: str | None = None,
+    institution: str | None = None,
+) -> str:
+    """A person's name as Indonesian offices print it: "Drs. Ahmad Fauzi, S.Sos., M.PSSp."
+    (titles before, the name, a comma and the titles after); an office holder known by
+    position only is printed as "Kepala Bidang Rehabilitasi Sosial, Dinas Sosial …".
+
+    ``Person.formal_name`` is the same in SQL; a test keeps the two in step.
+    """
+    name = (full_name or "").strip()
+    if not name:
+        return ", ".join(x for x in (position, institution) if x)
+    if title_before:
+        name = f"{title_before} {name}"
+    if title_after:
+        name = f"{name}, {title_after}"
+    return name
+
+
 def _locale() -> str:
     try:
         return str(get_locale() or "id")
@@ -82,6 +105,7 @@ def register(app: Flask) -> None:
         time_in=format_time,
         datetime_in=format_datetime,
         tz_abbr=tz_abbr,
+        formal_name=formal_name,
     )
     from planner import permissions
 

@@ -141,7 +141,17 @@ def test_people_are_plausible(app, runner):
     """Valid mobile numbers, unique 16-digit NIKs of their regency, mostly PSM."""
     _load(runner)
     with app.app_context():
-        people = db.session.scalars(db.select(Person)).all()
+        everyone = db.session.scalars(db.select(Person)).all()
+        # Officials known by office only have no name, NIK or phone of their own.
+        offices = [p for p in everyone if p.is_office_holder]
+        assert [(p.formal_name, p.pillar) for p in offices] == [
+            (
+                "Kepala Bidang Rehabilitasi Sosial, "
+                "Dinas Sosial Provinsi Kepulauan Bangka Belitung",
+                SocialPillar.OFFICIAL,
+            )
+        ]
+        people = [p for p in everyone if not p.is_office_holder]
         assert 70 <= len(people) <= 120
         niks = [p.nik for p in people]
         assert len(set(niks)) == len(niks)
@@ -155,6 +165,7 @@ def test_people_are_plausible(app, runner):
             day = person.birth_on.day + (40 if person.sex == Sex.FEMALE else 0)
             assert person.nik[6:12] == f"{day:02d}{person.birth_on:%m%y}"
             assert len(person.full_name.split()) >= 2
+            assert "," not in person.full_name  # titles are kept apart
         pillars = Counter(p.pillar for p in people)
         assert pillars[SocialPillar.PSM] > 0.75 * len(people)
         assert pillars[SocialPillar.OFFICIAL] >= 2 and pillars[SocialPillar.PEKSOS] >= 1
@@ -168,6 +179,9 @@ def test_people_are_plausible(app, runner):
         assert "Ketua IPSM Provinsi Kepulauan Bangka Belitung" in positions
         assert "Ketua IPSM Kabupaten Bangka" in positions
         assert "Ketua Umum Pengurus Nasional IPSM" in positions
+        titled = [p.formal_name for p in people if p.title_before or p.title_after]
+        assert len(titled) >= 5
+        assert any(re.fullmatch(r"Drs\. [^,]+, M\.Pd\.", name) for name in titled)
 
 
 def test_second_run_creates_nothing_and_says_so(app, runner):

@@ -76,3 +76,57 @@ def test_models_and_migrations_agree(migration_app):
             )
             diff = compare_metadata(context, db.metadata)
     assert diff == []
+
+
+def test_titles_migration_keeps_people_that_others_point_at(migration_app):
+    """Rebuilding `people` on SQLite to add its CHECK must not trip the foreign keys of
+    the rows pointing at it; afterwards the CHECK holds, and going back keeps them."""
+    now = "2024-01-01 00:00:00"
+    with migration_app.app_context():
+        upgrade(directory=MIGRATIONS, revision="be188aaa7f19")
+        with db.engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO people (id, full_name, pillar, created_at, updated_at)"
+                    " VALUES (1, 'Ani', 'psm', :t, :t)"
+                ),
+                {"t": now},
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO events (id, title, slug, kind, status, starts_on,"
+                    " ends_on, timezone, organiser_body, created_at, updated_at)"
+                    " VALUES (1, 'E', 'e', 'rakor', 'draft', '2024-01-01',"
+                    " '2024-01-02', 'Asia/Jakarta', 'X', :t, :t)"
+                ),
+                {"t": now},
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO delegates (event_id, person_id, role, status,"
+                    " created_at, updated_at)"
+                    " VALUES (1, 1, 'participant', 'nominated', :t, :t)"
+                ),
+                {"t": now},
+            )
+        upgrade(directory=MIGRATIONS)
+        with db.engine.connect() as conn:
+            assert conn.execute(
+                sa.text("SELECT full_name, title_before FROM people")
+            ).all() == [("Ani", None)]
+            assert conn.execute(sa.text("SELECT person_id FROM delegates")).all() == [
+                (1,)
+            ]
+        with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO people (full_name, pillar, created_at, updated_at)"
+                    " VALUES ('', 'psm', :t, :t)"
+                ),
+                {"t": now},
+            )
+        downgrade(directory=MIGRATIONS, revision="be188aaa7f19")
+        with db.engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT count(*) FROM delegates")).scalar() == 1
+            columns = {c["name"] for c in sa.inspect(conn).get_columns("people")}
+        assert "title_before" not in columns

@@ -176,7 +176,7 @@ class AgendaSpeaker(db.Model):
 
     @property
     def display_name(self) -> str:
-        return self.person.full_name if self.person is not None else (self.name or "")
+        return self.person.formal_name if self.person is not None else (self.name or "")
 
     def __repr__(self) -> str:
         return f"<AgendaSpeaker {self.id} {self.role} {self.display_name!r}>"

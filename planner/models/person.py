@@ -5,10 +5,13 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text
+import sqlalchemy as sa
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, func
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import db
+from planner.formatting import formal_name
 from planner.models.region import Region
 from planner.models.types import UTCDateTime, str_enum, utcnow
 
@@ -32,10 +35,22 @@ class Person(db.Model):
     __tablename__ = "people"
     __table_args__ = (
         CheckConstraint("nik IS NULL OR length(nik) = 16", name="nik_sixteen_digits"),
+        # An official may be known by position and institution before their name is.
+        CheckConstraint(
+            "trim(full_name) <> '' OR (position IS NOT NULL AND trim(position) <> ''"
+            " AND institution IS NOT NULL AND trim(institution) <> '')",
+            name="name_or_office",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: The name without degree titles, what people are matched and sorted on; empty
+    #: for an office holder known only by ``position`` and ``institution``.
     full_name: Mapped[str] = mapped_column(String(200), index=True)
+    #: Titles written before the name: "Drs.", "Dr. H.", "Ir.".
+    title_before: Mapped[str | None] = mapped_column(String(60))
+    #: Titles written after the name and a comma: "S.Sos., M.PSSp.".
+    title_after: Mapped[str | None] = mapped_column(String(60))
     sex: Mapped[Sex | None] = mapped_column(str_enum(Sex, 8))
     #: E.164, normalised to +62… by planner.services.people.normalise_phone.
     phone: Mapped[str | None] = mapped_column(String(20), index=True)
@@ -60,6 +75,38 @@ class Person(db.Model):
     )
 
     region: Mapped[Region | None] = relationship()
+
+    @property
+    def is_office_holder(self) -> bool:
+        """Known by position and institution only, without a personal name."""
+        return not (self.full_name or "").strip()
+
+    @hybrid_property
+    def formal_name(self) -> str:
+        """The name as printed for others: "Drs. Ahmad Fauzi, S.Sos., M.PSSp."."""
+        return formal_name(
+            self.full_name,
+            self.title_before,
+            self.title_after,
+            self.position,
+            self.institution,
+        )
+
+    @formal_name.inplace.expression
+    @classmethod
+    def _formal_name_expression(cls):
+        """The same in SQL, for queries that select columns instead of people."""
+        before = func.coalesce(
+            func.nullif(cls.title_before, "", type_=String) + " ", ""
+        )
+        after = func.coalesce(", " + func.nullif(cls.title_after, "", type_=String), "")
+        office = (
+            func.coalesce(cls.position, "") + ", " + func.coalesce(cls.institution, "")
+        )
+        return sa.case(
+            (func.trim(cls.full_name) == "", office),
+            else_=before + cls.full_name + after,
+        )
 
     @property
     def masked_nik(self) -> str | None:

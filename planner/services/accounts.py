@@ -284,7 +284,7 @@ def _person(person_id: int | None, *, user: User | None) -> Person | None:
     ).scalar_one_or_none()
     if taken_by is not None and (user is None or taken_by != user.id):
         raise PlannerError(
-            _("%(name)s sudah terhubung ke akun lain.", name=person.full_name),
+            _("%(name)s sudah terhubung ke akun lain.", name=person.formal_name),
             field="person_id",
         )
     return person

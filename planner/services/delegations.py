@@ -206,7 +206,7 @@ def nominate_delegate(
             raise AlreadyInEvent(
                 _(
                     "%(name)s sudah terdaftar di acara ini (%(where)s).",
-                    name=person.full_name,
+                    name=person.formal_name,
                     where=existing.delegation.name
                     if existing.delegation
                     else _("tanpa delegasi"),
@@ -333,7 +333,7 @@ def substitute_delegate(
     if existing is not None:
         if existing.is_active:
             raise AlreadyInEvent(
-                _("%(name)s sudah terdaftar di acara ini.", name=person.full_name),
+                _("%(name)s sudah terdaftar di acara ini.", name=person.formal_name),
                 field="person_id",
             )
         # A person who withdrew earlier comes back as the replacement.

@@ -275,8 +275,9 @@ class _PersonSpec:
     position: str
     institution: str
     pillar: SocialPillar = SocialPillar.PSM
-    prefix: str = ""
-    suffix: str = ""
+    #: Degree titles, kept apart from the name (``Person.title_before/after``).
+    prefix: str | None = None
+    suffix: str | None = None
     #: Where the demo puts them: tour, tour_chair, tour_replaced, bimtek, national,
     #: speaker (empty: in no event).
     part: str = ""
@@ -297,7 +298,7 @@ def _people_specs(names: dict[str, str]) -> list[_PersonSpec]:
             "Kepala Bidang Pemberdayaan Sosial",
             "Dinas Sosial Provinsi Kepulauan Bangka Belitung",
             SocialPillar.OFFICIAL,
-            suffix=", S.Sos., M.Si.",
+            suffix="S.Sos., M.Si.",
         ),
     ]
     # The study tour: 2–3 PSM from each of the 6 regencies and 1 city of the province.
@@ -346,8 +347,8 @@ def _people_specs(names: dict[str, str]) -> list[_PersonSpec]:
             "Masyarakat",
             "Kementerian Sosial RI",
             SocialPillar.OFFICIAL,
-            prefix="Dr. ",
-            suffix=", M.Si.",
+            prefix="Dr.",
+            suffix="M.Si.",
             part="speaker",
         ),
         _PersonSpec(
@@ -355,7 +356,7 @@ def _people_specs(names: dict[str, str]) -> list[_PersonSpec]:
             "Pekerja Sosial Ahli Madya",
             "Kementerian Sosial RI",
             SocialPillar.PEKSOS,
-            suffix=", S.ST., M.Kesos.",
+            suffix="S.ST., M.Kesos.",
             part="speaker",
         ),
         _PersonSpec(
@@ -363,8 +364,8 @@ def _people_specs(names: dict[str, str]) -> list[_PersonSpec]:
             "Widyaiswara (wawasan kebangsaan)",
             "BBPPKS Jakarta",
             SocialPillar.OFFICIAL,
-            prefix="Drs. ",
-            suffix=", M.Pd.",
+            prefix="Drs.",
+            suffix="M.Pd.",
             part="speaker",
         ),
         _PersonSpec(
@@ -372,7 +373,7 @@ def _people_specs(names: dict[str, str]) -> list[_PersonSpec]:
             "Kepala Bidang Pemberdayaan Sosial",
             "Dinas Sosial Kota Bekasi",
             SocialPillar.OFFICIAL,
-            suffix=", S.E., M.M.",
+            suffix="S.E., M.M.",
             part="speaker",
         ),
     ]
@@ -582,8 +583,9 @@ def load_demo(*, seed: int = DEFAULT_SEED) -> DemoReport:
     specs = _people_specs(names)
     for spec in specs:
         row = faces.person(spec.region_code)
-        row["full_name"] = f"{spec.prefix}{row['full_name']}{spec.suffix}"
         row.update(
+            title_before=spec.prefix,
+            title_after=spec.suffix,
             region=regions[spec.region_code],
             pillar=spec.pillar,
             position=spec.position,
@@ -599,6 +601,7 @@ def load_demo(*, seed: int = DEFAULT_SEED) -> DemoReport:
         if row["nik"] not in known:
             db.session.add(Person(**row))
             report.created["people"] += 1
+    office_holders = _load_office_holders(regions, report)
     db.session.flush()
 
     users = {
@@ -680,8 +683,45 @@ def load_demo(*, seed: int = DEFAULT_SEED) -> DemoReport:
         (spec.position, spec.institution): people[row["nik"]]
         for spec, row in zip(specs, rows, strict=True)
     }
+    staff.update(office_holders)
     _load_agenda(events, places, cast, staff, report)
     return report
+
+
+#: Officials the demo knows by office only, without a name: (region, position,
+#: institution). Printed as "Kepala Bidang Rehabilitasi Sosial, Dinas Sosial …".
+_OFFICE_HOLDERS = (
+    (
+        "19.71",
+        "Kepala Bidang Rehabilitasi Sosial",
+        "Dinas Sosial Provinsi Kepulauan Bangka Belitung",
+    ),
+)
+
+
+def _load_office_holders(
+    regions: dict[str, Region], report: DemoReport
+) -> dict[tuple[str, str], Person]:
+    """The officials known by position only, found by their office or created."""
+    found = {}
+    for code, position, institution in _OFFICE_HOLDERS:
+        person = db.session.scalars(
+            db.select(Person)
+            .filter_by(full_name="", position=position, institution=institution)
+            .order_by(Person.id)
+        ).first()
+        if person is None:
+            person = Person(
+                full_name="",
+                region=regions[code],
+                pillar=SocialPillar.OFFICIAL,
+                position=position,
+                institution=institution,
+            )
+            db.session.add(person)
+            report.created["people"] += 1
+        found[position, institution] = person
+    return found
 
 
 # Delegations ---------------------------------------------------------------------
@@ -1120,6 +1160,8 @@ _DIREKTUR = (
     "Kementerian Sosial RI",
 )
 _KETUM = ("Ketua Umum Pengurus Nasional IPSM", "Pengurus Nasional IPSM")
+#: Known by position only (see ``_OFFICE_HOLDERS``).
+_KABID_REHSOS = _OFFICE_HOLDERS[0][1:]
 
 
 def _tour_agenda() -> list[dict]:
@@ -1371,6 +1413,7 @@ def _rakor_agenda(chairs: list[tuple[str, str]]) -> list[dict]:
         item(d1, "20.30", "21.30", A.DIALOGUE,
              "Dialog: penguatan kelembagaan IPSM kabupaten/kota", room=hall,
              speakers=((K.SPEAKER, _KABID_BABEL, None, None, None),
+                       (K.SPEAKER, _KABID_REHSOS, None, None, None),
                        (K.MODERATOR, _CHAIR, None, None, None))),
         item(d2, "07.00", "08.00", A.MEAL, "Sarapan", room="Ruang Makan"),
         item(d2, "08.00", "10.00", A.MATERIAL,

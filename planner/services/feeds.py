@@ -270,12 +270,12 @@ def delegate_feed(delegate: Delegate) -> FeedContent:
             legs.append(LegEntry(leg, seat=seat if on_board else None))
     with force_locale(FEED_LOCALE):
         name = _(
-            "%(name)s · %(event)s", name=delegate.person.full_name, event=event.title
+            "%(name)s · %(event)s", name=delegate.person.formal_name, event=event.title
         )
         description = _(
             "Jadwal pribadi %(name)s: mata acara yang ditujukan kepada Anda dan "
             "perjalanan Anda, dengan kendaraan, kursi dan titik kumpul.",
-            name=delegate.person.full_name,
+            name=delegate.person.formal_name,
         )
     return FeedContent(
         event, name, description, delegate_items(delegate), legs, private=True

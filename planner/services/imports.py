@@ -42,7 +42,7 @@ from planner.models import (
 )
 from planner.services import PlannerError
 from planner.services.delegations import confirm_delegate, nominate_delegate
-from planner.services.people import normalise_nik, normalise_phone
+from planner.services.people import normalise_nik, normalise_phone, split_titles
 
 #: Largest upload accepted, in bytes.
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -573,7 +573,10 @@ def _check_row(
             return None
 
     values = plan.values
-    name = " ".join(raw.get("full_name", "").split())
+    # "Drs. Ahmad Fauzi, S.Sos." is matched and stored as "Ahmad Fauzi" with its titles.
+    values["title_before"], name, values["title_after"] = split_titles(
+        raw.get("full_name", "")
+    )
     if not name:
         error("full_name", _("Nama wajib diisi."))
     elif len(name) > 200:
@@ -911,7 +914,17 @@ def write_plan(
     return report
 
 
-_PERSON_FIELDS = ("sex", "phone", "email", "position", "institution", "nik", "birth_on")
+_PERSON_FIELDS = (
+    "title_before",
+    "title_after",
+    "sex",
+    "phone",
+    "email",
+    "position",
+    "institution",
+    "nik",
+    "birth_on",
+)
 
 
 # A list pasted on the delegation page ---------------------------------------------------

@@ -293,7 +293,7 @@ def _unseated_rows(trip: Trip):
         sa.select(
             Delegate.id,
             Delegate.delegation_id,
-            Person.full_name,
+            Person.formal_name.label("full_name"),
             Person.sex,
             Person.birth_on,
             Person.nik,
@@ -396,7 +396,7 @@ def load_vehicle_manifests(
         sa.select(
             SeatAssignment.vehicle_id,
             SeatAssignment.seat_number,
-            Person.full_name,
+            Person.formal_name.label("full_name"),
             Person.sex,
             Delegate.delegation_id,
             Delegation.name,
@@ -484,7 +484,7 @@ def load_ferry_manifest(leg: Leg) -> FerryManifest:
         rows = db.session.execute(
             sa.select(
                 SeatAssignment.vehicle_id,
-                Person.full_name,
+                Person.formal_name.label("full_name"),
                 Person.sex,
                 Person.birth_on,
                 Person.nik,

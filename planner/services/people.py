@@ -27,6 +27,8 @@ _PHONE_CHARS = re.compile(r"^[0-9+\s\-().]+$")
 _NIK_SEPARATORS = re.compile(r"[\s.]+")
 #: Longest search text taken into account (longer input is cut, never an error).
 MAX_QUERY_LENGTH = 200
+#: Longest degree titles before or after a name ("Prof. Dr. Ir. H.").
+TITLE_MAX = 60
 
 
 class PossibleDuplicate(PlannerError):
@@ -154,8 +156,11 @@ def visible_people(user, *, q=None, region_code=None, pillar=None):
             stmt = stmt.where(false())
     text = " ".join((q or "").split())[:MAX_QUERY_LENGTH]
     if text:
+        pattern = f"%{_like_escape(text)}%"
         matches = [
-            Person.full_name.ilike(f"%{_like_escape(text)}%", escape="\\"),
+            Person.full_name.ilike(pattern, escape="\\"),
+            # Office holders known by position only are found by it.
+            (Person.full_name == "") & Person.position.ilike(pattern, escape="\\"),
         ]
         digits = _phone_digits(text)
         if digits:
@@ -164,13 +169,23 @@ def visible_people(user, *, q=None, region_code=None, pillar=None):
         if len(nik) == 16 and nik.isdigit() and _may_search_nik(user):
             matches.append(Person.nik == nik)
         stmt = stmt.where(or_(*matches))
-    return stmt.order_by(func.lower(Person.full_name), Person.id)
+    return stmt.order_by(
+        func.lower(func.coalesce(func.nullif(Person.full_name, ""), Person.position)),
+        Person.id,
+    )
 
 
 def find_similar_people(
-    full_name: str, region_id: int | None, phone: str | None, *, exclude_id=None
+    full_name: str,
+    region_id: int | None,
+    phone: str | None,
+    *,
+    position: str | None = None,
+    institution: str | None = None,
+    exclude_id=None,
 ) -> list[Person]:
-    """People who may be the same: same name in the same region, or same phone."""
+    """People who may be the same: same name in the same region, or same phone; an
+    office holder known by position only matches the same position and institution."""
     conditions = []
     name = " ".join((full_name or "").split()).lower()
     if name:
@@ -179,6 +194,19 @@ def find_similar_people(
             conditions.append(same_name & (Person.region_id == region_id))
         else:
             conditions.append(same_name & Person.region_id.is_(None))
+    office = [" ".join((x or "").split()).lower() for x in (position, institution)]
+    if all(office):
+        # The office holder on record without a name, whether or not this one has one.
+        conditions.append(
+            (Person.full_name == "")
+            & (func.lower(Person.position) == office[0])
+            & (func.lower(Person.institution) == office[1])
+        )
+        if not name:
+            conditions.append(
+                (func.lower(Person.position) == office[0])
+                & (func.lower(Person.institution) == office[1])
+            )
     if phone:
         conditions.append(Person.phone == phone)
     if not conditions:
@@ -242,16 +270,92 @@ def _check_nik_free(nik: str, *, person: Person | None, acting_user) -> None:
     raise PlannerError(message, field="nik")
 
 
+def clean_title(value, *, field: str) -> str | None:
+    """Degree titles as typed ("S.Sos., M.PSSp."), without the comma that joins them to
+    the name; None when empty."""
+    text = (_text(value) or "").strip(" ,") or None
+    if text is not None and len(text) > TITLE_MAX:
+        raise PlannerError(
+            _("Gelar paling panjang %(n)s huruf.", n=TITLE_MAX), field=field
+        )
+    return text
+
+
+#: Titles written before a name, compared without case and dots: Drs., Dra., Dr., dr.,
+#: drg., Prof., Ir., H./Hj. (hajj), K.H., Ns., Apt.
+_TITLES_BEFORE = {"drs", "dra", "dr", "drg", "prof", "ir", "h", "hj", "kh", "ns", "apt"}
+#: One title written after a name: dotted ("S.Sos.", "M.PSSp.", "A.Md.Kep", "MM.") or a
+#: short word of capitals ("SH", "MPSSp"), never a plain word such as "Jakarta".
+_TITLE_AFTER = re.compile(
+    r"^[A-Z][A-Za-z]{0,5}(\.[A-Za-z]{1,6})+\.?$"
+    r"|^[A-Z][A-Za-z]{0,5}\.$"
+    r"|^(?=(?:.*[A-Z]){2})[A-Z][A-Za-z]{1,5}$"
+)
+
+
+def split_titles(text: str) -> tuple[str | None, str, str | None]:
+    """Split the degree titles off a name as offices type it: "Drs. H. Ahmad Fauzi,
+    S.Sos., M.PSSp." → ("Drs. H.", "Ahmad Fauzi", "S.Sos., M.PSSp."). Only obvious
+    titles are taken: dotted known prefixes, and after the first comma only words that
+    look like titles; anything else stays in the name."""
+    name = " ".join((text or "").split())
+    after = None
+    head, comma, tail = name.partition(",")
+    pieces = [p.strip() for p in tail.split(",")] if comma else []
+    titles = ", ".join(p for p in pieces if p)
+    if (
+        titles
+        and len(titles) <= TITLE_MAX
+        and all(_TITLE_AFTER.match(p) for p in pieces if p)
+    ):
+        name, after = head.strip(), titles
+    words = name.split(" ")
+    taken = 0
+    while (
+        taken < len(words) - 1
+        and words[taken].endswith(".")
+        and words[taken].replace(".", "").casefold() in _TITLES_BEFORE
+    ):
+        taken += 1
+    before = " ".join(words[:taken]) or None
+    if before and len(before) > TITLE_MAX:
+        return None, name, after
+    return before, " ".join(words[taken:]), after
+
+
+def _check_name_or_office(values: dict, person: Person | None) -> None:
+    """A name, or an office holder's position and institution; titles need a name."""
+
+    def current(key):
+        return values.get(key, getattr(person, key, None) if person else None)
+
+    if current("full_name"):
+        return
+    if not (current("position") and current("institution")):
+        raise PlannerError(
+            _(
+                "Nama lengkap wajib diisi. Untuk pejabat yang namanya belum diketahui, "
+                "isi jabatan dan instansinya."
+            ),
+            field="full_name",
+        )
+    if current("title_before") or current("title_after"):
+        raise PlannerError(
+            _("Gelar hanya dapat diisi bersama nama."), field="title_before"
+        )
+
+
 def _clean(data: dict, *, person: Person | None, acting_user) -> dict:
     """Checked, normalised values for the keys present in ``data``."""
     values: dict = {}
     if "full_name" in data or person is None:
-        full_name = _text(data.get("full_name"))
-        if not full_name:
-            raise PlannerError(_("Nama lengkap wajib diisi."), field="full_name")
+        full_name = _text(data.get("full_name")) or ""
         if len(full_name) > 200:
             raise PlannerError(_("Nama paling panjang 200 huruf."), field="full_name")
         values["full_name"] = full_name
+    for key in ("title_before", "title_after"):
+        if key in data:
+            values[key] = clean_title(data[key], field=key)
     if "sex" in data:
         values["sex"] = _enum(Sex, data["sex"], "sex")
     if "pillar" in data:
@@ -267,6 +371,7 @@ def _clean(data: dict, *, person: Person | None, acting_user) -> dict:
             values[key] = _text(data[key])
             if values[key] and len(values[key]) > 200:
                 raise PlannerError(_("Paling panjang 200 huruf."), field=key)
+    _check_name_or_office(values, person)
     if "notes" in data:
         values["notes"] = (data["notes"] or "").strip() or None
     if "birth_on" in data:
@@ -298,11 +403,18 @@ def _warn_duplicates(values: dict, *, person: Person | None, acting_user) -> Non
     region = values.get("region", person.region if person else None)
     full_name = values.get("full_name", person.full_name if person else "")
     phone = values.get("phone", person.phone if person else None)
+    position = values.get("position", person.position if person else None)
+    institution = values.get("institution", person.institution if person else None)
     if person is not None:
         unchanged = (
             full_name == person.full_name
             and (region.id if region else None) == person.region_id
             and phone == person.phone
+            # An office holder is matched on their office too.
+            and (
+                bool(full_name)
+                or (position, institution) == (person.position, person.institution)
+            )
         )
         if unchanged:
             return
@@ -310,6 +422,8 @@ def _warn_duplicates(values: dict, *, person: Person | None, acting_user) -> Non
         full_name,
         region.id if region else None,
         phone,
+        position=position,
+        institution=institution,
         exclude_id=person.id if person is not None else None,
     )
     if not similar:

@@ -201,7 +201,7 @@ def _delegates(
             Delegate.id,
             Delegate.role,
             Delegate.status,
-            Person.full_name,
+            Person.formal_name,
             Person.sex,
             Person.position,
             Person.institution,

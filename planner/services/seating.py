@@ -132,7 +132,7 @@ def assign_seat(
                     "Kursi %(number)s di %(vehicle)s sudah ditempati %(name)s.",
                     number=seat_number,
                     vehicle=vehicle.label,
-                    name=holder.delegate.person.full_name,
+                    name=holder.delegate.person.formal_name,
                 ),
                 field="seat_number",
             )
@@ -289,6 +289,7 @@ def auto_assign(
             Delegate.delegation_id,
             Delegate.role,
             Person.full_name,
+            Person.formal_name,
             Delegation.name,
         )
         .join(Person, Person.id == Delegate.person_id)
@@ -301,7 +302,7 @@ def auto_assign(
     groups: dict[tuple[int, int], list] = {}
     names: dict[int, tuple[str, str | None]] = {}
     for row in candidates:
-        names[row.id] = (row.full_name, row.name)
+        names[row.id] = (row.formal_name, row.name)
         if row.id in seated:
             continue
         key = (0, row.delegation_id) if row.delegation_id else (1, row.id)

@@ -327,7 +327,9 @@ def _fill_choices(form: AgendaItemForm, event: Event, item=None) -> None:
     person_choices = [SelectChoice("", _("— Tidak ada (isi nama) —"))] + [
         SelectChoice(
             str(p.id),
-            f"{p.full_name} — {p.position}"[:120] if p.position else p.full_name,
+            f"{p.formal_name} — {p.position}"[:120]
+            if p.position and not p.is_office_holder
+            else p.formal_name[:120],
         )
         for p in people
     ]

@@ -190,7 +190,7 @@ def undo(event_id: int, delegate_id: int):
     event = delegate.event
     require(can_check_in(current_user, event))
     if UndoCheckInForm().validate_on_submit():
-        name = delegate.person.full_name
+        name = delegate.person.formal_name
         try:
             undo_attendance(delegate, by=current_user._get_current_object())
         except PlannerError as exc:
@@ -207,7 +207,7 @@ def undo(event_id: int, delegate_id: int):
 def _check_in(delegate: Delegate) -> None:
     """Mark one delegate present, commit, and flash what happened."""
     event = delegate.event
-    name = delegate.person.full_name
+    name = delegate.person.formal_name
     if event.is_cancelled:
         flash(_("Acara ini dibatalkan: kehadiran tidak dicatat."), "danger")
         return
@@ -279,7 +279,7 @@ def _qr_for(delegate: Delegate):
         return None
     return qr_svg(
         _checkin_url(delegate),
-        title=_("Kode QR check-in %(name)s", name=delegate.person.full_name),
+        title=_("Kode QR check-in %(name)s", name=delegate.person.formal_name),
     )
 
 

@@ -242,7 +242,7 @@ def _candidates(event: Event, delegation: Delegation | None, q: str) -> list[Per
 def _person_choices(people: list[Person], blank: str) -> list[SelectChoice]:
     choices = [SelectChoice("", blank)]
     for person in people:
-        label = person.full_name
+        label = person.formal_name
         if person.region is not None:
             label = f"{label} — {person.region.name}"
         choices.append(SelectChoice(str(person.id), label))
@@ -259,7 +259,7 @@ def _chosen_person(
     region_ids = _allowed_region_ids(delegation)
     if region_ids is not None and person.region_id not in region_ids:
         return None, _(
-            "%(name)s bukan dari wilayah delegasi ini.", name=person.full_name
+            "%(name)s bukan dari wilayah delegasi ini.", name=person.formal_name
         )
     return person, None
 
@@ -802,7 +802,7 @@ def nominate(event_id: int, delegation_id: int | None):
                 _form_error(form, exc, "person_id")
             else:
                 db.session.commit()
-                flash(_("%(name)s diusulkan.", name=person.full_name), "success")
+                flash(_("%(name)s diusulkan.", name=person.formal_name), "success")
                 return redirect(_roster_url(event, delegation))
     flash(_("Orang belum diusulkan. Periksa isian yang ditandai."), "danger")
     return _render_roster(event, delegation, nominate_form=form)
@@ -833,7 +833,7 @@ def add_person(event_id: int, delegation_id: int | None):
             )
         except PossibleDuplicate as exc:
             db.session.rollback()
-            names = ", ".join(p.full_name for p in exc.people)
+            names = ", ".join(p.formal_name for p in exc.people)
             form.confirm_duplicate.errors.append(
                 f"{exc} {names}".strip() if names else str(exc)
             )
@@ -843,7 +843,7 @@ def add_person(event_id: int, delegation_id: int | None):
         else:
             db.session.commit()
             flash(
-                _("%(name)s ditambahkan dan diusulkan.", name=person.full_name),
+                _("%(name)s ditambahkan dan diusulkan.", name=person.formal_name),
                 "success",
             )
             return redirect(_roster_url(event, delegation))
@@ -928,7 +928,7 @@ def confirm(event_id: int, delegation_id: int | None, delegate_id: int):
         else:
             db.session.commit()
             flash(
-                _("%(name)s dikonfirmasi.", name=delegate.person.full_name), "success"
+                _("%(name)s dikonfirmasi.", name=delegate.person.formal_name), "success"
             )
     return redirect(_roster_url(event, delegation))
 
@@ -952,7 +952,7 @@ def withdraw(event_id: int, delegation_id: int | None, delegate_id: int):
             flash(str(exc), "danger")
         else:
             db.session.commit()
-            flash(_("%(name)s mundur.", name=delegate.person.full_name), "success")
+            flash(_("%(name)s mundur.", name=delegate.person.formal_name), "success")
     else:
         for errors in form.errors.values():
             for error in errors:
@@ -988,7 +988,7 @@ def replace(event_id: int, delegation_id: int | None, delegate_id: int):
             )
         except PossibleDuplicate as exc:
             db.session.rollback()
-            names = ", ".join(p.full_name for p in exc.people)
+            names = ", ".join(p.formal_name for p in exc.people)
             form.confirm_duplicate.errors.append(
                 f"{exc} {names}".strip() if names else str(exc)
             )
@@ -1000,8 +1000,8 @@ def replace(event_id: int, delegation_id: int | None, delegate_id: int):
             flash(
                 _(
                     "%(old)s diganti oleh %(new)s.",
-                    old=delegate.person.full_name,
-                    new=replacement.person.full_name,
+                    old=delegate.person.formal_name,
+                    new=replacement.person.formal_name,
                 ),
                 "success",
             )

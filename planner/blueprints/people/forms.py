@@ -102,6 +102,17 @@ class PersonBasicFields:
     )
 
 
+def _title_field(label, example):
+    return StringField(
+        label,
+        filters=[_strip],
+        validators=[
+            Length(max=60, message=_l("Gelar paling panjang %(n)s huruf.", n=60))
+        ],
+        description=example,
+    )
+
+
 #: Why a manifest field must be filled in (the event has a ferry or air leg).
 IDENTITY_REQUIRED_HELP = _l(
     "Wajib: acara ini punya perjalanan kapal laut atau pesawat."
@@ -176,7 +187,22 @@ class PersonIdentityFields:
 
 
 class PersonForm(PersonBasicFields, PersonIdentityFields, FlaskForm):
-    """A person's record; the view drops ``region_id`` and ``nik`` when not allowed."""
+    """A person's record; the view drops ``region_id`` and ``nik`` when not allowed.
+
+    The name may stay empty for an official known by position and institution only.
+    """
+
+    full_name = StringField(
+        _l("Nama lengkap (tanpa gelar)"),
+        filters=[_strip],
+        validators=[Length(max=200, message=_l("Nama paling panjang 200 huruf."))],
+        description=_l(
+            "Nama yang dipakai untuk mencari dan mencocokkan. Pejabat yang namanya "
+            "belum diketahui: kosongkan, lalu isi jabatan dan instansi."
+        ),
+    )
+    title_before = _title_field(_l("Gelar depan"), _l("Misalnya: Drs. atau Dr. H."))
+    title_after = _title_field(_l("Gelar belakang"), _l("Misalnya: S.Sos., M.PSSp."))
 
     email = EmailField(
         _l("Email"),
@@ -210,3 +236,12 @@ class PersonForm(PersonBasicFields, PersonIdentityFields, FlaskForm):
         super().__init__(*args, **kwargs)
         if regions is not None:
             self.region_id.choices = region_choices(regions)
+
+    def validate_full_name(self, field) -> None:
+        if not field.data and not (self.position.data and self.institution.data):
+            raise ValidationError(
+                _l(
+                    "Nama lengkap wajib diisi. Untuk pejabat yang namanya belum "
+                    "diketahui, isi jabatan dan instansinya."
+                )
+            )

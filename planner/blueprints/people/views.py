@@ -156,7 +156,7 @@ def new():
     if form.validate_on_submit():
         person, similar = _save(form, None)
         if person is not None:
-            flash(_("Data %(name)s disimpan.", name=person.full_name), "success")
+            flash(_("Data %(name)s disimpan.", name=person.formal_name), "success")
             return redirect(url_for("people.show", person_id=person.id))
     return render_template("people/new.html", form=form, similar=similar)
 
@@ -186,7 +186,8 @@ def edit(person_id: int):
         saved, similar = _save(form, person)
         if saved is not None:
             flash(
-                _("Perubahan data %(name)s disimpan.", name=saved.full_name), "success"
+                _("Perubahan data %(name)s disimpan.", name=saved.formal_name),
+                "success",
             )
             return redirect(back)
     return render_template(

@@ -177,7 +177,7 @@ def _unseated(trip: Trip, delegation_id: int | None):
 
 def _delegate_label(delegate: Delegate) -> str:
     group = delegate.delegation.name if delegate.delegation else _("Tanpa delegasi")
-    return f"{delegate.person.full_name} — {group}"
+    return f"{delegate.person.formal_name} — {group}"
 
 
 def _form_error(form: SeatForm, exc: PlannerError) -> None:
@@ -221,7 +221,7 @@ def _assign(trip: Trip, form: SeatForm) -> bool:
     flash(
         _(
             "%(name)s duduk di %(vehicle)s.",
-            name=delegate.person.full_name,
+            name=delegate.person.formal_name,
             vehicle=vehicle.label,
         ),
         "success",
@@ -419,7 +419,7 @@ def remove_seat(event_id: int, trip_id: int, vehicle_id: int, delegate_id: int):
     if not RemoveSeatForm().validate_on_submit():
         flash(_("Permintaan tidak valid. Muat ulang halaman dan coba lagi."), "danger")
         return redirect(_seats_url(trip))
-    name = assignment.delegate.person.full_name
+    name = assignment.delegate.person.formal_name
     unassign_seat(trip, delegate=assignment.delegate)
     db.session.commit()
     flash(_("Kursi %(name)s dilepas.", name=name), "success")

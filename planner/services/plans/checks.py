@@ -369,6 +369,22 @@ class _Check:
         for n, person in enumerate(self.sections["people"]):
             parts = ["people", n]
             self.region(person.get("region"), [*parts, "region"])
+            if not person["full_name"].strip():
+                if not all(
+                    (person.get(k) or "").strip() for k in ("position", "institution")
+                ):
+                    self.add(
+                        [*parts, "full_name"],
+                        _(
+                            "Isi nama, atau jabatan dan instansi bagi pejabat yang "
+                            "namanya belum diketahui."
+                        ),
+                    )
+                elif person.get("title_before") or person.get("title_after"):
+                    self.add(
+                        [*parts, "title_before"],
+                        _("Gelar hanya dapat diisi bersama nama."),
+                    )
             nik = person.get("nik")
             if nik and not _NIK.fullmatch(nik):
                 self.add([*parts, "nik"], _("NIK harus terdiri dari 16 angka."))

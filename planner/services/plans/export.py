@@ -190,12 +190,15 @@ def export_plan(
         return (
             _sortable(p.full_name.casefold(), p.full_name, code(p.region_id))
             + _sortable(p.birth_on, *private, p.email, _value(p.sex), str(p.pillar))
-            + _sortable(p.position, p.institution, p.notes, p.id)
+            + _sortable(p.position, p.institution, p.notes)
+            + _sortable(p.title_before, p.title_after, p.id)
         )
 
     people = sorted(rows.people.values(), key=person_order)
     person_key = _assign_keys(
-        [p.id for p in people], {p.id: p.full_name for p in people}, "orang"
+        [p.id for p in people],
+        {p.id: p.full_name or p.position for p in people},
+        "orang",
     )
     delegations = sorted(rows.delegations, key=lambda d: (d.name, d.id))
     delegation_key = _assign_keys(
@@ -294,6 +297,8 @@ def export_plan(
             {
                 "key": person_key[p.id],
                 "full_name": p.full_name,
+                "title_before": p.title_before,
+                "title_after": p.title_after,
                 "sex": _value(p.sex),
                 "region": code(p.region_id),
                 "pillar": str(p.pillar),

@@ -102,7 +102,16 @@ def _int(value, default: int | None = 0) -> int | None:
 
 
 #: Person fields a matched person gets from the file when the record lacks them.
-_FILLABLE = ("sex", "email", "position", "institution", "birth_on", "notes")
+_FILLABLE = (
+    "title_before",
+    "title_after",
+    "sex",
+    "email",
+    "position",
+    "institution",
+    "birth_on",
+    "notes",
+)
 
 
 class _Writer:
@@ -307,8 +316,34 @@ class _Writer:
             if person is not None:
                 claim(n, person)
 
+        # Officials known by position only are matched on position and institution,
+        # not on their (empty) name.
+        offices = {
+            n: (e.get("position"), e.get("institution"))
+            for n, e in enumerate(entries)
+            if n not in matched and not e["full_name"].strip()
+        }
+        by_office: dict[tuple, list[Person]] = defaultdict(list)
+        for chunk in _chunks(sorted({p for p, _i in offices.values()})):
+            for person in db.session.scalars(
+                sa.select(Person)
+                .where(Person.full_name == "", Person.position.in_(chunk))
+                .order_by(Person.id)
+            ):
+                by_office[person.position, person.institution].append(person)
+        for n, office in offices.items():
+            person = next(
+                (p for p in by_office[office] if compatible(p, entries[n])), None
+            )
+            if person is not None:
+                claim(n, person)
+
         names = sorted(
-            {e["full_name"] for n, e in enumerate(entries) if n not in matched}
+            {
+                e["full_name"]
+                for n, e in enumerate(entries)
+                if n not in matched and n not in offices
+            }
         )
         by_name: dict[tuple, list[Person]] = defaultdict(list)
         for chunk in _chunks(names):
@@ -317,7 +352,7 @@ class _Writer:
             ):
                 by_name[person.full_name, person.region_id].append(person)
         for n, entry in enumerate(entries):
-            if n in matched:
+            if n in matched or n in offices:
                 continue
             key = (entry["full_name"], self.region_id(entry.get("region")))
             person = next((p for p in by_name[key] if compatible(p, entry)), None)
@@ -334,6 +369,8 @@ class _Writer:
             [
                 {
                     "full_name": entries[n]["full_name"],
+                    "title_before": entries[n].get("title_before"),
+                    "title_after": entries[n].get("title_after"),
                     "sex": entries[n].get("sex"),
                     "phone": phones.get(n),
                     "email": entries[n].get("email"),
