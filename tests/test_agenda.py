@@ -715,9 +715,10 @@ def test_legs_are_in_the_timeline(
         rf'<li class="agenda-row agenda-leg"[^>]*id="leg-{leg.id}".*?</li>', html, re.S
     )
     assert row is not None
+    # The ferry's icon comes from the shipped sprite (no emoji font needed).
+    assert "sprite.svg#water" in row.group(0)
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row.group(0)))
     for part in (
-        "⛴",
         "Pelabuhan Tanjung Kalian → Pelabuhan Tanjung Api-Api",
         "08.00 WIB – 12.30 WIB",
         "Travel 1, Travel 2",
