@@ -118,7 +118,7 @@ def quota_fill_svg(rows: Sequence[QuotaFill]) -> str:
     body.append('<g class="legend" font-size="15">')
     lx, ly = 0.0, legend_y
     for key, text in items:
-        item = 22 + 7.6 * len(text) + 14
+        item = 22 + 8.4 * len(text) + 14
         if lx + item > WIDTH and lx > 0:
             lx, ly = 0.0, ly + 22
         if key == "nominated":
