@@ -99,12 +99,13 @@ def quota_fill_svg(rows: Sequence[QuotaFill]) -> str:
     )
     title = _("Pengisian kuota per delegasi")
     if not rows:
+        empty = _("Belum ada delegasi.")
         return (
             f'<svg xmlns="{SVG_NS}" class="quota-fill" viewBox="0 0 {_num(WIDTH)} 40" '
             f'width="100%" role="img" aria-label="{esc(title)}" '
             f'font-family="{esc(FONT)}" font-size="14"><title>{esc(title)}</title>'
             f'<text x="0" y="24" fill="{QUOTA_COLOURS["muted"]}">'
-            f"{esc(_('Belum ada delegasi.'))}</text></svg>"
+            f"{esc(empty)}</text></svg>"
         )
 
     legend_y = 10.0
