@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from planner.extensions import db
-from planner.models import Event, EventKind, EventStatus, Region, User
+from planner.models import DelegateStatus, Event, EventKind, EventStatus, Region, User
 from planner.services import PlannerError
 from planner.services.events import (
     change_status,
@@ -17,6 +17,7 @@ from planner.services.events import (
     slugify,
     unique_slug,
 )
+from planner.services.overview import event_numbers
 from tests.conftest import region
 
 
@@ -643,15 +644,41 @@ def _make_many(make_event, make_place, n: int, organiser) -> Event:
     return make_event(venue=make_place(), organisers=[organiser, *others])
 
 
+def _fill_delegations(event: Event, n: int, make_delegation, make_delegate) -> None:
+    """``n`` delegations in distinct regions, each with a confirmed, an attended and a
+    nominated delegate, so that a per-delegation query on the overview would show."""
+    regencies = db.session.scalars(
+        db.select(Region).where(Region.parent_id.is_not(None)).order_by(Region.code)
+    ).all()
+    for i in range(n):
+        delegation = make_delegation(event, region=regencies[i], quota=4)
+        for status in (
+            DelegateStatus.CONFIRMED,
+            DelegateStatus.ATTENDED,
+            DelegateStatus.NOMINATED,
+        ):
+            make_delegate(delegation, status=status)
+
+
 @pytest.mark.parametrize("path", ["list", "overview"])
 def test_query_count_does_not_grow(
-    client, login, make_user, make_event, make_place, count_queries, path
+    client,
+    login,
+    make_user,
+    make_event,
+    make_place,
+    make_delegation,
+    make_delegate,
+    count_queries,
+    path,
 ):
     user = make_user("organiser")
     login(user)
 
     def measure(n: int) -> int:
         event = _make_many(make_event, make_place, n, user)
+        if path == "overview":
+            _fill_delegations(event, n, make_delegation, make_delegate)
         url = "/events/" if path == "list" else f"/events/{event.id}"
         # Requests share this test's session: expire it, so nothing comes for free.
         db.session.expire_all()
@@ -699,3 +726,133 @@ def test_a_new_venue_is_made_from_the_event_form(client, login, make_user, make_
     )
     response = client.post("/events/new", data=_form(new_venue_name="x" * 201))
     assert response.status_code == 200 and len(_events()) == 2
+
+
+# The overview at a glance ------------------------------------------------------------
+
+
+def test_event_numbers_count_what_the_summary_shows(
+    app_ctx,
+    make_event,
+    make_delegation,
+    make_delegate,
+    make_vehicle,
+    make_trip,
+    make_leg,
+):
+    event = make_event()
+    bangka = make_delegation(event, region=region("19.01"), quota=5)
+    pusat = make_delegation(event, region=None, name="IPSM Pusat", quota=2)
+    make_delegation(event, region=region("19.71"), quota=0)  # nobody yet
+    for status in (
+        DelegateStatus.CONFIRMED,
+        DelegateStatus.CONFIRMED,
+        DelegateStatus.ATTENDED,
+        DelegateStatus.NOMINATED,
+        DelegateStatus.WITHDRAWN,
+    ):
+        make_delegate(bangka, status=status)
+    make_delegate(pusat, status=DelegateStatus.NOMINATED)
+    make_vehicle(event, seats=7)
+    make_vehicle(event, seats=12)
+    trip = make_trip(event)
+    make_leg(trip)
+    make_trip(make_event())  # another event's trip is not counted
+
+    numbers = event_numbers(event)
+
+    # Region code order, the named body without a region last.
+    assert [r.name for r in numbers.delegations] == [
+        "Kabupaten Bangka",
+        "Kota Pangkal Pinang",
+        "IPSM Pusat",
+    ]
+    first = numbers.delegations[0]
+    assert (first.quota, first.confirmed, first.attended, first.nominated) == (
+        5,
+        2,
+        1,
+        1,
+    )
+    assert first.taking_part == 3 and first.places_left == 2
+    assert numbers.delegations[1].taking_part == 0
+    assert (numbers.quota, numbers.taking_part, numbers.nominated) == (7, 3, 2)
+    assert (numbers.vehicles, numbers.seats) == (2, 19)
+    assert (numbers.trips, numbers.legs) == (1, 1)
+    assert numbers.agenda_items == 0
+
+
+def test_event_numbers_take_two_queries_whatever_the_size(
+    app_ctx, make_event, make_delegation, make_delegate, count_queries
+):
+    def measure(n: int) -> int:
+        event = make_event()
+        _fill_delegations(event, n, make_delegation, make_delegate)
+        db.session.expire_all()
+        event = db.session.get(Event, event.id)  # the caller has it loaded
+        with count_queries() as queries:
+            numbers = event_numbers(event)
+        assert len(numbers.delegations) == n
+        assert numbers.taking_part == 2 * n and numbers.nominated == n
+        return len(queries)
+
+    assert measure(2) == measure(15) == 2
+
+
+def _tab_ids(page: str) -> list[str]:
+    return re.findall(r'role="tab" aria-controls="overview-(\w+)"', page)
+
+
+def test_overview_puts_a_summary_on_top_and_sections_in_tabs(
+    client, login, make_user, make_event, make_delegation, make_delegate
+):
+    user = make_user("organiser")
+    event = make_event(organisers=[user], capacity=500, description="Rakor.")
+    delegation = make_delegation(event, quota=4)
+    make_delegate(delegation, status=DelegateStatus.CONFIRMED)
+    make_delegate(delegation, status=DelegateStatus.NOMINATED)
+    login(user)
+    page = client.get(f"/events/{event.id}").get_data(as_text=True)
+
+    summary = page.split('id="summary"', 1)[1].split("</section>", 1)[0]
+    assert "1/4" in summary and "1 diusulkan" in summary
+    assert "Mata acara" in summary and "Perlu perhatian" in summary
+    # The summary and the to-do list come before the tabs.
+    assert page.index('id="summary"') < page.index('id="checklist"')
+    assert page.index('id="checklist"') < page.index('role="tablist"')
+    assert _tab_ids(page) == ["people", "travel", "agenda", "details"]
+    # Each tab names its panel and each panel its tab; only the first is selected.
+    for key in _tab_ids(page):
+        assert f'id="overview-{key}" role="tabpanel"' in page
+        assert f'aria-labelledby="overview-{key}-tab"' in page
+        assert f'href="#overview-{key}"' in page
+    assert page.count('aria-selected="true"') == 1
+    assert page.count('data-bs-toggle="tab"') == 4
+    # Every section keeps its id, in its tab.
+    people = page.split('id="overview-people"', 1)[1].split('id="overview-travel"')[0]
+    for section in ("delegations", "quota-fill", "rosters", "checkin", "import"):
+        assert f'id="{section}"' in people
+    details = page.split('id="overview-details"', 1)[1]
+    for section in ("when", "where", "people", "description", "plan-file", "audit"):
+        assert f'id="{section}"' in details
+    # The picture of quota fill, drawn by the server.
+    assert '<svg xmlns="http://www.w3.org/2000/svg" class="quota-fill"' in people
+    assert "Kabupaten Bangka" in people
+    # No inline script or handler (the CSP forbids them); the tabs script is a file.
+    assert "<script>" not in page and " onclick=" not in page
+    assert "/static/js/overview.js" in page
+
+
+def test_overview_leaves_out_tabs_with_nothing_to_show(
+    client, login, make_user, make_event, make_delegation
+):
+    event = make_event(description="Rakor.")
+    make_delegation(event, quota=4)
+    login(make_user("participant"))
+    page = client.get(f"/events/{event.id}").get_data(as_text=True)
+    assert 'id="summary"' in page and 'id="when"' in page
+    assert "quota-fill" not in page and 'id="checklist"' not in page
+    assert "Perlu perhatian" not in page
+    # What the participant may see (run-down, calendar, details) keeps its tabs.
+    tabs = _tab_ids(page)
+    assert "people" not in tabs and "details" in tabs

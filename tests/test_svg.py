@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 
@@ -9,10 +10,12 @@ import pytest
 from flask import render_template
 from sqlalchemy.orm import selectinload
 
+from planner.exports.charts import QUOTA_COLOURS, WIDTH, quota_fill_svg
 from planner.exports.svg import MODE_COLOURS, route_sketch, timeline_svg
 from planner.extensions import db
 from planner.models import Leg, LegMode, Place, Trip
 from planner.services.demo import load_demo
+from planner.services.overview import QuotaFill
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 START = datetime(2024, 5, 6, 22, 0, tzinfo=UTC)  # 05.00 WIB on 7 May
@@ -258,3 +261,111 @@ def test_pictures_speak_english(trip):
         sketch = _parse(route_sketch(trip).svg)
     assert sketch.find(".//svg:g[@class='north']/svg:text", NS).text == "U"
     assert "Berangkat" in sketch.find("svg:title", NS).text
+
+
+# Quota fill per delegation -------------------------------------------------------------
+
+
+def _contrast(a: str, b: str = "#ffffff") -> float:
+    """WCAG contrast ratio of two #rrggbb colours."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = (
+            c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+            for c in channels
+        )
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def _fill(name="Kabupaten Bangka", quota=10, nominated=0, confirmed=0, attended=0, i=1):
+    return QuotaFill(i, name, quota, nominated, confirmed, attended)
+
+
+def _width(rect: ET.Element) -> float:
+    return float(rect.get("width"))
+
+
+def test_quota_fill_draws_one_labelled_bar_per_delegation(app_ctx):
+    rows = [
+        _fill(quota=10, confirmed=4, attended=2, nominated=3),
+        _fill("Kota <Pangkal> & Pinang", quota=4, confirmed=4, i=2),
+        _fill("IPSM Pusat", quota=0, i=3),
+    ]
+    svg = quota_fill_svg(rows)
+    root = _parse(svg)
+    assert root.get("role") == "img"
+    assert root.get("aria-label").startswith("Pengisian kuota 3 delegasi")
+    assert "10 dari 14 terkonfirmasi" in root.get("aria-label")
+    assert root.find("svg:title", NS).text == "Pengisian kuota per delegasi"
+    desc = root.find("svg:desc", NS).text
+    assert "Kabupaten Bangka: 6 dari kuota 10 terkonfirmasi (2 hadir)" in desc
+    assert "Kota <Pangkal> & Pinang: 4 dari kuota 4" in desc  # escaped, read back
+    groups = root.findall(".//svg:g[@class='quota-row']", NS)
+    assert len(groups) == 3
+    texts = ["".join(g.itertext()) for g in groups]
+    assert "6/10" in texts[0] and "2 hadir · 3 diusulkan · sisa 4" in texts[0]
+    assert "4/4" in texts[1] and "sisa 0" in texts[1]
+
+    # The bar's parts are in proportion to the quota (the track spans all of it).
+    first = groups[0]
+    track = first.find(".//svg:rect[@class='track']", NS)
+    parts = {
+        r.get("class").split()[1]: r for r in first.iterfind(".//svg:rect", NS)
+        if r.get("class", "").startswith("seg ")
+    }  # fmt: skip
+    assert set(parts) == {"seg-attended", "seg-confirmed", "seg-nominated"}
+    unit = (_width(track) + 1) / 10
+    assert _width(parts["seg-attended"]) == pytest.approx(2 * unit, abs=2)
+    assert _width(parts["seg-confirmed"]) == pytest.approx(4 * unit, abs=2)
+    assert _width(parts["seg-nominated"]) == pytest.approx(3 * unit, abs=3)
+
+
+def test_quota_fill_marks_nominees_beyond_the_quota(app_ctx):
+    root = _parse(quota_fill_svg([_fill(quota=4, confirmed=3, nominated=3)]))
+    mark = root.find(".//svg:line[@class='quota-mark']", NS)
+    assert mark is not None
+    # The quota ends at 4 of the 6 people drawn.
+    track = root.find(".//svg:rect[@class='track']", NS)
+    assert float(mark.get("x1")) == pytest.approx((_width(track) + 1), abs=1)
+    assert float(mark.get("x1")) == pytest.approx(WIDTH * 4 / 6, abs=1)
+    within = _parse(quota_fill_svg([_fill(quota=4, confirmed=3, nominated=1)]))
+    assert within.find(".//svg:line[@class='quota-mark']", NS) is None
+
+
+def test_quota_fill_without_delegations_says_so(app_ctx):
+    root = _parse(quota_fill_svg([]))
+    assert root.get("role") == "img"
+    assert "Belum ada delegasi." in "".join(root.itertext())
+
+
+def test_quota_fill_colours_are_readable(app_ctx):
+    """Graphic objects at least 3:1 against white (WCAG 1.4.11), text 4.5:1."""
+    for key in ("attended", "confirmed", "nominated_edge", "track_edge", "over"):
+        assert _contrast(QUOTA_COLOURS[key]) >= 3, key
+    for key in ("text", "muted"):
+        assert _contrast(QUOTA_COLOURS[key]) >= 4.5, key
+    svg = quota_fill_svg([_fill(quota=9, confirmed=2, attended=1, nominated=1)])
+    for colour in re.findall(r'fill="(#[0-9a-f]{6})"', svg):
+        # Every fill is either one of the checked colours or a pale background.
+        assert colour in QUOTA_COLOURS.values()
+    # Names long enough to reach the numbers are cut, and stay whole in the tooltip.
+    long = "Kabupaten Penajam Paser Utara Bagian Selatan dan Timur"
+    root = _parse(quota_fill_svg([_fill(long, quota=225, confirmed=200)]))
+    name = root.find(".//svg:text[@class='name']", NS).text
+    assert name.endswith("…") and len(name) < len(long)
+    assert long in root.find(".//svg:g[@class='quota-row']/svg:title", NS).text
+
+
+def test_quota_fill_in_english(app):
+    from flask import session
+
+    with app.test_request_context():
+        session["lang"] = "en"
+        svg = quota_fill_svg([_fill(quota=4, confirmed=1, nominated=1)])
+    root = _parse(svg)
+    assert "Quota fill" in root.find("svg:title", NS).text
+    assert "nominated" in root.get("aria-label")

@@ -22,7 +22,7 @@ from planner.blueprints.agenda.forms import (
     AgendaItemForm,
     ShiftForm,
 )
-from planner.blueprints.events import OVERVIEW_SECTIONS
+from planner.blueprints.events import OVERVIEW_SECTIONS, OverviewSection
 from planner.extensions import db
 from planner.models import (
     ACTIVE_STATUSES,
@@ -60,7 +60,7 @@ from planner.services.agenda import (
     update_item,
 )
 
-OVERVIEW_SECTIONS.append("agenda/_card.html")
+OVERVIEW_SECTIONS.append(OverviewSection("agenda/_card.html", "agenda"))
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from planner.blueprints.audit import bp
-from planner.blueprints.events import OVERVIEW_SECTIONS
+from planner.blueprints.events import OVERVIEW_SECTIONS, OverviewSection
 from planner.blueprints.listing import paginate
 from planner.extensions import db
 from planner.formatting import format_datetime
@@ -55,7 +55,7 @@ SYSTEM = "system"
 #: Always the event the page is about: not worth a line.
 HIDDEN_FIELDS = frozenset({"event_id"})
 
-OVERVIEW_SECTIONS.append("audit/_card.html")
+OVERVIEW_SECTIONS.append(OverviewSection("audit/_card.html", "details"))
 
 
 def _shown(value, tz: str) -> str | None:

@@ -15,7 +15,7 @@ from planner.blueprints.checkin.forms import (
     UndoCheckInForm,
     clean_query,
 )
-from planner.blueprints.events import OVERVIEW_SECTIONS
+from planner.blueprints.events import OVERVIEW_SECTIONS, OverviewSection
 from planner.exports.badges import qr_svg
 from planner.extensions import db
 from planner.formatting import format_time
@@ -49,7 +49,7 @@ RESULT_LIMIT = 50
 #: Cards per printed sheet (10 per A4 page).
 CARDS_PER_SHEET = 200
 
-OVERVIEW_SECTIONS.append("checkin/_overview.html")
+OVERVIEW_SECTIONS.append(OverviewSection("checkin/_overview.html", "people"))
 
 
 def _like_escape(text: str) -> str:

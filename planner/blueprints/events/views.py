@@ -6,11 +6,18 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy.orm import joinedload, selectinload
 
-from planner.blueprints.events import OVERVIEW_SECTIONS, bp
+from planner.blueprints.events import (
+    OVERVIEW_SECTIONS,
+    OVERVIEW_TABS,
+    OverviewSection,
+    bp,
+)
 from planner.blueprints.events.forms import CancelForm, EventForm, StatusForm
 from planner.blueprints.listing import paginate
+from planner.exports.charts import quota_fill_svg
 from planner.extensions import db
 from planner.labels import EVENT_STATUS
 from planner.models import Event, EventKind, EventStatus, Place, Region
@@ -34,6 +41,7 @@ from planner.services.events import (
     update_event,
     visible_events,
 )
+from planner.services.overview import event_numbers
 
 #: Button label of each status change offered on the overview.
 TRANSITION_LABELS = {
@@ -57,6 +65,18 @@ def _form_error(form, exc: PlannerError) -> None:
         field.errors = [*field.errors, str(exc)]
     else:
         form.form_errors.append(str(exc))
+
+
+def _overview_tabs() -> list[tuple[str, object, list[str]]]:
+    """The overview's tabs with the section templates each includes, in order."""
+    sections = [
+        s if isinstance(s, OverviewSection) else OverviewSection(s)
+        for s in OVERVIEW_SECTIONS
+    ]
+    return [
+        (key, label, [s.template for s in sections if s.tab == key])
+        for key, label in OVERVIEW_TABS
+    ]
 
 
 def _flash_holidays(event: Event) -> None:
@@ -127,7 +147,8 @@ def new():
 @bp.get("/<int:event_id>")
 @login_required
 def show(event_id: int):
-    """An event's overview: when, where, who organises, and what still needs doing."""
+    """An event's overview: a summary with the key numbers and what still needs doing,
+    then the features' sections in tabs."""
     event = _load_event(
         event_id,
         selectinload(Event.organisers),
@@ -136,10 +157,15 @@ def show(event_id: int):
     )
     require(can_view_event(current_user, event))
     manager = can_manage_event(current_user, event)
+    numbers = event_numbers(event) if manager else None
     return render_template(
         "events/show.html",
         event=event,
         manager=manager,
+        numbers=numbers,
+        quota_chart=Markup(quota_fill_svg(numbers.delegations))
+        if numbers is not None and numbers.delegations
+        else None,
         holidays=holiday_warnings(event.starts_on, event.ends_on),
         checklist=event_checklist(event) if manager else [],
         transitions=[
@@ -148,7 +174,7 @@ def show(event_id: int):
             if s in TRANSITION_LABELS
         ],
         cancellable=can_be_cancelled(event),
-        sections=OVERVIEW_SECTIONS,
+        tabs=_overview_tabs(),
     )
 
 

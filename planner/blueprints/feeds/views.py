@@ -23,7 +23,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from planner.blueprints.events import OVERVIEW_SECTIONS
+from planner.blueprints.events import OVERVIEW_SECTIONS, OverviewSection
 from planner.blueprints.feeds import bp
 from planner.blueprints.feeds.forms import FeedActionForm
 from planner.exports.badges import qr_svg
@@ -50,7 +50,7 @@ PUBLIC_CACHE = "public, max-age=300"
 PRIVATE_CACHE = "private, no-cache"
 GOOGLE_SUBSCRIBE = "https://calendar.google.com/calendar/render?cid="
 
-OVERVIEW_SECTIONS.append("feeds/_card.html")
+OVERVIEW_SECTIONS.append(OverviewSection("feeds/_card.html", "agenda"))
 
 
 # Feeds --------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from flask import render_template
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
-from planner.blueprints.events import OVERVIEW_SECTIONS
+from planner.blueprints.events import OVERVIEW_SECTIONS, OverviewSection
 from planner.blueprints.manifests import bp
 from planner.blueprints.rosters.views import download
 from planner.exports.manifests import (
@@ -39,7 +39,7 @@ from planner.services.manifests import (
     trip_vehicles,
 )
 
-OVERVIEW_SECTIONS.append("manifests/_card.html")
+OVERVIEW_SECTIONS.append(OverviewSection("manifests/_card.html", "travel"))
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
