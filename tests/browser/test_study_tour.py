@@ -58,8 +58,13 @@ class Journey:
             self.visited.append(path)
 
     def link(self, href_end: str) -> None:
-        """Follow a link of the page whose address ends so (one click)."""
-        self.click(self.page.locator(f"main a[href$='{href_end}']").first)
+        """Follow a visible link of the page whose address ends so (one click); when
+        it sits in a closed tab of the overview, open that tab first (one more)."""
+        links = self.page.locator(f"main a[href$='{href_end}']")
+        if links.locator("visible=true").count() == 0:
+            pane = links.first.evaluate("e => e.closest('[role=tabpanel]').id")
+            self.click(self.page.locator(f"[role=tab][aria-controls='{pane}']"))
+        self.click(links.locator("visible=true").first)
 
     def choose(self, selector: str, *values: str) -> None:
         """Choose from a select: one click per option chosen."""
