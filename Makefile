@@ -54,6 +54,8 @@ browser:
 		else echo "warning: /usr/bin/chromium missing; run: sudo apt-get install -y chromium"; fi; \
 	fi
 
+# In parallel, one worker per core (pytest-xdist); PYTEST_ARGS=-n0 runs in one process.
+PYTEST_ARGS ?= -n auto
 test: install-test browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
