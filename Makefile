@@ -69,6 +69,8 @@ browser:
 		npm ci --prefix tests/browser --no-audit --no-fund --silent || echo "warning: npm ci failed; the accessibility test will fail"; \
 	fi
 
+# In parallel, one worker per core (pytest-xdist); PYTEST_ARGS=-n0 runs in one process.
+PYTEST_ARGS ?= -n auto
 test: install-test browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

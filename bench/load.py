@@ -623,7 +623,10 @@ class Client:
 
     def run(self, until: float) -> None:
         """Every kind once, and a feed polled again at once (so short runs still
-        cover the mix and the 304), then weighted draws."""
+        cover the mix and the 304), then weighted draws until ``until``.
+
+        The first round always completes, even past ``until``: on a loaded machine
+        a short run would otherwise end before every kind was asked for once."""
         actions: dict[str, Callable[[], object]] = {
             FEED: self.feed,
             FEED_AGAIN: lambda: self.feed(again=True),
@@ -636,7 +639,7 @@ class Client:
         first = [k for k in (FEED, FEED_AGAIN) if FEED in kinds] + [
             k for k in kinds if k != FEED
         ]
-        while time.monotonic() < until and not self.stopped.is_set():
+        while not self.stopped.is_set() and (first or time.monotonic() < until):
             kind = first.pop(0) if first else self.rng.choices(kinds, weights)[0]
             if kind == CONFIRM and not self.confirm():
                 kind = FEED  # nobody left to confirm: poll a feed instead

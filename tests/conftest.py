@@ -50,6 +50,32 @@ def pytest_report_header(config):
     return f"databases: {', '.join(_BACKENDS)}"
 
 
+def _worker_database(url: str) -> str:
+    """This xdist worker's own PostgreSQL database (``test_gw0`` …), made if missing.
+
+    Without xdist (worker "master") the database named in the URL is used as it is.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "master")
+    if worker == "master":
+        return url
+    parsed = sa.make_url(url)
+    name = f"{parsed.database}_{worker}"
+    admin = sa.create_engine(
+        parsed.set(database="postgres"), isolation_level="AUTOCOMMIT"
+    )
+    try:
+        with admin.connect() as conn:
+            exists = conn.scalar(
+                sa.text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                {"name": name},
+            )
+            if not exists:
+                conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
 def _reset_postgres(url: str) -> None:
     engine = sa.create_engine(url)
     with engine.begin() as conn:
@@ -58,15 +84,23 @@ def _reset_postgres(url: str) -> None:
     engine.dispose()
 
 
+#: Backends whose database this process has already prepared: pytest sets a
+#: parametrised session fixture up again whenever the parameter changes (an xdist
+#: worker may go back and forth), and every test leaves the tables empty anyway.
+_prepared: dict[str, str] = {}
+
+
 @pytest.fixture(scope="session", params=_BACKENDS)
 def database_url(request, tmp_path_factory):
-    """One database per backend for the whole session; the schema is made once."""
+    """One database per backend (and xdist worker); the schema is made once."""
+    if request.param in _prepared:
+        return _prepared[request.param]
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
     else:
         from planner import normalise_database_url
 
-        url = normalise_database_url(os.environ["TEST_DATABASE_URL"])
+        url = _worker_database(normalise_database_url(os.environ["TEST_DATABASE_URL"]))
         _reset_postgres(url)
     app = create_app(_config(url, tmp_path_factory.mktemp("instance")))
     with app.app_context():
@@ -74,6 +108,7 @@ def database_url(request, tmp_path_factory):
         load_regions()
         db.session.commit()
         db.engine.dispose()
+    _prepared[request.param] = url
     return url
 
 
