@@ -460,6 +460,27 @@ def test_files_that_are_too_big_wrong_or_broken_are_refused(client, login, setup
     assert "Pilih berkas yang akan diimpor." in missing.get_data(as_text=True)
 
 
+def test_a_csv_wider_than_an_xlsx_is_refused_quickly(client, login, setup):
+    login(setup["organiser"])
+    # 38 KB, 5,000 columns: it once held a worker past its timeout.
+    wide = b"\n".join([b"Nama," + b"x," * 4999, b"Siti," + b"1," * 4999] * 2)
+    assert len(wide) < 45_000
+    started = time.perf_counter()
+    response = upload(client, setup["event_id"], wide, "lebar.csv")
+    assert time.perf_counter() - started < 2
+    assert response.status_code == 200
+    assert "Berkas ini punya lebih dari 60 kolom (baris 1)" in response.get_data(
+        as_text=True
+    )
+    # Empty cells beyond the 60th are not columns (Excel writes them).
+    narrow = "Nama;No HP;Kabupaten/Kota" + ";" * 80 + "\nSiti;;Kota Bekasi" + ";" * 80
+    assert read_table(narrow.encode(), "ok.csv").headings == [
+        "Nama",
+        "No HP",
+        "Kabupaten/Kota",
+    ]
+
+
 def _zip(members: dict[str, bytes]) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -51,7 +51,8 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_XLSX_MEMBER_BYTES = 50 * 1024 * 1024
 #: Largest total uncompressed size of an XLSX.
 MAX_XLSX_TOTAL_BYTES = 100 * 1024 * 1024
-#: Most data rows and columns read from one file.
+#: Most data rows and columns read from one file (a CSV row with more filled columns
+#: is refused as it is read; an XLSX sheet is cut to its first columns).
 MAX_ROWS = 20_000
 MAX_COLUMNS = 60
 #: Longest cell text kept (longer text is an error on the fields that have a limit).
@@ -206,6 +207,20 @@ def _read_csv(content: bytes) -> list[list]:
     try:
         rows = []
         for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            if len(row) > MAX_COLUMNS:
+                # Refused at the first wide row, before the rest is read: a narrow
+                # file with thousands of columns once held a worker past its timeout.
+                while row and not row[-1].strip():
+                    row.pop()
+                if len(row) > MAX_COLUMNS:
+                    raise ImportFileError(
+                        _(
+                            "Berkas ini punya lebih dari %(n)s kolom (baris %(row)s); "
+                            "paling banyak %(n)s kolom.",
+                            n=MAX_COLUMNS,
+                            row=len(rows) + 1,
+                        )
+                    )
             rows.append(row)
             if len(rows) > MAX_ROWS + 20:
                 break
