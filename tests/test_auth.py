@@ -358,6 +358,22 @@ def test_password_reset_end_to_end(client, make_user, caplog):
     assert _post_login(client, user.email, NEW_PASSWORD).status_code == 302
 
 
+def test_without_a_mail_server_the_reset_page_says_nothing_was_sent(
+    client, make_user, caplog
+):
+    caplog.set_level(logging.WARNING, logger="planner")
+    user = make_user("organiser", email="lupa@example.org")
+    for email in (user.email, "tidak-ada@example.org"):
+        response = client.post(
+            "/auth/forgot", data={"email": email}, follow_redirects=True
+        )
+        page = response.get_data(as_text=True)
+        assert "TIDAK dikirim" in page and "sudah dikirim" not in page
+        assert "/auth/reset/" not in page  # the link is for the account's owner only
+    # An administrator finds it in the log gunicorn shows (WARNING and above).
+    assert _link(caplog, "reset")
+
+
 def test_forgot_password_says_the_same_for_unknown_accounts(client, make_user, caplog):
     caplog.set_level(logging.INFO, logger="planner")
     known = make_user("organiser")

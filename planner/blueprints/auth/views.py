@@ -30,6 +30,7 @@ from planner.services.accounts import (
 from planner.services.accounts import (
     reset_password as reset_password_service,
 )
+from planner.services.mail import mail_configured
 
 
 @login_manager.user_loader
@@ -115,13 +116,25 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         request_password_reset(form.email.data)
-        flash(
-            _(
-                "Jika alamat itu terdaftar, tautan untuk mengatur ulang kata sandi "
-                "sudah dikirim ke sana. Periksa juga folder spam."
-            ),
-            "info",
-        )
+        if mail_configured():
+            flash(
+                _(
+                    "Jika alamat itu terdaftar, tautan untuk mengatur ulang kata sandi "
+                    "sudah dikirim ke sana. Periksa juga folder spam."
+                ),
+                "info",
+            )
+        else:
+            # The same words for every address: the reply still never tells whether
+            # the account exists. The link is in the server's log for an admin.
+            flash(
+                _(
+                    "Jika alamat itu terdaftar, tautannya TIDAK dikirim: server ini "
+                    "belum bisa mengirim email. Minta admin Rombongan memberikan "
+                    "tautan Anda."
+                ),
+                "warning",
+            )
         return redirect(url_for("auth.login"))
     return render_template("auth/forgot_password.html", form=form)
 
