@@ -310,6 +310,17 @@ def invite_user(*, data: dict) -> User:
     return user
 
 
+def end_sessions(user: User) -> User:
+    """End every session of ``user``, on every device, remember-me cookies included.
+
+    The session version is part of the id in the session and remember-me cookies and
+    the user loader compares it on every request, so copies of either stop working.
+    """
+    user.session_version = (user.session_version or 0) + 1
+    db.session.flush()
+    return user
+
+
 def renew_invitation(user: User) -> User:
     """Make a fresh invitation link possible; links sent before stop working."""
     if user.password_hash is not None:

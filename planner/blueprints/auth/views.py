@@ -22,6 +22,7 @@ from planner.services.accounts import (
 )
 from planner.services.accounts import (
     authenticate,
+    end_sessions,
     normalise_email,
     record_login,
     request_password_reset,
@@ -102,7 +103,10 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """Sign out (POST only, so a link or image cannot sign anyone out)."""
+    """Sign out everywhere (POST only, so a link or image cannot sign anyone out)."""
+    if current_user.is_authenticated:
+        end_sessions(current_user._get_current_object())
+        db.session.commit()
     logout_user()
     flash(_("Anda sudah keluar."), "info")
     return redirect(url_for("auth.login"))
