@@ -452,3 +452,27 @@ def test_password_change_ends_other_sessions_only(app, client, make_user):
     renewed = app.test_client()
     renewed.set_cookie("remember_token", laptop.get_cookie("remember_token").value)
     assert renewed.get("/accounts/profile").status_code == 200
+
+
+# Without a mail server ----------------------------------------------------------
+
+
+def test_without_a_mail_server_the_admin_is_told_and_given_the_link(
+    client, make_user, login, caplog
+):
+    caplog.set_level(logging.WARNING, logger="planner")
+    login(make_user("admin"))
+    response = client.post(
+        "/accounts/invite", data=_invite_data(), follow_redirects=True
+    )
+    page = response.get_data(as_text=True)
+    # Logged where gunicorn shows it (WARNING), not at INFO.
+    link = _invitation_link(caplog)
+    assert all(r.levelno >= logging.WARNING for r in caplog.records if "To:" in r.msg)
+    assert "Undangan dikirim" not in page
+    assert "TIDAK dikirim" in page
+    assert f"http://localhost{link}" in page
+    user = _user_by_email("baru@example.org")
+    again = client.post(f"/accounts/{user.id}/invitation", follow_redirects=True)
+    assert "TIDAK dikirim" in again.get_data(as_text=True)
+    assert "/auth/invitation/" in again.get_data(as_text=True)

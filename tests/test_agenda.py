@@ -577,6 +577,32 @@ def test_organiser_creates_edits_and_deletes(client, login, setup):
     assert _count_items() == 0
 
 
+def test_the_form_says_notes_are_public(client, login, setup):
+    login(setup["organiser"])
+    html = client.get(f"{BASE.format(setup['event'].id)}/new").get_data(as_text=True)
+    assert "Tampil apa adanya di kalender publik" in html
+
+
+def test_committee_notes_are_for_the_committee_only(client, login, setup, make_user):
+    url = BASE.format(setup["event"].id)
+    login(setup["organiser"])
+    form = client.get(f"{url}/new").get_data(as_text=True)
+    assert "Catatan panitia" in form and "tidak pernah tampil" in form
+    client.post(f"{url}/new", data=_form(committee_notes="Kunci aula di pos satpam."))
+    item = db.session.scalars(db.select(AgendaItem)).one()
+    assert item.committee_notes == "Kunci aula di pos satpam."
+    assert "Kunci aula di pos satpam." in client.get(f"{url}/").get_data(as_text=True)
+    client.post("/auth/logout")
+    for user in (
+        make_user("participant"),
+        make_user("chapter_head", regions=("19.01",)),
+    ):
+        login(user)
+        html = client.get(f"{url}/").get_data(as_text=True)
+        assert "Bawa alat tulis." in html and "pos satpam" not in html
+        client.post("/auth/logout")
+
+
 def test_bad_form_input_gets_a_message_and_saves_nothing(client, login, setup):
     url = BASE.format(setup["event"].id)
     login(setup["organiser"])

@@ -128,6 +128,30 @@ def test_disabling_an_account_ends_its_session(client, make_user, login):
     assert response.headers["Location"].startswith("/auth/login")
 
 
+def test_logout_ends_copies_of_the_session_and_remember_cookies(app, client, make_user):
+    user = make_user("organiser")
+    response = client.post(
+        "/auth/login",
+        data={"email": user.email, "password": PASSWORD, "remember": "y"},
+    )
+    assert response.status_code == 302
+    session_copy = client.get_cookie("session").value
+    remember_copy = client.get_cookie("remember_token").value
+    other_device = app.test_client()
+    assert _post_login(other_device, user.email, PASSWORD).status_code == 302
+
+    assert client.post("/auth/logout").status_code == 302
+    for name, value in (("session", session_copy), ("remember_token", remember_copy)):
+        stolen = app.test_client()
+        stolen.set_cookie(name, value)
+        assert stolen.get("/accounts/profile").status_code == 302, name
+    # "Keluar" means out everywhere: the other device's session ended too.
+    assert other_device.get("/accounts/profile").status_code == 302
+    # Signing in again works.
+    assert _post_login(client, user.email, PASSWORD).status_code == 302
+    assert client.get("/accounts/profile").status_code == 200
+
+
 def test_malformed_session_id_is_anonymous(client, make_user):
     user = make_user("organiser")
     for bad in ("garbage", f"{user.id}", f"{user.id}:x", f"{user.id}:999"):
@@ -356,6 +380,22 @@ def test_password_reset_end_to_end(client, make_user, caplog):
     )
     assert _post_login(client, user.email, PASSWORD).status_code == 200
     assert _post_login(client, user.email, NEW_PASSWORD).status_code == 302
+
+
+def test_without_a_mail_server_the_reset_page_says_nothing_was_sent(
+    client, make_user, caplog
+):
+    caplog.set_level(logging.WARNING, logger="planner")
+    user = make_user("organiser", email="lupa@example.org")
+    for email in (user.email, "tidak-ada@example.org"):
+        response = client.post(
+            "/auth/forgot", data={"email": email}, follow_redirects=True
+        )
+        page = response.get_data(as_text=True)
+        assert "TIDAK dikirim" in page and "sudah dikirim" not in page
+        assert "/auth/reset/" not in page  # the link is for the account's owner only
+    # An administrator finds it in the log gunicorn shows (WARNING and above).
+    assert _link(caplog, "reset")
 
 
 def test_forgot_password_says_the_same_for_unknown_accounts(client, make_user, caplog):

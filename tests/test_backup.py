@@ -95,3 +95,19 @@ def test_default_target_lives_beside_the_database(app, tmp_path):
     assert result.path.parent == database.parent / "backups"
     assert result.tables["regions"] > 500
     result.path.unlink()
+
+
+def test_every_file_a_backup_writes_is_private(app, runner, tmp_path, make_delegate):
+    if not _sqlite(app):
+        return
+    make_delegate()
+    with app.app_context():  # the live database runs in WAL mode, as in production
+        assert db.session.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
+    folder = tmp_path / "backups"
+    result = runner.invoke(args=["backup", str(folder / "copy.sqlite")])
+    assert result.exit_code == 0, result.output
+    modes = {p.name: p.stat().st_mode & 0o777 for p in folder.iterdir()}
+    # One self-contained file: no -wal/-shm or .partial beside it, nothing readable
+    # by others (the WAL holds NIKs and phone numbers as much as the database).
+    assert modes == {"copy.sqlite": 0o600}
+    assert folder.stat().st_mode & 0o077 == 0

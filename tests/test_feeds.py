@@ -103,6 +103,21 @@ def test_feeds_are_indonesian_and_need_no_session(client, world):
     assert "Set-Cookie" not in response.headers
 
 
+def test_committee_notes_are_in_no_feed(client, world):
+    opening = db.session.get(AgendaItem, world.opening_id)
+    opening.notes = "Hadir 15 menit lebih awal."
+    opening.committee_notes = "Kunci aula di pos satpam, HP 0812 9999 0000."
+    db.session.commit()
+    for url in (
+        public_url(world),
+        token_url(world.delegate_token),
+        token_url(world.delegation_token),
+    ):
+        body = client.get(url).get_data(as_text=True).replace("\r\n ", "")
+        assert "Hadir 15 menit lebih awal." in body, url
+        assert "pos satpam" not in body and "9999" not in body, url
+
+
 # Secret addresses -----------------------------------------------------------------
 
 

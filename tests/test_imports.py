@@ -255,8 +255,9 @@ def test_every_row_error_is_named_and_nothing_is_written(
         "Baris 10, kolom Kabupaten/Kota: Kode wilayah 99.99 tidak dikenal.",
         "Baris 11, kolom JK: Tulis L atau P",
         "Baris 12, kolom Tanggal lahir: Tanggal lahir tidak valid",
-        "Baris 13, kolom Nama: Sudah Ada sudah terdaftar di acara ini "
-        "(Kabupaten Bekasi).",
+        # Their phone, but they belong to another region: named, never matched.
+        "Baris 13, kolom No HP: Nomor HP ini milik orang lain (di luar wilayah "
+        "Kota Bekasi): Sudah Ada, Kabupaten Bekasi.",
         "Baris 14, kolom NIK: Dua angka pertama NIK",
     ]
     for message in expected:
@@ -286,7 +287,10 @@ def test_people_are_matched_by_nik_then_phone_then_name_and_region(
     client, login, setup, make_person
 ):
     login(setup["organiser"])
-    by_nik = make_person(full_name="Nama Lama", nik=NIK_A, region=region("32.75"))
+    # The same person as the row "Siti Aminah", with titles on record.
+    by_nik = make_person(
+        full_name="Hj. Siti Aminah, S.Sos.", nik=NIK_A, region=region("32.75")
+    )
     by_phone = make_person(
         full_name="Budi S.", phone="+6281234567891", region=region("32.16")
     )
@@ -300,8 +304,96 @@ def test_people_are_matched_by_nik_then_phone_then_name_and_region(
     person_ids = set(db.session.scalars(sa.select(Delegate.person_id)))
     assert person_ids == {by_nik.id, by_phone.id, by_name.id}
     db.session.refresh(by_nik)
-    assert by_nik.full_name == "Nama Lama"  # never overwritten
+    assert by_nik.full_name == "Hj. Siti Aminah, S.Sos."  # never overwritten
     assert by_nik.phone == "+6281234567890"  # blanks filled
+
+
+def test_the_preview_names_the_person_each_row_matched(
+    client, login, setup, make_person
+):
+    login(setup["organiser"])
+    make_person(full_name="Hj. Siti Aminah, S.Sos.", nik=NIK_A, region=region("32.75"))
+    response = upload(client, setup["event_id"], csv_bytes(INDONESIAN), "p.csv")
+    page = client.get(
+        f"/events/{setup['event_id']}/import/{token_of(response)}/preview"
+    ).get_data(as_text=True)
+    assert "Hj. Siti Aminah, S.Sos." in page
+
+
+def test_a_nik_held_by_someone_with_another_name_is_an_error_row(
+    client, login, setup, make_person
+):
+    login(setup["organiser"])
+    other = make_person(
+        full_name="Ahmad Fauzi",
+        nik=NIK_A,
+        phone="+6285711112222",
+        region=region("32.75"),
+    )
+    before = counts()
+    response = upload(client, setup["event_id"], csv_bytes(INDONESIAN), "p.csv")
+    token = token_of(response)
+    page = client.get(f"/events/{setup['event_id']}/import/{token}/preview")
+    html = page.get_data(as_text=True)
+    assert "Baris 2, kolom NIK: NIK ini milik orang lain (nama berbeda)" in html
+    assert "Ahmad Fauzi" in html  # an organiser may see who holds it
+    client.post(f"/events/{setup['event_id']}/import/{token}/import")
+    assert counts() == before
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Delegate)
+            .filter_by(person_id=other.id)
+        )
+        == 0
+    )
+
+
+def test_a_nik_held_by_someone_outside_the_delegations_region_is_an_error_row(
+    app_ctx, setup, make_person
+):
+    from planner.services.imports import check_import
+
+    make_person(full_name="Siti Aminah", nik=NIK_A, region=region("19.71"))
+    table = read_table(csv_bytes(INDONESIAN), "p.csv")
+    mapping = guess_mapping(table.headings)
+    plan = check_import(setup["event"], table=table, mapping=mapping, reveal=True)
+    assert [str(e) for e in plan.errors] == [
+        "Baris 2, kolom NIK: NIK ini milik orang lain (di luar wilayah Kota Bekasi): "
+        "Siti Aminah, Kota Pangkal Pinang."
+    ]
+    assert plan.rows[0].person is None
+    # Without the right to see everyone: one message naming no one and nowhere.
+    plan = check_import(setup["event"], table=table, mapping=mapping)
+    assert [str(e) for e in plan.errors] == [
+        "Baris 2, kolom NIK: NIK ini milik orang lain (nama berbeda atau di luar "
+        "wilayah delegasi ini). Periksa lagi angkanya; bila sudah benar, hubungi "
+        "panitia."
+    ]
+
+
+def test_a_phone_of_someone_outside_the_region_is_not_a_match(
+    app_ctx, setup, make_person
+):
+    from planner.services.imports import check_import
+
+    outsider = make_person(
+        full_name="Budi Santoso", phone="+6281234567891", region=region("19.71")
+    )
+    table = read_table(csv_bytes(INDONESIAN), "p.csv")
+    plan = check_import(
+        setup["event"], table=table, mapping=guess_mapping(table.headings)
+    )
+    assert plan.ok
+    assert plan.rows[1].person is not outsider and plan.rows[1].action == "new"
+    # Those who see everyone are told whose number it is instead.
+    plan = check_import(
+        setup["event"], table=table, mapping=guess_mapping(table.headings), reveal=True
+    )
+    assert [str(e) for e in plan.errors] == [
+        "Baris 3, kolom No. HP: Nomor HP ini milik orang lain (di luar wilayah "
+        "Kabupaten Bekasi): Budi Santoso, Kota Pangkal Pinang."
+    ]
 
 
 def test_importing_the_same_file_twice_creates_nothing(client, login, setup):
@@ -368,6 +460,27 @@ def test_files_that_are_too_big_wrong_or_broken_are_refused(client, login, setup
         assert message in response.get_data(as_text=True), name
     missing = client.post(f"/events/{event_id}/import/", data={})
     assert "Pilih berkas yang akan diimpor." in missing.get_data(as_text=True)
+
+
+def test_a_csv_wider_than_an_xlsx_is_refused_quickly(client, login, setup):
+    login(setup["organiser"])
+    # 38 KB, 5,000 columns: it once held a worker past its timeout.
+    wide = b"\n".join([b"Nama," + b"x," * 4999, b"Siti," + b"1," * 4999] * 2)
+    assert len(wide) < 45_000
+    started = time.perf_counter()
+    response = upload(client, setup["event_id"], wide, "lebar.csv")
+    assert time.perf_counter() - started < 2
+    assert response.status_code == 200
+    assert "Berkas ini punya lebih dari 60 kolom (baris 1)" in response.get_data(
+        as_text=True
+    )
+    # Empty cells beyond the 60th are not columns (Excel writes them).
+    narrow = "Nama;No HP;Kabupaten/Kota" + ";" * 80 + "\nSiti;;Kota Bekasi" + ";" * 80
+    assert read_table(narrow.encode(), "ok.csv").headings == [
+        "Nama",
+        "No HP",
+        "Kabupaten/Kota",
+    ]
 
 
 def _zip(members: dict[str, bytes]) -> bytes:

@@ -146,3 +146,40 @@ def test_confirming_at_once_takes_quota_places(client, login, roster):
     ).all()
     assert statuses == [DelegateStatus.CONFIRMED] * 3
     assert db.session.get(type(bangka), bangka.id).confirmed_count == 3
+
+
+def test_a_nik_of_someone_elsewhere_is_refused_without_naming_them(
+    client, login, roster, make_person
+):
+    event, bangka, _organiser, head = roster
+    outsider = make_person(
+        full_name="Ahmad Fauzi",
+        nik="1971010101800001",
+        phone="+6285711112222",
+        region=region("19.71"),
+    )
+    login(head)
+    response = client.post(
+        _url(event, bangka), data={"text": "Siti Aminah; P; ; 1971010101800001"}
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "NIK ini milik orang lain" in html
+    assert outsider.full_name not in html and "5711112222" not in html
+    assert "Kota Pangkal Pinang" not in html
+    assert _people(bangka) == []
+
+
+def test_a_nik_of_someone_in_the_region_with_another_name_is_refused(
+    client, login, roster, make_person
+):
+    event, bangka, _organiser, head = roster
+    make_person(full_name="Ahmad Fauzi", nik="1901010101800001", region=region("19.01"))
+    login(head)
+    response = client.post(
+        _url(event, bangka), data={"text": "Siti Aminah; P; ; 1901010101800001"}
+    )
+    assert "NIK ini milik orang lain (nama berbeda atau di luar wilayah" in (
+        response.get_data(as_text=True)
+    )
+    assert _people(bangka) == []

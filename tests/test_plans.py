@@ -296,6 +296,7 @@ def rich_event(app_ctx, make_user, make_event, make_place, make_person):
             place=hotel if kind == AgendaKind.VISIT else None,
             room="Ruang Melati" if n % 4 == 0 else None,
             notes="Dibatalkan: hujan" if n == 3 else None,
+            committee_notes="Kunci aula di pos satpam." if n == 5 else None,
             delegations=[bangka, pusat]
             if audience == AgendaAudience.DELEGATIONS
             else [],
@@ -362,6 +363,12 @@ def test_round_trip_of_an_event_with_every_kind_of_item(rich_event, personal_dat
     ]
     replaced = [d for d in first["delegates"] if d["replaces"]]
     assert len(replaced) == 1 and replaced[0]["history"][0]["other"] == "agus-salim"
+    # The committee's note travels with the plan, only where there is one.
+    assert [
+        i.get("committee_notes")
+        for i in first["agenda"]
+        if i.keys() > {"committee_notes"}
+    ] == ["Kunci aula di pos satpam."]
     airport_leg = next(leg for leg in first["legs"] if leg["mode"] == "air")
     assert airport_leg["departs_at"].endswith("+07:00")
     assert airport_leg["arrives_at"].endswith("+08:00")  # Makassar: WITA

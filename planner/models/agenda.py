@@ -113,7 +113,10 @@ class AgendaItem(db.Model):
     status: Mapped[AgendaStatus] = mapped_column(
         str_enum(AgendaStatus, 16), default=AgendaStatus.SCHEDULED
     )
+    #: Public: shown in every calendar, the public one included.
     notes: Mapped[str | None] = mapped_column(Text)
+    #: For the organising committee only: never in a feed or a delegate's view.
+    committee_notes: Mapped[str | None] = mapped_column(Text)
     #: iCalendar SEQUENCE: rises by one with every change (``track_revisions``).
     sequence: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -157,8 +157,8 @@ def _locale_of(user: User) -> str:
     return user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def send_invitation(user: User) -> bool:
-    """Mail the invitation link; False when the mail could not be sent."""
+def send_invitation(user: User) -> tuple[bool, str]:
+    """Mail the invitation link; (whether the mail was sent, the link)."""
     link = url_for(
         "auth.accept_invitation", token=make_token(user, "invitation"), _external=True
     )
@@ -176,7 +176,7 @@ def send_invitation(user: User) -> bool:
             link=link,
             days=days,
         )
-    return send_mail(user.email, subject, body)
+    return send_mail(user.email, subject, body), link
 
 
 def send_password_reset(user: User) -> bool:
@@ -306,6 +306,17 @@ def invite_user(*, data: dict) -> User:
     user.regions = _regions(data.get("region_ids"))
     user.person = _person(data.get("person_id"), user=None)
     db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def end_sessions(user: User) -> User:
+    """End every session of ``user``, on every device, remember-me cookies included.
+
+    The session version is part of the id in the session and remember-me cookies and
+    the user loader compares it on every request, so copies of either stop working.
+    """
+    user.session_version = (user.session_version or 0) + 1
     db.session.flush()
     return user
 

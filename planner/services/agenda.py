@@ -349,12 +349,14 @@ def _apply(item: AgendaItem, event: Event, data: dict) -> None:
     delegations = _delegations(data, event, audience)
     speakers = _speakers(data)
     notes = _text(data, "notes", NOTES_MAX)
+    committee_notes = _text(data, "committee_notes", NOTES_MAX)
 
     item.event_id = event.id
     item.title, item.kind = title, kind
     item.starts_at, item.ends_at = starts_at, ends_at
     item.place = place
     item.room, item.audience, item.notes = room, audience, notes
+    item.committee_notes = committee_notes
     item.delegations = delegations
     _set_speakers(item, speakers)
 
@@ -475,6 +477,7 @@ def item_form_data(item: AgendaItem) -> dict:
             for s in item.speakers
         ],
         "notes": item.notes,
+        "committee_notes": item.committee_notes,
     }
 
 

@@ -7,6 +7,7 @@ is backed up with its own tools (``pg_dump``/``pg_restore``): see docs/backups.m
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -94,12 +95,18 @@ def _check(path: Path) -> None:
         raise BackupError(_("%(path)s bukan cadangan Rombongan.", path=path))
 
 
-def _copy(source: Path, target: Path) -> None:
-    """Online backup from ``source`` into a new ``target`` file, step by step."""
+def _copy(source: Path, target: Path, *, single_file: bool = False) -> None:
+    """Online backup from ``source`` into ``target``, step by step.
+
+    ``single_file`` leaves ``target`` in rollback-journal mode: the copy of a WAL-mode
+    database is WAL too, and every later reader would leave -wal/-shm files beside it.
+    """
     src = sqlite3.connect(source)
     dst = sqlite3.connect(target)
     try:
         src.backup(dst, pages=PAGES_PER_STEP)
+        if single_file:
+            dst.execute("PRAGMA journal_mode = DELETE")
     finally:
         dst.close()
         src.close()
@@ -113,18 +120,30 @@ def backup_sqlite(database_url: str, target: Path | None = None) -> BackupResult
     target = target or default_target(source)
     if target.exists():
         raise BackupError(_("%(path)s sudah ada; pilih nama lain.", path=target))
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
-    partial.unlink(missing_ok=True)
+    for stale in _with_sidecars(partial):
+        stale.unlink(missing_ok=True)
+    # Private from its first byte (it holds NIKs and phone numbers); SQLite gives the
+    # journal files it creates beside a database the database file's mode.
+    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     try:
-        _copy(source, partial)
+        _copy(source, partial, single_file=True)
         _check(partial)
     except Exception:
-        partial.unlink(missing_ok=True)
+        for path in _with_sidecars(partial):
+            path.unlink(missing_ok=True)
         raise
     partial.rename(target)
-    target.chmod(0o600)  # it holds NIKs and phone numbers
+    target.chmod(0o600)
     return BackupResult(target, target.stat().st_size, table_counts(target))
+
+
+def _with_sidecars(path: Path) -> list[Path]:
+    """A SQLite file and the journal files SQLite may create beside it."""
+    return [path] + [
+        path.with_name(path.name + end) for end in ("-wal", "-shm", "-journal")
+    ]
 
 
 def restore_sqlite(database_url: str, backup: Path) -> BackupResult:

@@ -25,7 +25,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from planner.extensions import db
 from planner.models import (
@@ -40,6 +40,7 @@ from planner.models import (
     Sex,
     User,
 )
+from planner.permissions import sees_all_people
 from planner.services import PlannerError
 from planner.services.delegations import confirm_delegate, nominate_delegate
 from planner.services.people import normalise_nik, normalise_phone, split_titles
@@ -50,7 +51,8 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_XLSX_MEMBER_BYTES = 50 * 1024 * 1024
 #: Largest total uncompressed size of an XLSX.
 MAX_XLSX_TOTAL_BYTES = 100 * 1024 * 1024
-#: Most data rows and columns read from one file.
+#: Most data rows and columns read from one file (a CSV row with more filled columns
+#: is refused as it is read; an XLSX sheet is cut to its first columns).
 MAX_ROWS = 20_000
 MAX_COLUMNS = 60
 #: Longest cell text kept (longer text is an error on the fields that have a limit).
@@ -205,6 +207,20 @@ def _read_csv(content: bytes) -> list[list]:
     try:
         rows = []
         for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            if len(row) > MAX_COLUMNS:
+                # Refused at the first wide row, before the rest is read: a narrow
+                # file with thousands of columns once held a worker past its timeout.
+                while row and not row[-1].strip():
+                    row.pop()
+                if len(row) > MAX_COLUMNS:
+                    raise ImportFileError(
+                        _(
+                            "Berkas ini punya lebih dari %(n)s kolom (baris %(row)s); "
+                            "paling banyak %(n)s kolom.",
+                            n=MAX_COLUMNS,
+                            row=len(rows) + 1,
+                        )
+                    )
             rows.append(row)
             if len(rows) > MAX_ROWS + 20:
                 break
@@ -499,9 +515,15 @@ def check_import(
     *,
     table: Table,
     mapping: list[str | None],
+    reveal: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> ImportPlan:
-    """Validate every row against the event, writing nothing; errors by row and column."""
+    """Validate every row against the event, writing nothing; errors by row and column.
+
+    A NIK conflict names the person holding the NIK only with ``reveal`` (for those
+    who see everyone: organisers, admins, the CLI); otherwise one message says nothing
+    about them.
+    """
     check_mapping(mapping)
     columns = {key: index for index, key in enumerate(mapping) if key}
 
@@ -528,7 +550,7 @@ def check_import(
         if progress:
             progress(1)
 
-    _match_people(plans)
+    _match_people(plans, heading, reveal=reveal)
     _check_duplicates(plans, heading)
     _check_event(event, plans, heading)
     return ImportPlan(rows=plans, headings=table.headings)
@@ -670,20 +692,34 @@ def _birth_date(text: str, error) -> date | None:
     return value
 
 
-def _match_people(plans: list[RowPlan]) -> None:
-    """Find each row's existing person: by NIK, then phone, then name + region."""
+def _match_people(plans: list[RowPlan], heading, *, reveal: bool = False) -> None:
+    """Find each row's existing person: by NIK, then phone, then name + region.
+
+    A NIK is an identity, so a NIK held by someone with another name, or by someone
+    outside the row's region, is an error row, never a match (it would nominate that
+    person and show their data to the delegation's head). A phone held by someone
+    outside the row's region is an error row naming them with ``reveal`` (organisers
+    see everyone anyway); without it, no match (a phone is shared within families, and
+    a refusal would tell a chapter head the number is on record elsewhere).
+    """
     niks = sorted({p.values["nik"] for p in plans if p.values.get("nik")})
     phones = sorted({p.values["phone"] for p in plans if p.values.get("phone")})
     by_nik: dict[str, Person] = {}
     by_phone: dict[str, list[Person]] = {}
     by_name: dict[tuple[str, int | None], list[Person]] = {}
+    with_region = joinedload(Person.region)
     for chunk in _chunks(niks):
         for person in db.session.scalars(
-            sa.select(Person).where(Person.nik.in_(chunk))
+            sa.select(Person).options(with_region).where(Person.nik.in_(chunk))
         ):
             by_nik[person.nik] = person
     for chunk in _chunks(phones):
-        stmt = sa.select(Person).where(Person.phone.in_(chunk)).order_by(Person.id)
+        stmt = (
+            sa.select(Person)
+            .options(with_region)
+            .where(Person.phone.in_(chunk))
+            .order_by(Person.id)
+        )
         for person in db.session.scalars(stmt):
             by_phone.setdefault(person.phone, []).append(person)
     # Names are compared in Python (SQL's lower() and spaces differ per database):
@@ -708,15 +744,32 @@ def _match_people(plans: list[RowPlan]) -> None:
         nik = plan.values.get("nik")
 
         person = by_nik.get(nik) if nik else None
+        if person is not None:
+            conflict = _nik_conflict(person, plan, reveal=reveal)
+            if conflict:
+                plan.errors.append(RowError(plan.number, heading("nik"), conflict))
+                continue
         if person is None and plan.values.get("phone"):
-            person = next(
-                (
-                    p
-                    for p in by_phone.get(plan.values["phone"], [])
-                    if _compatible(p, nik)
-                ),
-                None,
-            )
+            same_phone = [
+                p for p in by_phone.get(plan.values["phone"], []) if _compatible(p, nik)
+            ]
+            person = next((p for p in same_phone if _inside(p, plan.region)), None)
+            if person is None and same_phone and reveal:
+                other = same_phone[0]
+                plan.errors.append(
+                    RowError(
+                        plan.number,
+                        heading("phone"),
+                        _(
+                            "Nomor HP ini milik orang lain (di luar wilayah "
+                            "%(region)s): %(name)s, %(where)s.",
+                            region=plan.region.name,
+                            name=other.full_name,
+                            where=_region_name(other),
+                        ),
+                    )
+                )
+                continue
         if person is None:
             key = (
                 _name_key(plan.values["full_name"]),
@@ -728,6 +781,67 @@ def _match_people(plans: list[RowPlan]) -> None:
         if person is not None:
             plan.person = person
             plan.action = "matched"
+
+
+#: Words dropped when comparing names: degree titles ("Drs.", "S.Sos.", "M.Si").
+_TITLE = re.compile(r"^(?:\w{1,4}\.)+\w{0,4}$")
+
+
+def same_name(a: str, b: str) -> bool:
+    """Whether two spellings name the same person: case, spacing, punctuation and
+    degree titles before or after the name ("Hj. Siti Aminah, S.Sos.") ignored."""
+
+    def words(name: str) -> list[str]:
+        kept = []
+        for word in name.replace(",", " ").split():
+            if _TITLE.match(word):
+                continue
+            letters = "".join(ch for ch in word.casefold() if ch.isalnum())
+            if letters:
+                kept.append(letters)
+        return kept
+
+    return words(a) == words(b) or _name_key(a) == _name_key(b)
+
+
+def _inside(person: Person, region: Region | None) -> bool:
+    """Whether ``person`` belongs to ``region`` (or its regencies), or to none yet."""
+    if region is None or person.region_id is None:
+        return True
+    if person.region_id == region.id:
+        return True
+    return person.region is not None and person.region.parent_id == region.id
+
+
+def _nik_conflict(person: Person, plan: RowPlan, *, reveal: bool) -> str | None:
+    """Why the holder of a row's NIK cannot be the row's person, or None."""
+    other_name = not same_name(person.full_name, plan.values["full_name"])
+    outside = not _inside(person, plan.region)
+    if not (other_name or outside):
+        return None
+    if not reveal:
+        # One message for chapter heads: nothing about who holds it, or where.
+        return _(
+            "NIK ini milik orang lain (nama berbeda atau di luar wilayah delegasi "
+            "ini). Periksa lagi angkanya; bila sudah benar, hubungi panitia."
+        )
+    where = _region_name(person)
+    if other_name:
+        return _(
+            "NIK ini milik orang lain (nama berbeda): %(name)s, %(where)s.",
+            name=person.full_name,
+            where=where,
+        )
+    return _(
+        "NIK ini milik orang lain (di luar wilayah %(region)s): %(name)s, %(where)s.",
+        region=plan.region.name,
+        name=person.full_name,
+        where=where,
+    )
+
+
+def _region_name(person: Person) -> str:
+    return person.region.name if person.region else _("tanpa wilayah")
 
 
 def _compatible(person: Person, nik: str | None) -> bool:
@@ -847,6 +961,7 @@ def import_delegates(
     mapping: list[str | None],
     by: User | None = None,
     dry_run: bool = False,
+    reveal: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Check every row, then add people and nominate them; all or nothing.
@@ -855,7 +970,9 @@ def import_delegates(
     per :data:`BATCH` rows; the caller commits, or rolls back on any error.
     ``progress`` is called with row counts twice over: while checking, then writing.
     """
-    plan = check_import(event, table=table, mapping=mapping, progress=progress)
+    plan = check_import(
+        event, table=table, mapping=mapping, reveal=reveal, progress=progress
+    )
     if not plan.ok:
         raise ImportInvalid(plan)
     return write_plan(event, plan, by=by, dry_run=dry_run, progress=progress)
@@ -988,7 +1105,12 @@ def paste_people(
     places taken). Raises :class:`ImportInvalid` with every
     line's problems (nothing written), or :class:`ImportFileError`."""
     table, too_wide = pasted_table(text, delegation)
-    plan = check_import(event, table=table, mapping=[*PASTE_COLUMNS, "delegation"])
+    plan = check_import(
+        event,
+        table=table,
+        mapping=[*PASTE_COLUMNS, "delegation"],
+        reveal=sees_all_people(by),
+    )
     line = str(_("Baris"))
     for row in plan.rows:
         if row.number in too_wide:

@@ -21,17 +21,23 @@ def build_message(to: str, subject: str, body: str) -> EmailMessage:
     return message
 
 
-def send_mail(to: str, subject: str, body: str) -> bool:
-    """Send one plain-text mail; return False (and log why) when delivery failed.
+def mail_configured() -> bool:
+    """Whether mail can be sent at all (``MAIL_SERVER`` is set)."""
+    return bool(current_app.config.get("MAIL_SERVER"))
 
-    Without ``MAIL_SERVER`` the whole message goes to the log at INFO level, so an
-    administrator can copy a link out of it on a server that cannot send mail.
+
+def send_mail(to: str, subject: str, body: str) -> bool:
+    """Send one plain-text mail; return False (and log why) when it was not sent.
+
+    Without ``MAIL_SERVER`` nothing is sent: the whole message goes to the log at
+    WARNING level (gunicorn shows WARNING, not INFO), so an administrator can copy a
+    link out of it, and the caller tells the user that no mail went out.
     """
     config = current_app.config
     message = build_message(to, subject, body)
-    if not config.get("MAIL_SERVER"):
+    if not mail_configured():
         # The plain text, not the MIME form: quoted-printable would break long links.
-        current_app.logger.info(
+        current_app.logger.warning(
             "MAIL_SERVER is not set; mail logged instead of sent.\n"
             "From: %s\nTo: %s\nSubject: %s\n\n%s",
             message["From"],
@@ -39,7 +45,7 @@ def send_mail(to: str, subject: str, body: str) -> bool:
             subject,
             body,
         )
-        return True
+        return False
     try:
         with smtplib.SMTP(
             config["MAIL_SERVER"], int(config.get("MAIL_PORT") or 25), timeout=30

@@ -256,17 +256,24 @@ def _region(value) -> Region | None:
 
 
 def _check_nik_free(nik: str, *, person: Person | None, acting_user) -> None:
-    """Refuse a NIK someone else holds, naming them only to those who may see them."""
+    """Refuse a NIK someone else holds, naming them only to organisers and admins.
+
+    Everyone else gets one message whoever holds it: naming the holders of their own
+    regions would tell them, by its absence, that a NIK belongs to someone elsewhere.
+    """
     stmt = db.select(Person).filter_by(nik=nik)
     if person is not None and person.id is not None:
         stmt = stmt.where(Person.id != person.id)
     other = db.session.scalars(stmt).first()
     if other is None:
         return
-    if can_view_person(acting_user, other):
+    if sees_all_people(acting_user):
         message = _("NIK sudah terdaftar atas nama %(name)s.", name=other.full_name)
     else:
-        message = _("NIK sudah terdaftar.")
+        message = _(
+            "NIK ini sudah tercatat. Cari NIK ini di daftar Orang; bila orangnya tidak "
+            "ada di sana, periksa lagi angkanya atau hubungi panitia."
+        )
     raise PlannerError(message, field="nik")
 
 

@@ -34,6 +34,7 @@ from planner.services.accounts import (
     update_profile,
     update_user,
 )
+from planner.services.mail import mail_configured
 
 #: Longest search text taken from the query string.
 MAX_QUERY = 100
@@ -48,9 +49,22 @@ def _form_error(form, exc: PlannerError, fallback: str | None = None) -> None:
         form.form_errors.append(str(exc))
 
 
-def _flash_invitation_sent(user: User, sent: bool) -> None:
+def _flash_invitation_sent(user: User, outcome: tuple[bool, str]) -> None:
+    sent, link = outcome
     if sent:
         flash(_("Undangan dikirim ke %(email)s.", email=user.email), "success")
+    elif not mail_configured():
+        # Only admins invite: they may see the link and pass it on by hand.
+        flash(
+            _(
+                "Akun %(email)s tersimpan, tetapi email undangan TIDAK dikirim: server "
+                "email belum diatur. Berikan sendiri tautan ini kepada pemiliknya "
+                "(berlaku sekali): %(link)s",
+                email=user.email,
+                link=link,
+            ),
+            "warning",
+        )
     else:
         flash(
             _(

@@ -143,6 +143,20 @@ class AgendaItemForm(FlaskForm):
     )
     notes = TextAreaField(
         _l("Catatan"),
+        description=_l(
+            "Tampil apa adanya di kalender publik bila acara diterbitkan, dan di "
+            "kalender peserta dan delegasi. Jangan tulis nomor HP, NIK atau hal "
+            "internal di sini."
+        ),
+        filters=[_strip],
+        validators=[Length(max=NOTES_MAX, message=_TOO_LONG)],
+    )
+    committee_notes = TextAreaField(
+        _l("Catatan panitia"),
+        description=_l(
+            "Hanya untuk panitia: tidak pernah tampil di kalender mana pun, bagi "
+            "delegasi, atau bagi peserta."
+        ),
         filters=[_strip],
         validators=[Length(max=NOTES_MAX, message=_TOO_LONG)],
     )

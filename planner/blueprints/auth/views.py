@@ -22,6 +22,7 @@ from planner.services.accounts import (
 )
 from planner.services.accounts import (
     authenticate,
+    end_sessions,
     normalise_email,
     record_login,
     request_password_reset,
@@ -30,6 +31,7 @@ from planner.services.accounts import (
 from planner.services.accounts import (
     reset_password as reset_password_service,
 )
+from planner.services.mail import mail_configured
 
 
 @login_manager.user_loader
@@ -101,7 +103,10 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """Sign out (POST only, so a link or image cannot sign anyone out)."""
+    """Sign out everywhere (POST only, so a link or image cannot sign anyone out)."""
+    if current_user.is_authenticated:
+        end_sessions(current_user._get_current_object())
+        db.session.commit()
     logout_user()
     flash(_("Anda sudah keluar."), "info")
     return redirect(url_for("auth.login"))
@@ -115,13 +120,25 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         request_password_reset(form.email.data)
-        flash(
-            _(
-                "Jika alamat itu terdaftar, tautan untuk mengatur ulang kata sandi "
-                "sudah dikirim ke sana. Periksa juga folder spam."
-            ),
-            "info",
-        )
+        if mail_configured():
+            flash(
+                _(
+                    "Jika alamat itu terdaftar, tautan untuk mengatur ulang kata sandi "
+                    "sudah dikirim ke sana. Periksa juga folder spam."
+                ),
+                "info",
+            )
+        else:
+            # The same words for every address: the reply still never tells whether
+            # the account exists. The link is in the server's log for an admin.
+            flash(
+                _(
+                    "Jika alamat itu terdaftar, tautannya TIDAK dikirim: server ini "
+                    "belum bisa mengirim email. Minta admin Rombongan memberikan "
+                    "tautan Anda."
+                ),
+                "warning",
+            )
         return redirect(url_for("auth.login"))
     return render_template("auth/forgot_password.html", form=form)
 

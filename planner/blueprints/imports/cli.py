@@ -64,6 +64,7 @@ def import_command(event_ref: str, path: str, dry_run: bool) -> None:
                 table=table,
                 mapping=mapping,
                 dry_run=dry_run,
+                reveal=True,
                 progress=bar.update,
             )
     except ImportInvalid as exc:

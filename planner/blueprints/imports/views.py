@@ -33,7 +33,7 @@ from planner.blueprints.imports.forms import (
 )
 from planner.extensions import db
 from planner.models import Event
-from planner.permissions import can_manage_delegations, require
+from planner.permissions import can_manage_delegations, require, sees_all_people
 from planner.services import PlannerError
 from planner.services.imports import (
     FIELDS,
@@ -220,7 +220,9 @@ def preview(event_id: int, token: str):
     entry, table = _upload(event, token)
     mapping = _mapping(entry, table)
     try:
-        plan = check_import(event, table=table, mapping=mapping)
+        plan = check_import(
+            event, table=table, mapping=mapping, reveal=sees_all_people(current_user)
+        )
     except PlannerError as exc:
         flash(str(exc), "danger")
         return redirect(url_for("imports.columns", event_id=event.id, token=token))
@@ -251,6 +253,7 @@ def commit(event_id: int, token: str):
             table=table,
             mapping=_mapping(entry, table),
             by=current_user._get_current_object(),
+            reveal=sees_all_people(current_user),
         )
     except ImportInvalid:
         db.session.rollback()

@@ -408,6 +408,8 @@ def export_plan(
                 "audience": str(i.audience),
                 "status": str(i.status),
                 "notes": i.notes,
+                # Only when set: files without it stay as they were.
+                **({"committee_notes": i.committee_notes} if i.committee_notes else {}),
                 "sequence": i.sequence,
                 "delegations": delegation_keys(rows.item_delegations[i.id]),
                 "speakers": [

@@ -619,6 +619,7 @@ class _Writer:
                     "audience": i.get("audience") or "everyone",
                     "status": i.get("status") or "scheduled",
                     "notes": i.get("notes"),
+                    "committee_notes": i.get("committee_notes"),
                     "sequence": _int(i.get("sequence")),
                 }
                 for i in entries
