@@ -1,7 +1,7 @@
 """Agenda items get a committee-only note, apart from the public notes.
 
 Revision ID: c7a1e5d3b9f2
-Revises: be188aaa7f19
+Revises: c5d7b3325b74
 Create Date: 2026-12-02 13:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c7a1e5d3b9f2'
-down_revision = 'be188aaa7f19'
+down_revision = 'c5d7b3325b74'
 branch_labels = None
 depends_on = None
 
