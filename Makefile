@@ -70,7 +70,8 @@ browser:
 	fi
 
 # In parallel, one worker per core (pytest-xdist); PYTEST_ARGS=-n0 runs in one process.
-PYTEST_ARGS ?= -n auto
+# The 25 slowest tests are listed at the end, to keep the suite's time in view.
+PYTEST_ARGS ?= -n auto --durations=25
 test: install-test browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -374,6 +374,8 @@ def _english_client(app, email: str, password: str):
 ACCOUNTS = {a.email: a.password for a in DEMO_ACCOUNTS}
 
 
+# The words on a page do not depend on the database: SQLite only (the walk is heavy).
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 @pytest.mark.parametrize(
     ("email", "every_event", "at_least"),
     [
