@@ -1,5 +1,6 @@
-"""A4 documents on fpdf2 with a Unicode TrueType font (Lato, from the ``fontpkg-lato``
-package, SIL OFL) and a ruled table that repeats its headings on every page.
+"""A4 documents on fpdf2 with a Unicode TrueType font (Lato, shipped in
+``planner/data/fonts`` with its SIL OFL licence) and a ruled table that repeats its
+headings on every page.
 
 Not fpdf2's table API nor one ``cell()`` per column: :class:`Table` places each text
 with ``text()`` and rules the rows with lines, wrapping only texts wider than their
@@ -25,10 +26,8 @@ FOOTER = 12
 
 @cache
 def font_files() -> dict[str, Path]:
-    """Regular, bold and italic Lato shipped by the ``fontpkg-lato`` package."""
-    import fontpkg_lato
-
-    files = fontpkg_lato.ROOT / "files"
+    """Regular, bold and italic Lato shipped in the package (``planner/data/fonts``)."""
+    files = Path(__file__).resolve().parent.parent / "data" / "fonts"
     return {
         "": files / "Lato-Regular.ttf",
         "B": files / "Lato-Bold.ttf",

@@ -11,11 +11,11 @@ from sqlalchemy.orm import joinedload
 from planner.blueprints.listing import paginate
 from planner.blueprints.places import bp
 from planner.blueprints.places.forms import PlaceForm, PlaceSearchForm, is_coordinate
+from planner.commit import save
 from planner.extensions import db
 from planner.geo import distance_km
 from planner.models import Place, Region
 from planner.permissions import can_manage_places, can_view_places, require
-from planner.services import PlannerError
 from planner.services.places import (
     create_place,
     geocode_place,
@@ -92,21 +92,10 @@ def _handle_lookup(form: PlaceForm):
 
 
 def _save(form: PlaceForm, action):
-    """Validate, run the service, and map its refusal onto the form's fields."""
+    """Validate, run the service through the commit point; refusals land on the form."""
     if not form.validate_on_submit():
         return None
-    try:
-        place = action(form.data)
-    except PlannerError as exc:
-        field = getattr(form, exc.field or "", None)
-        if field is None:
-            form.form_errors.append(str(exc))
-        else:
-            field.errors.append(str(exc))
-        db.session.rollback()
-        return None
-    db.session.commit()
-    return place
+    return save(lambda: action(form.data), form=form).value
 
 
 @bp.get("/")
@@ -188,8 +177,7 @@ def geocode(place_id: int):
     """Fill a place's missing coordinates from the geocoder's best match."""
     place = _load_place(place_id)
     require(can_manage_places(current_user))
-    if geocode_place(place):
-        db.session.commit()
+    if save(lambda: geocode_place(place)).value:
         flash(_("Koordinat ditemukan. Periksa di peta, koreksi bila perlu."), "success")
     else:
         flash(_("Koordinat tidak ditemukan. Isi sendiri lewat Ubah."), "warning")
