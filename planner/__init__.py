@@ -34,6 +34,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         # Accounts
         LOGIN_RATE_LIMIT="10 per minute;50 per hour",
         RATELIMIT_STORAGE_URI="memory://",
+        # Shared state across processes (limits, jobs, caches); None = none needed.
+        REDIS_URL=None,
         RATELIMIT_HEADERS_ENABLED=True,
         PASSWORD_RESET_MAX_AGE=timedelta(hours=24).total_seconds(),
         INVITATION_MAX_AGE=timedelta(days=14).total_seconds(),
@@ -129,7 +131,7 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     from flask_sqlalchemy.session import Session
 
-    from planner import audit
+    from planner import audit, shared_state
 
     audit.register(Session)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
@@ -139,6 +141,7 @@ def _init_extensions(app: Flask) -> None:
 
     app.jinja_env.globals["get_locale"] = get_locale  # base.html: <html lang=…>
     bootstrap.init_app(app)
+    shared_state.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
