@@ -49,8 +49,10 @@ class AuditEntry(db.Model):
 
 _MESSAGE = "audit_entries is append-only"
 
-#: Triggers refusing UPDATE and DELETE (created with the table, by migration or
-#: create_all). PostgreSQL's TRUNCATE stays possible for the owner of the database.
+#: Triggers refusing UPDATE, DELETE and (PostgreSQL) TRUNCATE, created with the table by
+#: migration or create_all. They bind the tables' owner too; the application itself runs
+#: as a role that does not own the tables, so it cannot disable them or drop the table
+#: (``flask database runtime-role``, docs/security.md).
 APPEND_ONLY = {
     "sqlite": [
         "CREATE TRIGGER audit_entries_no_update BEFORE UPDATE ON audit_entries "
@@ -63,6 +65,8 @@ APPEND_ONLY = {
         f"LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '{_MESSAGE}'; END $$",
         "CREATE TRIGGER audit_entries_append_only BEFORE UPDATE OR DELETE "
         "ON audit_entries FOR EACH ROW EXECUTE FUNCTION audit_entries_append_only()",
+        "CREATE TRIGGER audit_entries_no_truncate BEFORE TRUNCATE ON audit_entries "
+        "FOR EACH STATEMENT EXECUTE FUNCTION audit_entries_append_only()",
     ],
 }
 
@@ -73,6 +77,7 @@ DROP_APPEND_ONLY = {
     ],
     "postgresql": [
         "DROP TRIGGER IF EXISTS audit_entries_append_only ON audit_entries",
+        "DROP TRIGGER IF EXISTS audit_entries_no_truncate ON audit_entries",
         "DROP FUNCTION IF EXISTS audit_entries_append_only()",
     ],
 }
