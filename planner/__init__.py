@@ -34,6 +34,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         # Accounts
         LOGIN_RATE_LIMIT="10 per minute;50 per hour",
         RATELIMIT_STORAGE_URI="memory://",
+        # Pages compressed for slow phone networks; static files are compressed once
+        # (planner/static_files.py), calendar feeds and downloads are left alone.
+        COMPRESS_MIMETYPES=["text/html", "application/json"],
+        COMPRESS_ALGORITHM=["br", "gzip"],
+        COMPRESS_STREAMS=False,
+        COMPRESS_MIN_SIZE=1024,
         # Shared state across processes (limits, jobs, caches); None = none needed.
         REDIS_URL=None,
         RATELIMIT_HEADERS_ENABLED=True,
@@ -78,8 +84,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from planner import errors, formatting, labels, security
+    from planner import errors, formatting, labels, security, static_files
 
+    static_files.init_app(app)
     errors.register(app)
     formatting.register(app)
     labels.register(app)
@@ -120,6 +127,7 @@ def _init_extensions(app: Flask) -> None:
     from planner.extensions import (
         babel,
         bootstrap,
+        compress,
         csrf,
         db,
         limiter,
@@ -141,6 +149,7 @@ def _init_extensions(app: Flask) -> None:
 
     app.jinja_env.globals["get_locale"] = get_locale  # base.html: <html lang=…>
     bootstrap.init_app(app)
+    compress.init_app(app)
     shared_state.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

@@ -4,6 +4,7 @@ import sqlite3
 
 from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -36,6 +37,8 @@ csrf = CSRFProtect()
 babel = Babel()
 bootstrap = Bootstrap5()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+#: Pages and JSON sent compressed (static files: planner/static_files.py).
+compress = Compress()
 
 
 @event.listens_for(Engine, "connect")

@@ -1,5 +1,6 @@
 """The application factory, configuration, error pages and low-level types."""
 
+import re
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -74,9 +75,12 @@ def test_unknown_page_is_a_404_in_the_site_layout(client):
 def test_bootstrap_is_served_locally(client):
     html = client.get("/auth/login").get_data(as_text=True)
     assert "cdn.jsdelivr" not in html
-    assert "/bootstrap/static/css/bootstrap.min.css" in html
-    css = client.get("/bootstrap/static/css/bootstrap.min.css")
+    (url,) = re.findall(
+        r'"(/bootstrap/static/css/bootstrap\.min\.[0-9a-f]+\.css)"', html
+    )
+    css = client.get(url)
     assert css.status_code == 200
+    assert "immutable" in css.headers["Cache-Control"]
     css.close()
 
 
