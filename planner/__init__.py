@@ -84,13 +84,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from planner import errors, formatting, labels, security, static_files
+    from planner import errors, formatting, labels, offline, security, static_files
 
     static_files.init_app(app)
     errors.register(app)
     formatting.register(app)
     labels.register(app)
     security.register(app)
+    offline.register(app)
     from planner.exports import svg
 
     svg.register(app)
@@ -180,6 +181,7 @@ def _register_blueprints(app: Flask) -> None:
         people,
         places,
         plans,
+        pwa,
         regions,
         rosters,
         transport,
@@ -205,5 +207,6 @@ def _register_blueprints(app: Flask) -> None:
         plans,
         backup,
         audit,
+        pwa,
     ):
         app.register_blueprint(module.bp)

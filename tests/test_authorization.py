@@ -71,6 +71,9 @@ EXPECTED: dict[str, str] = {
     "/events/<int:event_id>/check-in/<int:delegate_id>/card": "302 200 200 403 200 403 200",
     "/events/<int:event_id>/check-in/<int:delegate_id>/undo": "302 403 403 403 ok  403 ok",
     "/events/<int:event_id>/check-in/cards":             "302 403 403 403 200 403 200",
+    "/events/<int:event_id>/check-in/offline":           "302 403 403 403 200 403 200",
+    "/events/<int:event_id>/check-in/offline/list.json": "302 403 403 403 200 403 200",
+    "/events/<int:event_id>/check-in/sync":              "302 403 403 403 ok  403 ok",
     "/events/<int:event_id>/copy":                       "302 403 403 403 200 403 200",
     "/events/<int:event_id>/delegates/<int:delegate_id>/calendar": "302 200 200 403 200 403 200",
     "/events/<int:event_id>/delegates/<int:delegate_id>/calendar/reissue":
@@ -166,8 +169,10 @@ EXPECTED: dict[str, str] = {
     "/feeds/<token>.ics":                                "200 200 200 200 200 200 200",
     "/health":                                           "200 200 200 200 200 200 200",
     "/language":                                         "ok  ok  ok  ok  ok  ok  ok",
+    "/manifest.webmanifest":                             "200 200 200 200 200 200 200",
     "/my/delegations":                                   "302 200 200 200 200 200 200",
     "/my/trip":                                          "302 200 200 200 200 200 200",
+    "/offline":                                          "200 200 200 200 200 200 200",
     "/people/":                                          "302 403 200 200 200 200 200",
     "/people/<int:person_id>":                           "302 200 200 403 200 200 200",
     "/people/<int:person_id>/edit":                      "302 200 200 403 200 200 200",
@@ -180,6 +185,7 @@ EXPECTED: dict[str, str] = {
     "/plans/import":                                     "302 403 403 403 200 200 200",
     "/regions/":                                         "302 200 200 200 200 200 200",
     "/regions/<code>":                                   "302 200 200 200 200 200 200",
+    "/sw.js":                                            "200 200 200 200 200 200 200",
 }
 # fmt: on
 

@@ -10,6 +10,7 @@ from planner.models.agenda import (
     agenda_item_delegations,
 )
 from planner.models.audit import AuditEntry
+from planner.models.checkin import CheckinAction, CheckinOutcome, OfflineCheckin
 from planner.models.delegation import (
     ACTIVE_STATUSES,
     QUOTA_STATUSES,
@@ -38,6 +39,9 @@ from planner.models.types import UTCDateTime, utcnow
 from planner.models.user import User, user_regions
 
 __all__ = [
+    "CheckinAction",
+    "CheckinOutcome",
+    "OfflineCheckin",
     "AuditEntry",
     "AgendaAudience",
     "AgendaItem",
