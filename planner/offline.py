@@ -46,3 +46,4 @@ def _mark(response: Response) -> Response:
 
 def register(app: Flask) -> None:
     app.after_request(_mark)
+    app.jinja_env.globals["offline_kept"] = KEPT_ENDPOINTS

@@ -34,7 +34,7 @@ def test_pages_name_static_files_by_their_content_hash(client):
     assert any("bootstrap.min." in u for u in urls)  # Bootstrap-Flask's too
     assert any("/static/planner." in u for u in urls)
     for url in urls:
-        assert re.search(rf"\.[0-9a-f]{{{HASH_LENGTH}}}\.(css|js|svg)$", url), url
+        assert re.search(rf"\.[0-9a-f]{{{HASH_LENGTH}}}\.(css|js|svg|png)$", url), url
 
 
 def test_a_hashed_file_is_kept_a_year_and_sent_compressed(client):

@@ -289,3 +289,53 @@ def test_signing_out_with_unsent_check_ins_warns_first(browser, live_app, gate):
     page.wait_for_url(f"{base}/auth/login*")
     assert len(messages) == 2
     context.close()
+
+
+def _qr_video(path, text: str) -> None:
+    """A few frames of a Y4M video showing the QR code of ``text`` (Chromium's fake camera)."""
+    import io
+
+    import segno
+    from PIL import Image
+
+    width, height = 640, 480
+    buffer = io.BytesIO()
+    segno.make(text, error="m").save(buffer, kind="png", scale=8, border=4)
+    code = Image.open(io.BytesIO(buffer.getvalue())).convert("L")
+    frame = Image.new("L", (width, height), 255)
+    frame.paste(code, ((width - code.width) // 2, (height - code.height) // 2))
+    luma = frame.tobytes()
+    chroma = bytes([128]) * (width // 2 * height // 2)
+    with open(path, "wb") as out:
+        out.write(f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode())
+        for _ in range(10):
+            out.write(b"FRAME\n" + luma + chroma + chroma)
+
+
+def test_scanning_a_card_checks_in_without_signal(browser, live_app, gate, tmp_path):
+    """The camera (Chromium's fake one, showing a card's QR code) with the network off."""
+    base = live_app.config["LIVE_URL"]
+    person = gate["delegates"][9]
+    video = tmp_path / "card.y4m"
+    _qr_video(video, f"{base}/events/{gate['event']}/check-in/{person}")
+    args = [
+        *CHROMIUM_ARGS,
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-video-capture={video}",
+    ]
+    camera_browser = browser.browser_type.launch(executable_path=CHROMIUM, args=args)
+    try:
+        context, page = _open_gate(camera_browser, base, gate["event"])
+        context.set_offline(True)
+        page.locator("#scan-start").click()
+        _until(page, "document.querySelector('#scan-result').textContent.length > 0")
+        assert "Peserta Luring 10 tercatat hadir" in page.inner_text("#scan-result")
+        assert _waiting(page) == 1
+        page.locator("#scan-stop").click()
+        context.set_offline(False)
+        _until(page, "document.querySelector('#sync-status').dataset.waiting === '0'")
+    finally:
+        camera_browser.close()
+    with live_app.app_context():
+        assert db.session.get(Delegate, person).status == DelegateStatus.ATTENDED

@@ -42,6 +42,10 @@ def offline(event_id: int):
             max_records=MAX_RECORDS,
         )
     )
+    # The one page allowed the camera: it reads participants' cards.
+    response.headers["Permissions-Policy"] = (
+        "camera=(self), microphone=(), geolocation=(), payment=()"
+    )
     return keep_offline(response)
 
 
@@ -50,6 +54,8 @@ def _pages_to_keep(event: Event) -> list[str]:
     pages = offline_pages(event)
     urls = [
         url_for("checkin.offline", event_id=event.id),
+        # The QR decoder for phones without BarcodeDetector (kept by the worker).
+        url_for("static", filename="vendor/jsqr/jsQR.js"),
         url_for("manifests.index", event_id=event.id),
         url_for("agenda.index", event_id=event.id),
     ]

@@ -14,8 +14,6 @@ SHELL = [
     ("bootstrap.static", "css/bootstrap.min.css"),
     ("bootstrap.static", "umd/popper.min.js"),
     ("bootstrap.static", "js/bootstrap.min.js"),
-    ("static", "vendor/tom-select/tom-select.bootstrap5.min.css"),
-    ("static", "vendor/tom-select/tom-select.complete.min.js"),
     ("static", "vendor/bootstrap-icons/sprite.svg"),
     ("static", "planner.css"),
     ("static", "print.css"),

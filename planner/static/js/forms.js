@@ -1,6 +1,7 @@
 /* Searchable selects: long lists (regions, places, people) and every multi-select
-   become Tom Select widgets (planner/static/vendor/tom-select). Without JavaScript
-   the plain select still works. Texts come from <meta name="select-*"> (translated). */
+   become Tom Select widgets (planner/static/vendor/tom-select), loaded only on pages
+   that have such a select (its files are named in <meta name="select-css|js">). Without
+   JavaScript the plain select still works. Texts come from <meta name="select-*">. */
 (function () {
   "use strict";
   var LONG = 15;
@@ -13,9 +14,24 @@
     div.textContent = s;
     return div.innerHTML;
   }
+  function wanted(select) {
+    return !select.tomselect && select.dataset.plain === undefined &&
+      (select.multiple || select.options.length > LONG);
+  }
+  function load(done) {
+    if (typeof TomSelect !== "undefined") { done(); return; }
+    var css = document.createElement("link");
+    css.rel = "stylesheet";
+    css.href = text("css", "");
+    document.head.appendChild(css);
+    var script = document.createElement("script");
+    script.src = text("js", "");
+    script.onload = done;
+    script.onerror = done;
+    document.head.appendChild(script);
+  }
   function enhance(select) {
-    if (select.tomselect || select.dataset.plain !== undefined) return;
-    if (!select.multiple && select.options.length <= LONG) return;
+    if (!wanted(select)) return;
     var noResults = text("no-results", "No results");
     // The widget takes the label over; the hidden select keeps an accessible name.
     var label = select.id && document.querySelector('label[for="' + select.id + '"]');
@@ -47,10 +63,17 @@
     (field.tomselect ? field.tomselect.wrapper : field).scrollIntoView({ block: "center" });
   }
   function start() {
-    if (typeof TomSelect !== "undefined") {
-      document.querySelectorAll("select").forEach(enhance);
+    var selects = Array.prototype.filter.call(document.querySelectorAll("select"), wanted);
+    if (!selects.length) {
+      focusFirstError();
+      return;
     }
-    focusFirstError();
+    load(function () {
+      if (typeof TomSelect !== "undefined") {
+        selects.forEach(enhance);
+      }
+      focusFirstError();
+    });
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);

@@ -179,6 +179,112 @@
     box.textContent = lines.join(" ");
   });
 
+
+  /* Scanning a card's QR code with the camera: the browser's BarcodeDetector where it
+   * exists, otherwise the vendored jsQR (stored by the service worker, so offline too). */
+  var scan = {stream: null, timer: null, detector: null, canvas: null, last: "", lastAt: 0};
+
+  function loadJsQR() {
+    if (window.jsQR) { return Promise.resolve(); }
+    return new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = t.jsqrUrl;
+      script.onload = resolve;
+      script.onerror = reject;
+      document.head.appendChild(script);
+    });
+  }
+
+  function decode(video) {
+    if (scan.detector) {
+      return scan.detector.detect(video).then(function (codes) {
+        return codes.length ? codes[0].rawValue : null;
+      });
+    }
+    var canvas = scan.canvas;
+    canvas.width = video.videoWidth;
+    canvas.height = video.videoHeight;
+    if (!canvas.width) { return Promise.resolve(null); }
+    var context = canvas.getContext("2d", {willReadFrequently: true});
+    context.drawImage(video, 0, 0);
+    var image = context.getImageData(0, 0, canvas.width, canvas.height);
+    var code = window.jsQR(image.data, image.width, image.height, {inversionAttempts: "dontInvert"});
+    return Promise.resolve(code ? code.data : null);
+  }
+
+  function scanned(value) {
+    var out = document.getElementById("scan-result");
+    var match = null;
+    try {
+      match = new URL(value, location.origin).pathname.match(/\/events\/(\d+)\/check-in\/(\d+)$/);
+    } catch (e) { match = null; }
+    var delegate = match && parseInt(match[1], 10) === eventId && list
+      ? list.delegates.filter(function (d) { return d.id === parseInt(match[2], 10); })[0]
+      : null;
+    if (!delegate) {
+      out.textContent = t.tForeign;
+      out.className = "fs-5 mt-2 mb-0 text-danger";
+      return;
+    }
+    var state = present();
+    if (state[delegate.id]) {
+      out.textContent = fill(t.tAlready, {name: delegate.name});
+      out.className = "fs-5 mt-2 mb-0 text-success";
+      return;
+    }
+    out.textContent = fill(t.tScanned, {name: delegate.name});
+    out.className = "fs-5 mt-2 mb-0 text-success fw-semibold";
+    tap(delegate.id, "in");
+  }
+
+  function stopScan() {
+    clearTimeout(scan.timer);
+    if (scan.stream) { scan.stream.getTracks().forEach(function (track) { track.stop(); }); }
+    scan.stream = null;
+    document.getElementById("scan-video").hidden = true;
+    document.getElementById("scan-stop").hidden = true;
+    document.getElementById("scan-start").hidden = false;
+  }
+
+  function startScan() {
+    var video = document.getElementById("scan-video");
+    var ready = "BarcodeDetector" in window
+      ? Promise.resolve().then(function () { scan.detector = new window.BarcodeDetector({formats: ["qr_code"]}); })
+      : loadJsQR().then(function () { scan.canvas = scan.canvas || document.createElement("canvas"); });
+    ready.then(function () {
+      return navigator.mediaDevices.getUserMedia({video: {facingMode: "environment"}, audio: false});
+    }).then(function (stream) {
+      scan.stream = stream;
+      video.srcObject = stream;
+      video.hidden = false;
+      document.getElementById("scan-stop").hidden = false;
+      document.getElementById("scan-start").hidden = true;
+      return video.play();
+    }).then(function () {
+      var step = function () {
+        if (!scan.stream) { return; }
+        decode(video).then(function (value) {
+          var now = Date.now();
+          // The same card held in front of the camera counts once.
+          if (value && (value !== scan.last || now - scan.lastAt > 5000)) {
+            scan.last = value;
+            scan.lastAt = now;
+            scanned(value);
+          }
+        }).catch(function () {}).then(function () { scan.timer = setTimeout(step, 250); });
+      };
+      step();
+    }).catch(function () {
+      stopScan();
+      var out = document.getElementById("scan-result");
+      out.textContent = t.tNoCamera;
+      out.className = "fs-5 mt-2 mb-0 text-danger";
+    });
+  }
+
+  document.getElementById("scan-start").addEventListener("click", startScan);
+  document.getElementById("scan-stop").addEventListener("click", stopScan);
+
   document.getElementById("offline-results").addEventListener("click", function (event) {
     var button = event.target.closest("button[data-delegate-id]");
     if (button) {

@@ -131,10 +131,33 @@
 
   window.Rombongan = {store: store, sendQueue: sendQueue, csrfToken: csrfToken};
 
+  /* Store the files every page needs in the worker's cache, from this page: the browser
+   * already has them, so this costs no download (a worker's own fetch would). */
+  function storeShell(worker) {
+    var channel = new MessageChannel();
+    channel.port1.onmessage = function (event) {
+      var shell = event.data;
+      caches.open(shell.cache).then(function (cache) {
+        return Promise.all(shell.urls.map(function (url) {
+          return cache.match(url).then(function (found) {
+            if (found) { return null; }
+            return fetch(url, {cache: "force-cache", credentials: "same-origin"}).then(function (response) {
+              return response.ok ? cache.put(url, response) : null;
+            });
+          });
+        }));
+      }).catch(function () {});
+    };
+    worker.postMessage({type: "shell"}, [channel.port2]);
+  }
+
   if ("serviceWorker" in navigator && window.isSecureContext) {
     var firstVisit = !navigator.serviceWorker.controller;
     navigator.serviceWorker.register("/sw.js", {scope: "/"}).catch(function () {});
-    if (firstVisit && navigator.onLine) {
+    navigator.serviceWorker.ready.then(function (registration) {
+      if (registration.active) { storeShell(registration.active); }
+    });
+    if (firstVisit && navigator.onLine && document.body.hasAttribute("data-keep")) {
       // This page came from the network before the worker could store it: ask it to.
       navigator.serviceWorker.ready.then(function (registration) {
         if (registration.active) {

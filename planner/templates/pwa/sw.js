@@ -14,9 +14,11 @@ const PAGE_CACHE = "rombongan-pages";
 const SHELL = {{ shell|tojson }};
 const OFFLINE_PAGE = {{ url_for('pwa.offline')|tojson }};
 
+// The shell is stored by the page (js/pwa.js asks for the list below): its fetches use
+// what the browser already downloaded, where this worker's own would download it again.
 self.addEventListener("install", (event) => {
   event.waitUntil(
-    caches.open(SHELL_CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting())
+    caches.open(SHELL_CACHE).then((cache) => cache.add(OFFLINE_PAGE)).then(() => self.skipWaiting())
   );
 });
 
@@ -114,7 +116,9 @@ self.addEventListener("fetch", (event) => {
 
 self.addEventListener("message", (event) => {
   const data = event.data || {};
-  if (data === "forget") {
+  if (data.type === "shell" && event.ports[0]) {
+    event.ports[0].postMessage({cache: SHELL_CACHE, urls: SHELL});
+  } else if (data === "forget") {
     event.waitUntil(caches.delete(PAGE_CACHE));
   } else if (data.type === "keep" && typeof data.url === "string") {
     // The first visit happened before this worker served the page: store it now.
