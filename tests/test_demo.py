@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func
 from werkzeug.security import generate_password_hash
 
+from bench.people import FakePeople, make_nik
 from planner import create_app
 from planner.extensions import db
 from planner.models import (
@@ -32,7 +33,7 @@ from planner.models import (
 )
 from planner.models import user as user_model
 from planner.services.delegations import delegation_counts, event_allocation
-from planner.services.demo import DEMO_ACCOUNTS, FakePeople, make_nik
+from planner.services.demo import DEMO_ACCOUNTS
 
 
 @pytest.fixture(autouse=True)
@@ -551,3 +552,18 @@ def test_demo_events_have_full_run_downs_without_conflicts(app, runner, client):
     html = client.get(f"/events/{tour_id}/agenda/").get_data(as_text=True)
     assert "Kementerian Sosial RI" in html and "sprite.svg#water" in html
     assert "Rapat panitia dan sopir" not in html  # committee only
+
+
+def test_the_application_does_not_need_faker():
+    """The demo is plan files: Faker (a test dependency) is for the bench alone."""
+    from pathlib import Path
+
+    import planner
+
+    root = Path(planner.__file__).parent
+    users = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if re.search(r"^\s*(from|import) faker\b", path.read_text(), re.M)
+    ]
+    assert users == []
