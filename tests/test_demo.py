@@ -567,3 +567,23 @@ def test_the_application_does_not_need_faker():
         if re.search(r"^\s*(from|import) faker\b", path.read_text(), re.M)
     ]
     assert users == []
+
+
+def test_a_refused_demo_file_stops_the_load_and_writes_nothing(
+    app, runner, monkeypatch, tmp_path
+):
+    """A demo file the importer refuses: its problems are printed, exit code 1, and
+    neither the accounts nor the other events are kept."""
+    from planner.services import demo
+
+    for path in demo.DEMO_DIR.glob("*" + demo.PLAN_SUFFIX):
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    broken = tmp_path / "rakor-ipsm-babel-2027.rombongan.json"
+    broken.write_text(broken.read_text().replace('"kind": "rakor"', '"kind": "pesta"'))
+    monkeypatch.setattr(demo, "DEMO_DIR", tmp_path)
+    before = _counts(app)
+    result = runner.invoke(args=["demo", "load"])
+    assert result.exit_code == 1
+    assert "tidak dapat diimpor" in result.output
+    assert "$.event.kind" in result.output
+    assert _counts(app) == before
