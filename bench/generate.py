@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from bench.people import FakePeople
 from planner.models import (
     CoordinateSource,
     Delegate,
@@ -34,7 +35,6 @@ from planner.models import (
     User,
     event_organisers,
 )
-from planner.services.demo import FakePeople
 from planner.services.regions import load_regions
 
 #: The bench's "today": events before it are finished, after it open or draft.

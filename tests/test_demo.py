@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func
 from werkzeug.security import generate_password_hash
 
+from bench.people import FakePeople, make_nik
 from planner import create_app
 from planner.extensions import db
 from planner.models import (
@@ -32,7 +33,7 @@ from planner.models import (
 )
 from planner.models import user as user_model
 from planner.services.delegations import delegation_counts, event_allocation
-from planner.services.demo import DEMO_ACCOUNTS, FakePeople, make_nik
+from planner.services.demo import DEMO_ACCOUNTS
 
 
 @pytest.fixture(autouse=True)
@@ -551,3 +552,38 @@ def test_demo_events_have_full_run_downs_without_conflicts(app, runner, client):
     html = client.get(f"/events/{tour_id}/agenda/").get_data(as_text=True)
     assert "Kementerian Sosial RI" in html and "sprite.svg#water" in html
     assert "Rapat panitia dan sopir" not in html  # committee only
+
+
+def test_the_application_does_not_need_faker():
+    """The demo is plan files: Faker (a test dependency) is for the bench alone."""
+    from pathlib import Path
+
+    import planner
+
+    root = Path(planner.__file__).parent
+    users = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if re.search(r"^\s*(from|import) faker\b", path.read_text(), re.M)
+    ]
+    assert users == []
+
+
+def test_a_refused_demo_file_stops_the_load_and_writes_nothing(
+    app, runner, monkeypatch, tmp_path
+):
+    """A demo file the importer refuses: its problems are printed, exit code 1, and
+    neither the accounts nor the other events are kept."""
+    from planner.services import demo
+
+    for path in demo.DEMO_DIR.glob("*" + demo.PLAN_SUFFIX):
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    broken = tmp_path / "rakor-ipsm-babel-2027.rombongan.json"
+    broken.write_text(broken.read_text().replace('"kind": "rakor"', '"kind": "pesta"'))
+    monkeypatch.setattr(demo, "DEMO_DIR", tmp_path)
+    before = _counts(app)
+    result = runner.invoke(args=["demo", "load"])
+    assert result.exit_code == 1
+    assert "tidak dapat diimpor" in result.output
+    assert "$.event.kind" in result.output
+    assert _counts(app) == before

@@ -1,19 +1,21 @@
 """Small charts drawn by the server as SVG: the quota fill of each delegation.
 
 Pure builders like those of :mod:`planner.exports.svg`: they take the rows a service
-computed and return SVG text, every label escaped, sized by a ``viewBox`` so the
-picture scales with its container, nothing external referenced. The picture is
+computed and return SVG text, built as an element tree (:mod:`planner.exports.svgtree`)
+so every label is escaped by the XML library, sized by a ``viewBox`` so the picture
+scales with its container, nothing external referenced. The picture is
 narrow (360 units) so that its text stays readable on a 360-px phone.
 """
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from planner.exports.svg import FONT, SVG_NS, _num, _short, esc
+from planner.exports.svgtree import num, short, sub, svg_root, to_svg
 from planner.services.overview import QuotaFill
 
 #: Fill colours; every one is at least 4.5:1 against the white it is drawn on (WCAG
@@ -36,12 +38,11 @@ BAR = 16.0
 CHAR = 8.8
 
 
-def _segments(row: QuotaFill, x0: float, width: float) -> tuple[list[str], float]:
-    """The bar's coloured parts and where the quota ends on it."""
+def _segments(bar: ET.Element, row: QuotaFill, width: float) -> float:
+    """Draw the bar's coloured parts; where the quota ends on it."""
     scale_max = max(row.quota, row.taking_part + row.nominated, 1)
     unit = width / scale_max
-    out = []
-    x = x0
+    x = 0.0
     for key, count in (
         ("attended", row.attended),
         ("confirmed", row.confirmed),
@@ -52,21 +53,15 @@ def _segments(row: QuotaFill, x0: float, width: float) -> tuple[list[str], float
         w = count * unit
         gap = 1.5 if w > 4 else 0.0
         if key == "nominated":
-            out.append(
-                f'<rect class="seg seg-nominated" x="{_num(x + 0.75)}" y="0.75" '
-                f'width="{_num(max(w - gap - 1.5, 1))}" height="{_num(BAR - 1.5)}" '
-                f'fill="{QUOTA_COLOURS["nominated"]}" '
-                f'stroke="{QUOTA_COLOURS["nominated_edge"]}" stroke-width="1.5" '
-                'stroke-dasharray="4 2"/>'
-            )
+            sub(bar, "rect", class_="seg seg-nominated", x=x + 0.75, y="0.75",
+                width=float(max(w - gap - 1.5, 1)), height=BAR - 1.5,
+                fill=QUOTA_COLOURS["nominated"], stroke=QUOTA_COLOURS["nominated_edge"],
+                stroke_width="1.5", stroke_dasharray="4 2")  # fmt: skip
         else:
-            out.append(
-                f'<rect class="seg seg-{key}" x="{_num(x)}" y="0" '
-                f'width="{_num(max(w - gap, 1))}" height="{_num(BAR)}" '
-                f'fill="{QUOTA_COLOURS[key]}"/>'
-            )
+            sub(bar, "rect", class_=f"seg seg-{key}", x=x, y="0",
+                width=float(max(w - gap, 1)), height=BAR, fill=QUOTA_COLOURS[key])  # fmt: skip
         x += w
-    return out, x0 + row.quota * unit
+    return row.quota * unit
 
 
 def _row_summary(row: QuotaFill) -> str:
@@ -79,6 +74,34 @@ def _row_summary(row: QuotaFill) -> str:
         attended=row.attended,
         nominated=row.nominated,
     )
+
+
+def _legend(root: ET.Element) -> float:
+    """The four swatches, wrapping when narrow; the y of their last line."""
+    legend = sub(root, "g", class_="legend", font_size=15)
+    items = [
+        ("attended", _("Hadir")),
+        ("confirmed", _("Terkonfirmasi")),
+        ("nominated", _("Diusulkan")),
+        ("track", _("Sisa kuota")),
+    ]
+    lx, ly = 0.0, 10.0
+    for key, text in items:
+        item = 22 + 8.4 * len(text) + 14
+        if lx + item > WIDTH and lx > 0:
+            lx, ly = 0.0, ly + 22
+        if key == "nominated":
+            edge = {"stroke": QUOTA_COLOURS["nominated_edge"], "stroke_width": "1.5",
+                    "stroke_dasharray": "4 2"}  # fmt: skip
+        elif key == "track":
+            edge = {"stroke": QUOTA_COLOURS["track_edge"], "stroke_width": "1"}
+        else:
+            edge = {}
+        sub(legend, "rect", class_=f"swatch swatch-{key}", x=lx + 0.75, y=ly + 0.75,
+            width=15, height=14, fill=QUOTA_COLOURS[key], **edge)  # fmt: skip
+        sub(legend, "text", text, x=lx + 22, y=ly + 13, fill=QUOTA_COLOURS["text"])
+        lx += item
+    return ly
 
 
 def quota_fill_svg(rows: Sequence[QuotaFill]) -> str:
@@ -99,54 +122,17 @@ def quota_fill_svg(rows: Sequence[QuotaFill]) -> str:
     )
     title = _("Pengisian kuota per delegasi")
     if not rows:
-        empty = _("Belum ada delegasi.")
-        return (
-            f'<svg xmlns="{SVG_NS}" class="quota-fill" viewBox="0 0 {_num(WIDTH)} 40" '
-            f'width="100%" role="img" aria-label="{esc(title)}" '
-            f'font-family="{esc(FONT)}" font-size="14"><title>{esc(title)}</title>'
-            f'<text x="0" y="24" fill="{QUOTA_COLOURS["muted"]}">'
-            f"{esc(empty)}</text></svg>"
-        )
+        root = svg_root(title, "quota-fill", font_size=14)
+        sub(root, "text", _("Belum ada delegasi."), x=0, y=24,
+            fill=QUOTA_COLOURS["muted"])  # fmt: skip
+        return to_svg(root, WIDTH, 40)
 
-    legend_y = 10.0
-    body: list[str] = []
-    items = [
-        ("attended", _("Hadir")),
-        ("confirmed", _("Terkonfirmasi")),
-        ("nominated", _("Diusulkan")),
-        ("track", _("Sisa kuota")),
-    ]
-    body.append('<g class="legend" font-size="15">')
-    lx, ly = 0.0, legend_y
-    for key, text in items:
-        item = 22 + 8.4 * len(text) + 14
-        if lx + item > WIDTH and lx > 0:
-            lx, ly = 0.0, ly + 22
-        if key == "nominated":
-            swatch = (
-                f'fill="{QUOTA_COLOURS["nominated"]}" '
-                f'stroke="{QUOTA_COLOURS["nominated_edge"]}" stroke-width="1.5" '
-                'stroke-dasharray="4 2"'
-            )
-        elif key == "track":
-            swatch = (
-                f'fill="{QUOTA_COLOURS["track"]}" '
-                f'stroke="{QUOTA_COLOURS["track_edge"]}" stroke-width="1"'
-            )
-        else:
-            swatch = f'fill="{QUOTA_COLOURS[key]}"'
-        body.append(
-            f'<rect class="swatch swatch-{key}" x="{_num(lx + 0.75)}" '
-            f'y="{_num(ly + 0.75)}" width="15" height="14" {swatch}/>'
-            f'<text x="{_num(lx + 22)}" y="{_num(ly + 13)}" '
-            f'fill="{QUOTA_COLOURS["text"]}">{esc(text)}</text>'
-        )
-        lx += item
-    body.append("</g>")
-    top = ly + 36
-
+    root = svg_root(title, "quota-fill", font_size=14, aria_label=label,
+                    preserveAspectRatio="xMinYMin meet")  # fmt: skip
+    description = "; ".join(_row_summary(row) for row in rows)
+    sub(root, "desc", f"{description}.")
+    top = _legend(root) + 36
     for i, row in enumerate(rows):
-        y = top + i * ROW
         numbers = f"{row.taking_part}/{row.quota}"
         room = int((WIDTH - CHAR * (len(numbers) + 2)) / CHAR)
         detail = _(
@@ -155,40 +141,22 @@ def quota_fill_svg(rows: Sequence[QuotaFill]) -> str:
             nominated=row.nominated,
             left=row.places_left,
         )
-        segments, quota_x = _segments(row, 0.0, WIDTH)
-        over = row.taking_part + row.nominated > row.quota
-        body.append(
-            f'<g class="quota-row" transform="translate(0 {_num(y)})">'
-            f"<title>{esc(_row_summary(row))}</title>"
-            f'<text class="name" x="0" y="16" font-size="16" font-weight="600" '
-            f'fill="{QUOTA_COLOURS["text"]}">{esc(_short(row.name, room))}</text>'
-            f'<text class="numbers" x="{_num(WIDTH)}" y="16" text-anchor="end" '
-            f'font-size="16" font-weight="600" fill="{QUOTA_COLOURS["text"]}">'
-            f"{esc(numbers)}</text>"
-            f'<g class="bar" transform="translate(0 23)">'
-            f'<rect class="track" x="0.5" y="0.5" width="{_num(max(quota_x - 1, 0))}" '
-            f'height="{_num(BAR - 1)}" fill="{QUOTA_COLOURS["track"]}" '
-            f'stroke="{QUOTA_COLOURS["track_edge"]}"/>'
-        )
-        body.extend(segments)
-        if over and row.quota:
-            body.append(
-                f'<line class="quota-mark" x1="{_num(quota_x)}" y1="-3" '
-                f'x2="{_num(quota_x)}" y2="{_num(BAR + 3)}" '
-                f'stroke="{QUOTA_COLOURS["over"]}" stroke-width="2"/>'
-            )
-        body.append(
-            "</g>"
-            f'<text class="detail" x="0" y="55" font-size="15" '
-            f'fill="{QUOTA_COLOURS["muted"]}">{esc(detail)}</text></g>'
-        )
-    height = top + len(rows) * ROW - 8
-    description = "; ".join(_row_summary(row) for row in rows)
-    head = (
-        f'<svg xmlns="{SVG_NS}" class="quota-fill" viewBox="0 0 {_num(WIDTH)} '
-        f'{_num(height)}" width="100%" preserveAspectRatio="xMinYMin meet" '
-        f'role="img" aria-label="{esc(label)}" font-family="{esc(FONT)}" '
-        f'font-size="14"><title>{esc(title)}</title>'
-        f"<desc>{esc(description)}.</desc>"
-    )
-    return head + "".join(body) + "</svg>"
+        line = sub(root, "g", class_="quota-row",
+                   transform=f"translate(0 {num(top + i * ROW)})")  # fmt: skip
+        sub(line, "title", _row_summary(row))
+        sub(line, "text", short(row.name, room), class_="name", x=0, y=16,
+            font_size=16, font_weight=600, fill=QUOTA_COLOURS["text"])  # fmt: skip
+        sub(line, "text", numbers, class_="numbers", x=WIDTH, y=16, text_anchor="end",
+            font_size=16, font_weight=600, fill=QUOTA_COLOURS["text"])  # fmt: skip
+        bar = sub(line, "g", class_="bar", transform="translate(0 23)")
+        track = sub(bar, "rect", class_="track", x="0.5", y="0.5", width=0.0,
+                    height=BAR - 1, fill=QUOTA_COLOURS["track"],
+                    stroke=QUOTA_COLOURS["track_edge"])  # fmt: skip
+        quota_x = _segments(bar, row, WIDTH)
+        track.set("width", num(max(quota_x - 1, 0)))
+        if row.taking_part + row.nominated > row.quota and row.quota:
+            sub(bar, "line", class_="quota-mark", x1=quota_x, y1=-3, x2=quota_x,
+                y2=BAR + 3, stroke=QUOTA_COLOURS["over"], stroke_width=2)  # fmt: skip
+        sub(line, "text", detail, class_="detail", x=0, y=55, font_size=15,
+            fill=QUOTA_COLOURS["muted"])  # fmt: skip
+    return to_svg(root, WIDTH, top + len(rows) * ROW - 8)

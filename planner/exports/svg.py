@@ -1,25 +1,26 @@
 """Pictures of an itinerary drawn by the server as SVG: a timeline and a route sketch.
 
 Pure builders: they take a trip and its legs (places, regions, vehicles and
-delegations loaded by the caller) and return SVG text. Every label is XML-escaped,
-sizes come from a ``viewBox`` so the pictures fill their container, and nothing
-external is referenced: no fonts, no tiles, no scripts.
+delegations loaded by the caller) and return SVG text. The pictures are element trees
+(:mod:`xml.etree.ElementTree`) serialised at the end, so every label and attribute is
+escaped by the XML library; sizes come from a ``viewBox`` so the pictures fill their
+container, and nothing external is referenced: no fonts, no tiles, no scripts.
 """
 
 from __future__ import annotations
 
 import math
-import re
+import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from xml.sax.saxutils import escape as _escape
 
 from babel.dates import format_date as babel_format_date
 from flask import Flask
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from planner.exports.svgtree import group, num, short, sub, svg_root, to_svg
 from planner.formatting import _locale, format_time, to_zone, tz_abbr
 from planner.geo import distance_km
 from planner.labels import LEG_MODE, trip_name
@@ -41,35 +42,17 @@ MODE_DASH = {
     LegMode.FERRY: "9 6",
     LegMode.AIR: "1 6",
 }
-FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
-SVG_NS = "http://www.w3.org/2000/svg"
-
-# Characters XML 1.0 forbids even when escaped (control characters typed or pasted).
-_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def esc(value) -> str:
-    """Text safe inside an XML element or a double-quoted attribute."""
-    text = _INVALID_XML.sub("", str(value))
-    return _escape(text, {'"': "&quot;", "'": "&#39;"})
+def _picture(label: str, css_class: str) -> ET.Element:
+    return svg_root(label, css_class, preserveAspectRatio="xMinYMin meet")
 
 
-def _short(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _num(value: float) -> str:
-    return f"{value:.1f}".rstrip("0").rstrip(".")
-
-
-def _open_svg(width: float, height: float, label: str, css_class: str) -> list[str]:
-    return [
-        f'<svg xmlns="{SVG_NS}" class="{css_class}" viewBox="0 0 {_num(width)} '
-        f'{_num(height)}" width="100%" preserveAspectRatio="xMinYMin meet" '
-        f'role="img" aria-label="{esc(label)}" font-family="{esc(FONT)}" '
-        'font-size="12">',
-        f"<title>{esc(label)}</title>",
-    ]
+def _empty(label: str, css_class: str, width: float, note: str) -> str:
+    """A small picture saying there is nothing to draw."""
+    root = _picture(label, css_class)
+    sub(root, "text", note, x=width / 2, y=34, text_anchor="middle", fill="#6c757d")
+    return to_svg(root, width, 60)
 
 
 def _place_zone(place: Place, fallback: str) -> str:
@@ -118,24 +101,20 @@ def _bare_name(name: str) -> str:
 
 def _legend(
     modes: Sequence[LegMode], x: float, y: float, width: float
-) -> tuple[list[str], float]:
+) -> tuple[ET.Element, float]:
     """Swatches of the modes, wrapping onto more lines when narrow; and its bottom."""
-    out = ['<g class="legend">']
+    legend = group(class_="legend")
     cx, cy = x, y
     for mode in modes:
         label = str(LEG_MODE[mode])
         item = 22 + 7 * len(label) + 18
         if cx + item > x + width and cx > x:
             cx, cy = x, cy + 20
-        colour = MODE_COLOURS[mode]
-        out.append(
-            f'<rect class="swatch swatch-{mode.value}" x="{_num(cx)}" '
-            f'y="{_num(cy - 10)}" width="16" height="12" rx="2" fill="{colour}"/>'
-            f'<text x="{_num(cx + 22)}" y="{_num(cy)}">{esc(label)}</text>'
-        )
+        sub(legend, "rect", class_=f"swatch swatch-{mode.value}", x=float(cx),
+            y=float(cy - 10), width=16, height=12, rx=2, fill=MODE_COLOURS[mode])  # fmt: skip
+        sub(legend, "text", label, x=float(cx + 22), y=float(cy))
         cx += item
-    out.append("</g>")
-    return out, cy + 6
+    return legend, cy + 6
 
 
 # The timeline -----------------------------------------------------------------------
@@ -157,7 +136,7 @@ def _timeline_rows(legs: Sequence[Leg]) -> list[_Row]:
     ordered = sorted(vehicles.values(), key=lambda v: (v.label, v.id))
     rows = {
         v.id: _Row(
-            _short(v.label, 18),
+            short(v.label, 18),
             " · ".join(x for x in (v.label, v.plate, v.driver_name) if x),
         )
         for v in ordered
@@ -195,13 +174,7 @@ def timeline_svg(trip: Trip, legs: Sequence[Leg] | None = None, *, locale=None) 
     row_height, bar_height = 34.0, 20.0
     plot = width - left - right
     if not legs:
-        out = _open_svg(width, 60, title, "itinerary-timeline")
-        empty = esc(_("Belum ada perjalanan."))
-        out.append(
-            f'<text x="{_num(width / 2)}" y="34" text-anchor="middle" '
-            f'fill="#6c757d">{empty}</text></svg>'
-        )
-        return "".join(out)
+        return _empty(title, "itinerary-timeline", width, _("Belum ada perjalanan."))
 
     legs.sort(key=lambda leg: (leg.departs_at, leg.position))
     fallback = trip.event.timezone
@@ -220,13 +193,13 @@ def timeline_svg(trip: Trip, legs: Sequence[Leg] | None = None, *, locale=None) 
 
     rows = _timeline_rows(legs)
     plot_bottom = top + row_height * len(rows)
-    modes = [m for m in LegMode]
-    legend, legend_bottom = _legend(modes, left, plot_bottom + 44, plot)
-    hours = esc(_("Jam (%(zone)s)", zone=tz_abbr(zone)))
-    out = [f'<text x="{_num(left)}" y="16" font-weight="600">{hours}</text>']
+    legend, legend_bottom = _legend(list(LegMode), left, plot_bottom + 44, plot)
+    root = _picture(title, "itinerary-timeline")
+    hours = _("Jam (%(zone)s)", zone=tz_abbr(zone))
+    sub(root, "text", hours, x=left, y=16, font_weight=600)
 
     # Day bands: a boundary at each local midnight, the day's name over it.
-    out.append('<g class="days">')
+    days = sub(root, "g", class_="days")
     day_start = start
     while day_start < end:
         next_midnight = (day_start + timedelta(days=1)).replace(
@@ -234,74 +207,53 @@ def timeline_svg(trip: Trip, legs: Sequence[Leg] | None = None, *, locale=None) 
         )
         x0 = x_of(day_start)
         x1 = x_of(min(next_midnight, end))
-        out.append(
-            f'<line class="day-boundary" x1="{_num(x0)}" y1="22" x2="{_num(x0)}" '
-            f'y2="{_num(plot_bottom)}" stroke="#212529" stroke-width="1"/>'
-        )
+        sub(days, "line", class_="day-boundary", x1=x0, y1=22, x2=x0, y2=plot_bottom,
+            stroke="#212529", stroke_width=1)  # fmt: skip
         if x1 - x0 >= 60:
-            out.append(
-                f'<text class="day-label" x="{_num(x0 + 4)}" y="34" '
-                f'font-weight="600">{esc(_day_label(day_start, locale))}</text>'
-            )
+            sub(days, "text", _day_label(day_start, locale), class_="day-label",
+                x=x0 + 4, y=34, font_weight=600)  # fmt: skip
         day_start = next_midnight
-    out.append("</g>")
 
     # Hour ticks and a light grid.
     step = _hour_step(span / 3600, plot)
     separator = ":" if locale.startswith("en") else "."
-    out.append('<g class="hours" fill="#6c757d" font-size="11">')
+    ticks = sub(root, "g", class_="hours", fill="#6c757d", font_size=11)
     tick = start
     while tick <= end:
         if tick.hour % step == 0:
             x = x_of(tick)
-            out.append(
-                f'<line x1="{_num(x)}" y1="{_num(top - 8)}" x2="{_num(x)}" '
-                f'y2="{_num(plot_bottom)}" stroke="#dee2e6" stroke-width="1"/>'
-                f'<text class="hour" x="{_num(x + 2)}" y="{_num(top - 10)}">'
-                f"{tick:%H}{separator}00</text>"
-            )
+            sub(ticks, "line", x1=x, y1=top - 8, x2=x, y2=plot_bottom,
+                stroke="#dee2e6", stroke_width=1)  # fmt: skip
+            sub(ticks, "text", f"{tick:%H}{separator}00", class_="hour", x=x + 2,
+                y=top - 10)  # fmt: skip
         tick += timedelta(hours=1)
-    out.append("</g>")
 
     # One row per vehicle.
     for i, row in enumerate(rows):
         y = top + i * row_height
-        out.append(f'<g class="row"><title>{esc(row.title)}</title>')
+        band = sub(root, "g", class_="row")
+        sub(band, "title", row.title)
         if i % 2 == 0:
-            out.append(
-                f'<rect x="0" y="{_num(y)}" width="{_num(width)}" '
-                f'height="{_num(row_height)}" fill="#f8f9fa" fill-opacity="0.6"/>'
-            )
-        out.append(
-            f'<text class="row-label" x="8" y="{_num(y + row_height / 2 + 4)}">'
-            f"{esc(row.label)}</text></g>"
-        )
+            sub(band, "rect", x=0, y=y, width=width, height=row_height, fill="#f8f9fa",
+                fill_opacity="0.6")  # fmt: skip
+        sub(band, "text", row.label, class_="row-label", x=8, y=y + row_height / 2 + 4)
         for leg, extra in row.bars:
             x0 = x_of(leg.departs_at)
             bar_width = max(x_of(leg.arrives_at) - x0, 2.0)
-            tooltip = _leg_tooltip(leg, fallback, locale, extra)
-            out.append(
-                f'<rect class="leg leg-{leg.mode.value}" x="{_num(x0)}" '
-                f'y="{_num(y + (row_height - bar_height) / 2)}" '
-                f'width="{_num(bar_width)}" height="{_num(bar_height)}" rx="3" '
-                f'fill="{MODE_COLOURS[leg.mode]}"><title>{esc(tooltip)}</title></rect>'
-            )
+            bar = sub(root, "rect", class_=f"leg leg-{leg.mode.value}", x=x0,
+                      y=y + (row_height - bar_height) / 2, width=bar_width,
+                      height=bar_height, rx=3, fill=MODE_COLOURS[leg.mode])  # fmt: skip
+            sub(bar, "title", _leg_tooltip(leg, fallback, locale, extra))
             fits = int((bar_width - 8) / 6.2)
             if fits >= 6:
-                out.append(
-                    f'<text class="bar-label" x="{_num(x0 + 4)}" '
-                    f'y="{_num(y + row_height / 2 + 4)}" fill="#fff" font-size="11" '
-                    f'pointer-events="none">'
-                    f"{esc(_short('→ ' + _bare_name(leg.to_place.name), fits))}</text>"
-                )
-    out.append(
-        f'<line x1="{_num(left)}" y1="{_num(plot_bottom)}" x2="{_num(width - right)}"'
-        f' y2="{_num(plot_bottom)}" stroke="#adb5bd"/>'
-    )
-    out += legend
-    out.append("</svg>")
-    header = _open_svg(width, legend_bottom + 8, title, "itinerary-timeline")
-    return "".join(header + out)
+                label = short("→ " + _bare_name(leg.to_place.name), fits)
+                sub(root, "text", label, class_="bar-label", x=x0 + 4,
+                    y=y + row_height / 2 + 4, fill="#fff", font_size=11,
+                    pointer_events="none")  # fmt: skip
+    sub(root, "line", x1=left, y1=plot_bottom, x2=width - right, y2=plot_bottom,
+        stroke="#adb5bd")  # fmt: skip
+    root.append(legend)
+    return to_svg(root, width, legend_bottom + 8)
 
 
 # The route sketch -------------------------------------------------------------------
@@ -350,13 +302,8 @@ def route_sketch(
     located = [p for p in places if p.has_coordinates]
     unplaced = [p for p in places if not p.has_coordinates]
     if not located:
-        out = _open_svg(width, 60, title, "route-sketch")
-        empty = esc(_("Belum ada tempat berkoordinat."))
-        out.append(
-            f'<text x="{_num(width / 2)}" y="34" text-anchor="middle" '
-            f'fill="#6c757d">{empty}</text></svg>'
-        )
-        return RouteSketch("".join(out), unplaced)
+        note = _("Belum ada tempat berkoordinat.")
+        return RouteSketch(_empty(title, "route-sketch", width, note), unplaced)
 
     # Equirectangular projection, longitudes shrunk by the cosine of the mean latitude.
     lat0 = sum(p.lat for p in located) / len(located)
@@ -384,13 +331,43 @@ def route_sketch(
         return offset_x + (rx - min(xs)) * scale, offset_y + (ry - min(ys)) * scale
 
     total_height = legend_bottom + 8
-    out = [
-        f'<rect width="{_num(width)}" height="{_num(total_height)}" fill="#fdfdfd"/>'
-    ]
+    root = _picture(title, "route-sketch")
+    sub(root, "rect", width=float(width), height=float(total_height), fill="#fdfdfd")
+    _draw_legs(sub(root, "g", class_="legs", stroke_linecap="round"), legs, xy, trip)
+    _draw_places(sub(root, "g", class_="places"), located, xy, width, height)
 
-    # Legs: solid on land, dashed blue at sea, dotted in the air; an arrowhead at
-    # the middle shows the direction.
-    out.append('<g class="legs" stroke-linecap="round">')
+    # North arrow, top right.
+    nx = width - 28
+    north = sub(root, "g", class_="north")
+    sub(north, "title", _("Utara"))
+    sub(north, "polygon", fill="#212529",
+        points=(f"{num(nx)},12 {num(nx - 7)},32 {num(nx)},27 {num(nx + 7)},32"))  # fmt: skip
+    # Translators: the letter under the north arrow of a map (U for Utara).
+    sub(north, "text", _("U"), x=nx, y=46, text_anchor="middle", font_weight=600)
+
+    # Scale bar, bottom left: km per unit measured east–west at the mean latitude.
+    lon_a = min(p.lon for p in located)
+    km_per_degree = distance_km((lat0, lon_a), (lat0, lon_a + 1.0)) or 111.32
+    units_per_km = scale * k / km_per_degree
+    if dx < 1e-6 and dy < 1e-6:
+        units_per_km = 0.0
+    if units_per_km > 0:
+        km = _nice_km((width * 0.25) / units_per_km)
+        bar = km * units_per_km
+        sy = height - 22
+        km_text = num(km) if km >= 1 else f"{km:g}"
+        scale_bar = sub(root, "g", class_="scale")
+        sub(scale_bar, "path", fill="none", stroke="#212529", stroke_width=2,
+            d=f"M16,{num(sy - 5)} V{num(sy)} H{num(16 + bar)} V{num(sy - 5)}")  # fmt: skip
+        sub(scale_bar, "text", _("%(km)s km", km=km_text), class_="scale-label",
+            x=16 + bar / 2, y=sy + 15, text_anchor="middle")  # fmt: skip
+    root.append(legend)
+    return RouteSketch(to_svg(root, width, total_height), unplaced)
+
+
+def _draw_legs(parent: ET.Element, legs: Sequence[Leg], xy, trip: Trip) -> None:
+    """Legs: solid on land, dashed blue at sea, dotted in the air; an arrowhead at the
+    middle shows the direction."""
     drawn_pairs: dict[frozenset, int] = {}
     for leg in legs:
         a, b = leg.from_place, leg.to_place
@@ -405,21 +382,13 @@ def route_sketch(
             # A second leg between the same places runs beside the first one.
             nx, ny = -(y2 - y1) / length, (x2 - x1) / length
             shift = 5.0 * repeat
-            x1, y1, x2, y2 = (
-                x1 + nx * shift,
-                y1 + ny * shift,
-                x2 + nx * shift,
-                y2 + ny * shift,
-            )
+            x1, y1 = x1 + nx * shift, y1 + ny * shift
+            x2, y2 = x2 + nx * shift, y2 + ny * shift
         colour = MODE_COLOURS[leg.mode]
-        dash = MODE_DASH[leg.mode]
-        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        tooltip = _leg_tooltip(leg, trip.event.timezone, _locale())
-        out.append(
-            f'<g class="leg leg-{leg.mode.value}"><title>{esc(tooltip)}</title>'
-            f'<line x1="{_num(x1)}" y1="{_num(y1)}" x2="{_num(x2)}" y2="{_num(y2)}" '
-            f'stroke="{colour}" stroke-width="3"{dash_attr}/>'
-        )
+        line = sub(parent, "g", class_=f"leg leg-{leg.mode.value}")
+        sub(line, "title", _leg_tooltip(leg, trip.event.timezone, _locale()))
+        sub(line, "line", x1=x1, y1=y1, x2=x2, y2=y2, stroke=colour, stroke_width=3,
+            stroke_dasharray=MODE_DASH[leg.mode])  # fmt: skip
         if length > 14:
             ux, uy = (x2 - x1) / length, (y2 - y1) / length
             mx, my = (x1 + x2) / 2 + ux * 5, (y1 + y2) / 2 + uy * 5
@@ -428,19 +397,17 @@ def route_sketch(
                 (mx - ux * 11 - uy * 5.5, my - uy * 11 + ux * 5.5),
                 (mx - ux * 11 + uy * 5.5, my - uy * 11 - ux * 5.5),
             ]
-            out.append(
-                '<polygon class="arrow" points="'
-                + " ".join(f"{_num(px)},{_num(py)}" for px, py in points)
-                + f'" fill="{colour}"/>'
-            )
-        out.append("</g>")
-    out.append("</g>")
+            sub(line, "polygon", class_="arrow", fill=colour,
+                points=" ".join(f"{num(px)},{num(py)}" for px, py in points))  # fmt: skip
 
-    # Places and their labels, alternating sides; a label that would cover another
-    # goes to the other side, then moves down.
-    out.append('<g class="places">')
+
+def _draw_places(
+    parent: ET.Element, located: list[Place], xy, width: float, height: float
+) -> None:
+    """Places and their labels, alternating sides; a label that would cover another
+    goes to the other side, then moves down. Labels keep off the dots and off each
+    other, and stay inside the picture."""
     points = {p.id: xy(p) for p in located}
-    # Labels keep off the dots and off each other, and stay inside the picture.
     boxes = [(x - 7, y - 7, x + 7, y + 7) for x, y in points.values()]
 
     def free(box) -> bool:
@@ -451,7 +418,7 @@ def route_sketch(
 
     for i, place in enumerate(located):
         x, y = points[place.id]
-        label = _short(place.name, 30)
+        label = short(place.name, 30)
         text_w = 6.4 * len(label)
         sides = ("end", "start") if i % 2 == 0 else ("start", "end")
         chosen = None
@@ -470,51 +437,13 @@ def route_sketch(
             chosen = ("start", lx, y + 4, (lx, y - 10, lx + text_w, y + 3))
         side, lx, ly, box = chosen
         boxes.append(box)
-        out.append(
-            f'<g class="place"><title>{esc(place.name)}</title>'
-            f'<circle cx="{_num(x)}" cy="{_num(y)}" r="5" fill="#fff" '
-            'stroke="#212529" stroke-width="2"/>'
-            f'<text class="place-label" x="{_num(lx)}" y="{_num(ly)}" '
-            f'text-anchor="{side}" paint-order="stroke" stroke="#fff" '
-            f'stroke-width="3" stroke-linejoin="round">{esc(label)}</text></g>'
-        )
-    out.append("</g>")
-
-    # North arrow, top right.
-    nx = width - 28
-    # Translators: the letter under the north arrow of a map (U for Utara).
-    north, north_letter = esc(_("Utara")), esc(_("U"))
-    out.append(
-        f'<g class="north"><title>{north}</title>'
-        f'<polygon points="{_num(nx)},12 {_num(nx - 7)},32 {_num(nx)},27 '
-        f'{_num(nx + 7)},32" fill="#212529"/>'
-        f'<text x="{_num(nx)}" y="46" text-anchor="middle" font-weight="600">'
-        f"{north_letter}</text></g>"
-    )
-
-    # Scale bar, bottom left: km per unit measured east–west at the mean latitude.
-    lon_a = min(p.lon for p in located)
-    km_per_degree = distance_km((lat0, lon_a), (lat0, lon_a + 1.0)) or 111.32
-    units_per_km = scale * k / km_per_degree
-    if dx < 1e-6 and dy < 1e-6:
-        units_per_km = 0.0
-    if units_per_km > 0:
-        km = _nice_km((width * 0.25) / units_per_km)
-        bar = km * units_per_km
-        sy = height - 22
-        km_text = _num(km) if km >= 1 else f"{km:g}"
-        scale_label = esc(_("%(km)s km", km=km_text))
-        out.append(
-            f'<g class="scale"><path d="M16,{_num(sy - 5)} V{_num(sy)} '
-            f'H{_num(16 + bar)} V{_num(sy - 5)}" fill="none" stroke="#212529" '
-            f'stroke-width="2"/><text class="scale-label" x="{_num(16 + bar / 2)}" '
-            f'y="{_num(sy + 15)}" text-anchor="middle">'
-            f"{scale_label}</text></g>"
-        )
-    out += legend
-    out.append("</svg>")
-    header = _open_svg(width, total_height, title, "route-sketch")
-    return RouteSketch("".join(header + out), unplaced)
+        dot = sub(parent, "g", class_="place")
+        sub(dot, "title", place.name)
+        sub(dot, "circle", cx=x, cy=y, r=5, fill="#fff", stroke="#212529",
+            stroke_width=2)  # fmt: skip
+        sub(dot, "text", label, class_="place-label", x=lx, y=ly, text_anchor=side,
+            paint_order="stroke", stroke="#fff", stroke_width=3,
+            stroke_linejoin="round")  # fmt: skip
 
 
 def route_sketch_svg(trip: Trip, legs: Sequence[Leg] | None = None) -> str:

@@ -4,9 +4,11 @@ import click
 from flask_babel import gettext as _
 
 from planner.blueprints.demo import bp
+from planner.commit import transaction
 from planner.extensions import db
 from planner.models import Event
-from planner.services.demo import DEFAULT_SEED, demo_accounts_present, load_demo
+from planner.services.demo import demo_accounts_present, load_demo
+from planner.services.plans import PlanInvalid
 
 
 @bp.cli.command("load")
@@ -15,20 +17,19 @@ from planner.services.demo import DEFAULT_SEED, demo_accounts_present, load_demo
     is_flag=True,
     help="Jangan memuat apa pun bila sudah ada kegiatan (dipakai oleh `make run`).",
 )
-@click.option(
-    "--seed",
-    type=int,
-    default=DEFAULT_SEED,
-    show_default=True,
-    help="Benih Faker untuk nama peserta.",
-)
-def load_command(if_empty: bool, seed: int) -> None:
+def load_command(if_empty: bool) -> None:
     """Load the demo events, places, people and accounts; safe to run again."""
     if if_empty and db.session.scalar(db.select(Event.id).limit(1)) is not None:
         click.echo(_("Sudah ada kegiatan di basis data: data demo tidak dimuat."))
     else:
-        report = load_demo(seed=seed)
-        db.session.commit()
+        try:
+            with transaction():
+                report = load_demo()
+        except PlanInvalid as exc:
+            click.echo(str(exc), err=True)
+            for problem in exc.problems:
+                click.echo(f"  {problem}", err=True)
+            raise SystemExit(1) from None
         created = report.created
         if created["regions"]:
             click.echo(
@@ -50,6 +51,8 @@ def load_command(if_empty: bool, seed: int) -> None:
             )
         else:
             click.echo(_("Tidak ada yang dibuat: data demo sudah ada."))
+        for notice in report.notices:
+            click.echo(notice)
     _echo_accounts()
 
 
