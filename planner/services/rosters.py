@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from planner.extensions import db
+from planner.formatting.plain import format_date_range, format_day
 from planner.labels import DELEGATE_ROLE, DELEGATE_STATUS, SEX_SHORT
 from planner.models import (
     ACTIVE_STATUSES,
@@ -322,8 +323,6 @@ def load_roster(
 
 
 def _date_range(event: Event) -> str:
-    from planner.formatting import format_date_range
-
     return format_date_range(event.starts_on, event.ends_on)
 
 
@@ -332,8 +331,6 @@ def load_attendance(
 ) -> AttendanceSheet:
     """The daftar hadir of one event day: those taking part (confirmed or attended,
     not nominees) grouped by delegation."""
-    from planner.formatting import format_day
-
     roster = load_roster(event, taking_part=True)
     venue = event.venue
     signing = ""
