@@ -159,16 +159,16 @@ def _event_options():
     )
 
 
-def load_event(event_id: int) -> Event:
-    """The event with what a roster header shows (venue, regions), or 404."""
-    return db.one_or_404(
+def load_event(event_id: int) -> Event | None:
+    """The event with what a roster header shows (venue, regions), or None."""
+    return db.session.scalar(
         sa.select(Event).where(Event.id == event_id).options(*_event_options())
     )
 
 
-def load_delegation(event_id: int, delegation_id: int) -> Delegation:
-    """One delegation of this event, with its event and region, or 404."""
-    return db.one_or_404(
+def load_delegation(event_id: int, delegation_id: int) -> Delegation | None:
+    """One delegation of this event, with its event and region, or None."""
+    return db.session.scalar(
         sa.select(Delegation)
         .where(Delegation.id == delegation_id, Delegation.event_id == event_id)
         .options(
