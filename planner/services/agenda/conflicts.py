@@ -11,10 +11,7 @@ from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
 
-from planner.formatting.plain import (
-    format_date_range,
-    to_zone,
-)
+from planner.formatting.plain import format_date_range, to_zone
 from planner.models import (
     AgendaAudience,
     AgendaItem,

@@ -1,5 +1,6 @@
 """How the run-down names its times and places: "07.00–09.00 WIB", the local day
-of an item, a leg's departure and arrival; request-free (see :mod:`planner.formatting.plain`)."""
+of an item, a leg's departure and arrival; request-free, on top of
+:mod:`planner.formatting.plain`."""
 
 from __future__ import annotations
 
@@ -8,16 +9,13 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 
 from planner.formatting.plain import (
+    format_clock,
     format_day,
     format_time,
     to_zone,
     tz_abbr,
 )
-from planner.models import (
-    AgendaItem,
-    Event,
-    Leg,
-)
+from planner.models import AgendaItem, Event, Leg
 from planner.services.transport import place_timezone
 
 
@@ -26,16 +24,13 @@ def local_day(value: datetime, event: Event) -> date:
     return to_zone(value, event.timezone).date()
 
 
-def _clock(value: datetime, tz: str) -> str:
-    """ "10.00" (the zone left off)."""
-    return format_time(value, tz).rsplit(" ", 1)[0]
-
-
 def time_range(starts_at: datetime, ends_at: datetime, tz: str) -> str:
     """ "10.00–11.00 WIB"; an end on another day names that day."""
     start, end = to_zone(starts_at, tz), to_zone(ends_at, tz)
     if start.date() == end.date():
-        return f"{_clock(starts_at, tz)}–{_clock(ends_at, tz)} {tz_abbr(tz)}"
+        return (
+            f"{format_clock(starts_at, tz)}–{format_clock(ends_at, tz)} {tz_abbr(tz)}"
+        )
     return _(
         "%(start)s – %(end)s (%(day)s)",
         start=format_time(starts_at, tz),

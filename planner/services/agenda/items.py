@@ -9,9 +9,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import gettext as _
 
 from planner.extensions import db
-from planner.formatting.plain import (
-    to_zone,
-)
+from planner.formatting.plain import to_zone
 from planner.models import (
     AgendaAudience,
     AgendaItem,

@@ -9,11 +9,7 @@ from datetime import date
 from flask_babel import gettext as _
 
 from planner.extensions import db
-from planner.models import (
-    AgendaItem,
-    AgendaStatus,
-    Event,
-)
+from planner.models import AgendaItem, AgendaStatus, Event
 from planner.services.agenda.conflicts import agenda_conflicts, event_conflicts
 from planner.services.agenda.formatting import local_day
 from planner.services.agenda.loading import load_agenda, load_legs

@@ -8,10 +8,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
-from planner.models import (
-    Event,
-    EventStatus,
-)
+from planner.models import Event, EventStatus
 from planner.services.events.editing import today
 from planner.services.events.public_holidays import holiday_messages
 

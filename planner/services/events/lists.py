@@ -6,13 +6,7 @@ from sqlalchemy import Select, false, or_
 from sqlalchemy.orm import joinedload
 
 from planner.extensions import db
-from planner.models import (
-    Event,
-    EventKind,
-    EventStatus,
-    Region,
-    event_organisers,
-)
+from planner.models import Event, EventKind, EventStatus, Region, event_organisers
 from planner.services.events.editing import today
 
 

@@ -10,10 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from planner.extensions import db
-from planner.models import (
-    Person,
-    Region,
-)
+from planner.models import Person, Region
 from planner.services.imports.records import RowError, RowPlan, _chunks, _name_key
 
 

@@ -6,11 +6,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from planner.extensions import db
-from planner.models import (
-    Delegation,
-    Event,
-    User,
-)
+from planner.models import Delegation, Event, User
 from planner.permissions import sees_all_people
 from planner.services.delegations import confirm_delegate
 from planner.services.imports.checking import check_import

@@ -7,13 +7,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
-from planner.models import (
-    Delegate,
-    DelegateRole,
-    Delegation,
-    Person,
-    Region,
-)
+from planner.models import Delegate, DelegateRole, Delegation, Person, Region
 from planner.services import PlannerError
 
 

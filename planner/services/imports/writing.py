@@ -6,11 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from planner.extensions import db
-from planner.models import (
-    Event,
-    Person,
-    User,
-)
+from planner.models import Event, Person, User
 from planner.services.delegations import nominate_delegate
 from planner.services.imports.checking import check_import
 from planner.services.imports.reading import Table

@@ -11,13 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from planner import labels
 from planner.formatting.plain import format_datetime, to_zone
-from planner.models import (
-    Event,
-    Leg,
-    LegMode,
-    Place,
-    Sex,
-)
+from planner.models import Event, Leg, LegMode, Place, Sex
 
 
 @dataclass(frozen=True)

@@ -14,14 +14,7 @@ from flask_babel import gettext as _
 from planner import geo
 from planner.extensions import db
 from planner.formatting.plain import format_day
-from planner.models import (
-    Event,
-    Leg,
-    LegMode,
-    Place,
-    SeatAssignment,
-    Trip,
-)
+from planner.models import Event, Leg, LegMode, Place, SeatAssignment, Trip
 from planner.services.events import ChecklistItem, checklist_check
 from planner.services.transport.trips import place_timezone
 

@@ -10,15 +10,7 @@ from flask_babel import gettext as _
 from planner import labels
 from planner.extensions import db
 from planner.formatting.plain import to_zone
-from planner.models import (
-    Delegation,
-    Event,
-    Leg,
-    LegMode,
-    Place,
-    Trip,
-    Vehicle,
-)
+from planner.models import Delegation, Event, Leg, LegMode, Place, Trip, Vehicle
 from planner.services import PlannerError, parsing
 
 #: Trip names are data, like event titles: stored in Indonesian whatever the UI language

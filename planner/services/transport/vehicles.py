@@ -8,12 +8,7 @@ import re
 from flask_babel import gettext as _
 
 from planner.extensions import db
-from planner.models import (
-    Event,
-    SeatAssignment,
-    Vehicle,
-    VehicleKind,
-)
+from planner.models import Event, SeatAssignment, Vehicle, VehicleKind
 from planner.services import PlannerError, parsing
 from planner.services.people import normalise_phone
 
