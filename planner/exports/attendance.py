@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from planner.exports.pdf import FONT, MARGIN, Column, Document, Table
-from planner.formatting import format_date
+from planner.formatting.plain import format_date
 from planner.services.rosters import AttendanceSheet
 
 #: Height of a signature row, in mm: room for a signature.

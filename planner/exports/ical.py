@@ -29,7 +29,7 @@ from icalendar import Calendar, Timezone, vText
 from icalendar import Event as VEvent
 
 from planner import labels
-from planner.formatting import format_datetime, format_time
+from planner.formatting.plain import format_datetime, format_time
 from planner.models import (
     AgendaAudience,
     AgendaItem,

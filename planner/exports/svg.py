@@ -21,7 +21,8 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from planner.exports.svgtree import group, num, short, sub, svg_root, to_svg
-from planner.formatting import _locale, format_time, to_zone, tz_abbr
+from planner.formatting.plain import current_locale as _locale
+from planner.formatting.plain import format_time, to_zone, tz_abbr
 from planner.geo import distance_km
 from planner.labels import LEG_MODE, trip_name
 from planner.models import Leg, LegMode, Place, Trip

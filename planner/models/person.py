@@ -11,7 +11,7 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import db
-from planner.formatting import formal_name
+from planner.formatting.plain import formal_name
 from planner.models.region import Region
 from planner.models.types import UTCDateTime, str_enum, utcnow
 

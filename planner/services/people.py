@@ -19,7 +19,7 @@ from planner.permissions import (
     covered_region_ids,
     sees_all_people,
 )
-from planner.services import PlannerError
+from planner.services import PlannerError, parsing
 
 #: What a typed phone number may contain besides digits.
 _PHONE_CHARS = re.compile(r"^[0-9+\s\-().]+$")
@@ -226,22 +226,6 @@ def find_similar_people(
 # Creating and editing -----------------------------------------------------------------
 
 
-def _text(value) -> str | None:
-    """The value with runs of whitespace collapsed; None when nothing is left."""
-    text = " ".join(str(value).split()) if value is not None else ""
-    return text or None
-
-
-def _enum(enum_cls, value, field: str):
-    """The enum member for a submitted value; None when empty."""
-    if value in (None, ""):
-        return None
-    try:
-        return enum_cls(value)
-    except ValueError:
-        raise PlannerError(_("Pilih salah satu dari daftar."), field=field) from None
-
-
 def _region(value) -> Region | None:
     """The region with this id; None when empty."""
     if value in (None, ""):
@@ -280,7 +264,7 @@ def _check_nik_free(nik: str, *, person: Person | None, acting_user) -> None:
 def clean_title(value, *, field: str) -> str | None:
     """Degree titles as typed ("S.Sos., M.PSSp."), without the comma that joins them to
     the name; None when empty."""
-    text = (_text(value) or "").strip(" ,") or None
+    text = (parsing.text(value, collapse=True) or "").strip(" ,") or None
     if text is not None and len(text) > TITLE_MAX:
         raise PlannerError(
             _("Gelar paling panjang %(n)s huruf.", n=TITLE_MAX), field=field
@@ -356,7 +340,7 @@ def _clean(data: dict, *, person: Person | None, acting_user) -> dict:
     """Checked, normalised values for the keys present in ``data``."""
     values: dict = {}
     if "full_name" in data or person is None:
-        full_name = _text(data.get("full_name")) or ""
+        full_name = parsing.text(data.get("full_name"), collapse=True) or ""
         if len(full_name) > 200:
             raise PlannerError(_("Nama paling panjang 200 huruf."), field="full_name")
         values["full_name"] = full_name
@@ -364,18 +348,18 @@ def _clean(data: dict, *, person: Person | None, acting_user) -> dict:
         if key in data:
             values[key] = clean_title(data[key], field=key)
     if "sex" in data:
-        values["sex"] = _enum(Sex, data["sex"], "sex")
+        values["sex"] = parsing.choice(Sex, data["sex"], field="sex")
     if "pillar" in data:
-        values["pillar"] = _enum(SocialPillar, data["pillar"], "pillar") or (
-            SocialPillar.PSM
-        )
+        values["pillar"] = parsing.choice(
+            SocialPillar, data["pillar"], field="pillar"
+        ) or (SocialPillar.PSM)
     if "phone" in data:
         values["phone"] = normalise_phone(data["phone"])
     if "email" in data:
-        values["email"] = _text(data["email"])
+        values["email"] = parsing.text(data["email"], collapse=True)
     for key in ("position", "institution"):
         if key in data:
-            values[key] = _text(data[key])
+            values[key] = parsing.text(data[key], collapse=True)
             if values[key] and len(values[key]) > 200:
                 raise PlannerError(_("Paling panjang 200 huruf."), field=key)
     _check_name_or_office(values, person)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import math
-from decimal import Decimal, InvalidOperation
-
 from flask_babel import gettext as _
 from sqlalchemy import Select, or_
 from sqlalchemy.orm import joinedload
@@ -12,7 +9,7 @@ from sqlalchemy.orm import joinedload
 from planner.extensions import db
 from planner.geo import get_geocoder
 from planner.models import CoordinateSource, Place, PlaceKind, Region
-from planner.services import PlannerError
+from planner.services import PlannerError, parsing
 
 #: Indonesia's rough bounding box (Rote to Weh, Weh to Merauke).
 LAT_RANGE = (-11.0, 6.5)
@@ -20,21 +17,6 @@ LON_RANGE = (94.0, 141.5)
 
 #: Sources a form may claim for coordinates picked from the geocoder's candidates.
 _PICKABLE = {CoordinateSource.GAZETTEER.value, CoordinateSource.NOMINATIM.value}
-
-
-def _number(value) -> float | None:
-    """A finite float from a form value (Decimal, float, "-2,1291"); None if empty."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, str):
-        value = value.strip().replace(",", ".")
-    try:
-        number = float(Decimal(str(value)))
-    except (InvalidOperation, ValueError):
-        raise PlannerError(_("Masukkan angka desimal."), field="lat") from None
-    if not math.isfinite(number):
-        raise PlannerError(_("Masukkan angka desimal."), field="lat")
-    return number
 
 
 def check_coordinates(lat: float | None, lon: float | None) -> None:
@@ -57,8 +39,8 @@ def _picked(data: dict) -> tuple[str, float, float] | None:
     if source not in _PICKABLE:
         return None
     try:
-        lat = _number(data.get("picked_lat"))
-        lon = _number(data.get("picked_lon"))
+        lat = parsing.decimal(data.get("picked_lat"), field="lat")
+        lon = parsing.decimal(data.get("picked_lon"), field="lat")
     except PlannerError:
         return None
     if lat is None or lon is None:
@@ -88,21 +70,16 @@ def _kind(value) -> PlaceKind:
         raise PlannerError(_("Jenis tempat tidak dikenal."), field="kind") from None
 
 
-def _text(value) -> str | None:
-    value = (value or "").strip()
-    return value or None
-
-
 def _apply(place: Place, data: dict) -> None:
     """Check everything first, then assign, so a refusal leaves the place untouched."""
-    name = _text(data.get("name"))
+    name = parsing.text(data.get("name"))
     if name is None:
         raise PlannerError(_("Nama tempat wajib diisi."), field="name")
     kind = _kind(data.get("kind"))
     region = _region(data)
-    lat = _number(data.get("lat"))
+    lat = parsing.decimal(data.get("lat"), field="lat")
     try:
-        lon = _number(data.get("lon"))
+        lon = parsing.decimal(data.get("lon"), field="lat")
     except PlannerError as exc:
         raise PlannerError(str(exc), field="lon") from None
     check_coordinates(lat, lon)
@@ -118,9 +95,9 @@ def _apply(place: Place, data: dict) -> None:
 
     place.name = name
     place.kind = kind
-    place.address = _text(data.get("address"))
+    place.address = parsing.text(data.get("address"))
     place.region = region
-    place.notes = _text(data.get("notes"))
+    place.notes = parsing.text(data.get("notes"))
     place.lat, place.lon, place.coordinate_source = lat, lon, source
 
 

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from planner.extensions import db
-from planner.formatting import format_datetime
+from planner.formatting.plain import format_datetime
 from planner.models import Delegation, Event, EventStatus, utcnow
 from planner.services.events import ChecklistItem, checklist_check
 from planner.services.mail import send_mail

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from planner.extensions import db
+from planner.formatting.plain import format_date_range, format_day
 from planner.labels import DELEGATE_ROLE, DELEGATE_STATUS, SEX_SHORT
 from planner.models import (
     ACTIVE_STATUSES,
@@ -158,16 +159,16 @@ def _event_options():
     )
 
 
-def load_event(event_id: int) -> Event:
-    """The event with what a roster header shows (venue, regions), or 404."""
-    return db.one_or_404(
+def load_event(event_id: int) -> Event | None:
+    """The event with what a roster header shows (venue, regions), or None."""
+    return db.session.scalar(
         sa.select(Event).where(Event.id == event_id).options(*_event_options())
     )
 
 
-def load_delegation(event_id: int, delegation_id: int) -> Delegation:
-    """One delegation of this event, with its event and region, or 404."""
-    return db.one_or_404(
+def load_delegation(event_id: int, delegation_id: int) -> Delegation | None:
+    """One delegation of this event, with its event and region, or None."""
+    return db.session.scalar(
         sa.select(Delegation)
         .where(Delegation.id == delegation_id, Delegation.event_id == event_id)
         .options(
@@ -322,8 +323,6 @@ def load_roster(
 
 
 def _date_range(event: Event) -> str:
-    from planner.formatting import format_date_range
-
     return format_date_range(event.starts_on, event.ends_on)
 
 
@@ -332,8 +331,6 @@ def load_attendance(
 ) -> AttendanceSheet:
     """The daftar hadir of one event day: those taking part (confirmed or attended,
     not nominees) grouped by delegation."""
-    from planner.formatting import format_day
-
     roster = load_roster(event, taking_part=True)
     venue = event.venue
     signing = ""

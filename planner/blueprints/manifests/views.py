@@ -8,7 +8,7 @@ headers; the builders in :mod:`planner.exports.manifests` make the bytes.
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import abort, render_template
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
@@ -45,14 +45,14 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _vehicle_manifest(event_id: int, trip_id: int, vehicle_id: int):
-    trip = load_trip(event_id, trip_id)
+    trip = load_trip(event_id, trip_id) or abort(404)
     require(can_view_transport(current_user, trip.event))
-    vehicle = load_vehicle(event_id, vehicle_id)
+    vehicle = load_vehicle(event_id, vehicle_id) or abort(404)
     return trip, load_vehicle_manifests(trip, [vehicle])[0]
 
 
 def _ferry_manifest(event_id: int, leg_id: int):
-    leg = load_ferry_leg(event_id, leg_id)
+    leg = load_ferry_leg(event_id, leg_id) or abort(404)
     require(can_view_ferry_manifest(current_user, leg.event))
     return leg, load_ferry_manifest(leg)
 
@@ -107,7 +107,7 @@ def vehicle_xlsx(event_id: int, trip_id: int, vehicle_id: int):
 @login_required
 def trip_pdf(event_id: int, trip_id: int):
     """Every vehicle's copy for one trip as one A4 PDF, each from a new page."""
-    trip = load_trip(event_id, trip_id)
+    trip = load_trip(event_id, trip_id) or abort(404)
     require(can_view_transport(current_user, trip.event))
     manifests = load_vehicle_manifests(trip, trip_vehicles(trip))
     name = f"Manifes semua kendaraan {trip.name} - {trip.event.title}"

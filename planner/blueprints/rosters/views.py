@@ -68,7 +68,7 @@ def download(data: bytes, mimetype: str, name: str, extension: str) -> Response:
 @login_required
 def index(event_id: int):
     """The whole event's roster grouped by province and delegation (organisers)."""
-    event = load_event(event_id)
+    event = load_event(event_id) or abort(404)
     require(can_manage_event(current_user, event))
     province = _province_arg()
     roster = load_roster(
@@ -89,7 +89,7 @@ def index(event_id: int):
 @login_required
 def export(event_id: int, fmt: str):
     """Download the whole event's roster; the organiser's export shows full NIKs."""
-    event = load_event(event_id)
+    event = load_event(event_id) or abort(404)
     require(can_manage_event(current_user, event))
     roster = load_roster(
         event, status=request.args.get("status"), contacts=True, full_nik=True
@@ -104,7 +104,7 @@ def export(event_id: int, fmt: str):
 @login_required
 def delegation(event_id: int, delegation_id: int):
     """One delegation's roster: organisers and the delegation's own head."""
-    item = load_delegation(event_id, delegation_id)
+    item = load_delegation(event_id, delegation_id) or abort(404)
     require(can_view_delegation(current_user, item))
     roster = load_roster(
         item.event,
@@ -126,7 +126,7 @@ def delegation(event_id: int, delegation_id: int):
 @login_required
 def delegation_export(event_id: int, delegation_id: int, fmt: str):
     """Download one delegation's roster; NIKs masked unless an organiser asks."""
-    item = load_delegation(event_id, delegation_id)
+    item = load_delegation(event_id, delegation_id) or abort(404)
     require(can_view_delegation(current_user, item))
     roster = load_roster(
         item.event,
@@ -143,7 +143,7 @@ def delegation_export(event_id: int, delegation_id: int, fmt: str):
 @login_required
 def attendance(event_id: int, day: str):
     """The daftar hadir of one event day, A4 portrait (organisers)."""
-    event = load_event(event_id)
+    event = load_event(event_id) or abort(404)
     require(can_manage_event(current_user, event))
     try:
         when = date.fromisoformat(day)

@@ -1,13 +1,25 @@
-"""Dates and times as Indonesians write them, always naming the zone ("07.00 WIB")."""
+"""Dates, times, zones and numbers as Indonesians write them, always naming the zone
+("Selasa, 7 Mei 2024 · 07.00 WIB"); no request needed.
+
+Services, exports, models and the CLI import from here. Every helper takes the
+language as ``locale``; left out, it is the language the translations are in force
+for (the user's in a request, Indonesian in the CLI, a job or a test), so a service's
+text and its ``gettext`` messages always agree.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_format_date
-from flask import Flask, request, url_for
+from babel.dates import format_time as babel_format_time
+from babel.numbers import format_currency, format_decimal
 from flask_babel import get_locale
+
+#: The language of every text when nothing else is known.
+DEFAULT_LOCALE = "id"
 
 #: Indonesian zone labels; Asia/Pontianak (West/Central Kalimantan) is WIB too.
 TZ_ABBR = {
@@ -16,6 +28,15 @@ TZ_ABBR = {
     "Asia/Makassar": "WITA",
     "Asia/Jayapura": "WIT",
 }
+
+
+def current_locale() -> str:
+    """The language translations are in force for: the request's, one set by
+    ``force_locale``, else Indonesian (CLI, jobs, exports outside a request)."""
+    try:
+        return str(get_locale() or DEFAULT_LOCALE)
+    except (RuntimeError, AttributeError):  # no application context at all
+        return DEFAULT_LOCALE
 
 
 def formal_name(
@@ -41,13 +62,6 @@ def formal_name(
     return name
 
 
-def _locale() -> str:
-    try:
-        return str(get_locale() or "id")
-    except (RuntimeError, AttributeError):  # outside a request: CLI, exports, tests
-        return "id"
-
-
 def tz_abbr(tz_name: str) -> str:
     """WIB/WITA/WIT for Indonesian zones, the zone's own abbreviation elsewhere."""
     if tz_name in TZ_ABBR:
@@ -57,17 +71,21 @@ def tz_abbr(tz_name: str) -> str:
 
 def format_day(value: date, locale: str | None = None) -> str:
     """'Selasa, 7 Mei 2024'."""
-    return babel_format_date(value, "EEEE, d MMMM y", locale=locale or _locale())
+    return babel_format_date(value, "EEEE, d MMMM y", locale=locale or current_locale())
 
 
 def format_date(value: date, locale: str | None = None) -> str:
     """'7 Mei 2024'."""
-    return babel_format_date(value, "d MMMM y", locale=locale or _locale())
+    return babel_format_date(value, "d MMMM y", locale=locale or current_locale())
 
 
 def format_date_range(start: date, end: date, locale: str | None = None) -> str:
-    """'7–12 Mei 2024', '30 April – 2 Mei 2024', '30 Desember 2024 – 2 Januari 2025'."""
-    locale = locale or _locale()
+    """'7–12 Mei 2024', '30 April – 2 Mei 2024', '30 Desember 2024 – 2 Januari 2025'.
+
+    Not Babel's ``format_interval``: its Indonesian skeletons abbreviate the months
+    ("30 Apr–2 Mei 2024").
+    """
+    locale = locale or current_locale()
     if start == end:
         return format_date(start, locale)
     if (start.year, start.month) == (end.year, end.month):
@@ -79,16 +97,22 @@ def format_date_range(start: date, end: date, locale: str | None = None) -> str:
 
 
 def to_zone(value: datetime, tz_name: str) -> datetime:
+    """An aware datetime in the named zone; a naive one is refused."""
     if value.tzinfo is None:
         raise ValueError("naive datetime: its zone is unknown")
     return value.astimezone(ZoneInfo(tz_name))
 
 
+def format_clock(value: datetime, tz_name: str, locale: str | None = None) -> str:
+    """'07.00' (Indonesian, Babel's short time) or '07:00' (English, 24-hour)."""
+    locale = locale or current_locale()
+    pattern = "HH:mm" if locale.startswith("en") else "short"
+    return babel_format_time(to_zone(value, tz_name), pattern, locale=locale)
+
+
 def format_time(value: datetime, tz_name: str, locale: str | None = None) -> str:
     """'07.00 WIB' (Indonesian) or '07:00 WIB' (English), in the given zone."""
-    local = to_zone(value, tz_name)
-    separator = ":" if (locale or _locale()).startswith("en") else "."
-    return f"{local:%H}{separator}{local:%M} {tz_abbr(tz_name)}"
+    return f"{format_clock(value, tz_name, locale)} {tz_abbr(tz_name)}"
 
 
 def format_datetime(value: datetime, tz_name: str, locale: str | None = None) -> str:
@@ -97,25 +121,18 @@ def format_datetime(value: datetime, tz_name: str, locale: str | None = None) ->
     return f"{format_day(local.date(), locale)} · {format_time(value, tz_name, locale)}"
 
 
-def register(app: Flask) -> None:
-    """Make the helpers available as Jinja filters."""
-    app.jinja_env.filters.update(
-        day=format_day,
-        date_id=format_date,
-        time_in=format_time,
-        datetime_in=format_datetime,
-        tz_abbr=tz_abbr,
-        formal_name=formal_name,
+def format_number(value: int | float | Decimal, locale: str | None = None) -> str:
+    """'1.234.567,5' (Indonesian) or '1,234,567.5' (English)."""
+    return format_decimal(value, locale=locale or current_locale())
+
+
+def format_rupiah(value: int | float | Decimal, locale: str | None = None) -> str:
+    """'Rp1.500.000': whole rupiah, the currency sign of the language ('IDR1,500,000'
+    in English)."""
+    return format_currency(
+        value,
+        "IDR",
+        format="¤#,##0",
+        locale=locale or current_locale(),
+        currency_digits=False,
     )
-    from planner import permissions
-
-    app.jinja_env.globals.update(
-        format_date_range=format_date_range, url_with=url_with, perm=permissions
-    )
-
-
-def url_with(**changes) -> str:
-    """The current page's address with some query arguments replaced."""
-    args = request.args.to_dict()
-    args.update({k: v for k, v in changes.items() if v is not None})
-    return url_for(request.endpoint, **(request.view_args or {}), **args)

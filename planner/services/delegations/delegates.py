@@ -1,22 +1,13 @@
-"""Delegations and delegates: quotas, nominations, confirmations, substitutions.
-
-The quota is enforced by the database: a delegation's ``confirmed_count`` only rises
-through a conditional UPDATE (``… WHERE confirmed_count < quota``) and a CHECK constraint
-refuses anything above the quota, so two chapter heads confirming at the same moment
-cannot both take the last place.
-"""
+"""Delegates of a delegation: nominated, confirmed (taking a quota place through a
+conditional UPDATE), marked attended, withdrawn, substituted; every change recorded."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
-from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from planner.extensions import db
 from planner.models import (
-    ACTIVE_STATUSES,
     QUOTA_STATUSES,
     Delegate,
     DelegateChange,
@@ -25,7 +16,6 @@ from planner.models import (
     Delegation,
     Event,
     Person,
-    Region,
     SeatAssignment,
     User,
     utcnow,
@@ -39,143 +29,6 @@ class QuotaFull(PlannerError):
 
 class AlreadyInEvent(PlannerError):
     """The person already takes part in the event."""
-
-
-# Delegations ----------------------------------------------------------------------
-
-
-def create_delegation(event: Event, *, data: dict) -> Delegation:
-    """Add a delegation for a region or a named body, with its quota, head and deadline."""
-    region: Region | None = data.get("region")
-    name = (data.get("name") or (region.name if region else "")).strip()
-    if not name:
-        raise PlannerError(_("Pilih wilayah atau isi nama delegasi."), field="name")
-    if region is not None and _find_delegation(event, region_id=region.id):
-        raise PlannerError(
-            _("%(region)s sudah punya delegasi di acara ini.", region=region.name),
-            field="region_id",
-        )
-    if _find_delegation(event, name=name):
-        raise PlannerError(_("Nama delegasi sudah dipakai."), field="name")
-    delegation = Delegation(
-        event=event,
-        region=region,
-        name=name,
-        quota=_quota(data.get("quota")),
-        head=data.get("head"),
-        deadline_at=data.get("deadline_at"),
-        notes=data.get("notes") or None,
-    )
-    db.session.add(delegation)
-    db.session.flush()
-    return delegation
-
-
-def create_delegations_for_regions(
-    event: Event,
-    *,
-    regions: list[Region],
-    quota: int,
-    deadline_at: datetime | None = None,
-    heads: dict[int, User] | None = None,
-) -> list[Delegation]:
-    """One delegation per region not yet in the event (bulk: "every regency of X").
-
-    Regions that already have a delegation are skipped; the new ones are returned.
-    """
-    quota = _quota(quota)
-    taken_ids = set(
-        db.session.scalars(
-            sa.select(Delegation.region_id).where(Delegation.event_id == event.id)
-        )
-    )
-    taken_names = set(
-        db.session.scalars(
-            sa.select(Delegation.name).where(Delegation.event_id == event.id)
-        )
-    )
-    heads = heads or {}
-    created = []
-    for region in sorted(regions, key=lambda r: r.code):
-        if region.id in taken_ids or region.name in taken_names:
-            continue
-        delegation = Delegation(
-            event=event,
-            region=region,
-            name=region.name,
-            quota=quota,
-            deadline_at=deadline_at,
-            head=heads.get(region.id),
-        )
-        db.session.add(delegation)
-        created.append(delegation)
-        taken_ids.add(region.id)
-    db.session.flush()
-    return created
-
-
-def update_delegation(delegation: Delegation, *, data: dict) -> Delegation:
-    """Change quota, head, deadline, name or notes; the quota never drops below those
-    already confirmed."""
-    if "quota" in data:
-        quota = _quota(data["quota"])
-        if quota < delegation.confirmed_count:
-            raise PlannerError(
-                _(
-                    "Kuota tidak bisa kurang dari %(n)s orang yang sudah dikonfirmasi.",
-                    n=delegation.confirmed_count,
-                ),
-                field="quota",
-            )
-        delegation.quota = quota
-    if "name" in data and data["name"]:
-        name = data["name"].strip()
-        other = _find_delegation(delegation.event, name=name)
-        if other is not None and other.id != delegation.id:
-            raise PlannerError(_("Nama delegasi sudah dipakai."), field="name")
-        delegation.name = name
-    for key in ("head", "deadline_at", "notes"):
-        if key in data:
-            setattr(delegation, key, data[key] or None)
-    db.session.flush()
-    return delegation
-
-
-def delete_delegation(delegation: Delegation) -> None:
-    """Remove a delegation that never had a delegate (history would be lost otherwise)."""
-    has_delegates = db.session.scalar(
-        sa.select(sa.exists().where(Delegate.delegation_id == delegation.id))
-    )
-    if has_delegates:
-        raise PlannerError(_("Delegasi yang sudah punya peserta tidak dapat dihapus."))
-    db.session.delete(delegation)
-    db.session.flush()
-
-
-def deadline_passed(delegation: Delegation, now: datetime | None = None) -> bool:
-    """True once the nomination deadline is behind us (no deadline: never)."""
-    if delegation.deadline_at is None:
-        return False
-    return (now or utcnow()) >= delegation.deadline_at
-
-
-def _quota(value) -> int:
-    try:
-        quota = int(value)
-    except (TypeError, ValueError):
-        raise PlannerError(_("Kuota harus berupa angka."), field="quota") from None
-    if not 0 <= quota <= 100_000:
-        raise PlannerError(_("Kuota harus antara 0 dan 100.000."), field="quota")
-    return quota
-
-
-def _find_delegation(event: Event, **criteria) -> Delegation | None:
-    return db.session.execute(
-        sa.select(Delegation).filter_by(event_id=event.id, **criteria)
-    ).scalar_one_or_none()
-
-
-# Delegates --------------------------------------------------------------------------
 
 
 def nominate_delegate(
@@ -466,73 +319,4 @@ def _record(delegate, action, before, after, *, by=None, note=None, other=None) 
             by_user=by,
             note=(note or None) and note[:500],
         )
-    )
-
-
-# Summaries ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DelegationCounts:
-    """How far a delegation has got: nominated (still to confirm), confirmed, attended."""
-
-    nominated: int = 0
-    confirmed: int = 0
-    attended: int = 0
-
-    @property
-    def active(self) -> int:
-        return self.nominated + self.confirmed + self.attended
-
-
-def delegation_counts(event: Event) -> dict[int | None, DelegationCounts]:
-    """Counts per delegation id (None: delegates outside any delegation), one query."""
-    rows = db.session.execute(
-        sa.select(Delegate.delegation_id, Delegate.status, sa.func.count())
-        .where(Delegate.event_id == event.id, Delegate.status.in_(ACTIVE_STATUSES))
-        .group_by(Delegate.delegation_id, Delegate.status)
-    )
-    raw: dict[int | None, dict[str, int]] = {}
-    for delegation_id, status, n in rows:
-        raw.setdefault(delegation_id, {})[DelegateStatus(status).value] = n
-    return {key: DelegationCounts(**value) for key, value in raw.items()}
-
-
-@dataclass(frozen=True)
-class EventAllocation:
-    """Allocated quota against announced capacity (the bimtek: 475 of 500)."""
-
-    announced: int | None
-    allocated: int
-    delegations: int
-    nominated: int
-    confirmed: int
-    attended: int
-
-    @property
-    def unallocated(self) -> int | None:
-        return None if self.announced is None else self.announced - self.allocated
-
-
-def event_allocation(event: Event) -> EventAllocation:
-    """The event's quota totals and delegate counts, in two queries."""
-    allocated, delegations = db.session.execute(
-        sa.select(
-            sa.func.coalesce(sa.func.sum(Delegation.quota), 0), sa.func.count()
-        ).where(Delegation.event_id == event.id)
-    ).one()
-    totals = DelegationCounts()
-    for counts in delegation_counts(event).values():
-        totals = DelegationCounts(
-            totals.nominated + counts.nominated,
-            totals.confirmed + counts.confirmed,
-            totals.attended + counts.attended,
-        )
-    return EventAllocation(
-        announced=event.capacity,
-        allocated=int(allocated),
-        delegations=int(delegations),
-        nominated=totals.nominated,
-        confirmed=totals.confirmed,
-        attended=totals.attended,
     )

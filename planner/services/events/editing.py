@@ -1,23 +1,16 @@
-"""Events: create, edit, move through the life cycle, and what still needs doing."""
+"""Creating and editing events: dates in the event's zone, slugs, the venue and zone,
+and the status an event may move to (cancelling has its own service)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays
-from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import Select, false, or_
-from sqlalchemy.orm import joinedload
 
 from planner.extensions import db
-from planner.formatting import format_date
 from planner.models import (
     Event,
     EventKind,
@@ -25,13 +18,10 @@ from planner.models import (
     Place,
     PlaceKind,
     Region,
-    event_organisers,
     utcnow,
 )
-from planner.models.types import MAX_ID
-from planner.services import PlannerError
+from planner.services import PlannerError, parsing
 
-#: Indonesian zones an event may use, with their labels; blank means "from the venue".
 TIMEZONES = {
     "Asia/Jakarta": "WIB",
     "Asia/Pontianak": "WIB",
@@ -91,9 +81,6 @@ def check_in_is_early(event: Event, now: datetime | None = None) -> bool:
     return days_until_start(event, now) > 1
 
 
-# Creating and editing ---------------------------------------------------------
-
-
 def slugify(text: str) -> str:
     """ASCII, lower-case, dash-separated: "Rakor Bangka" → "rakor-bangka"."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -129,9 +116,10 @@ def default_timezone(venue: Place | None, host_region: Region | None) -> str:
 
 def _resolve(model, ident, field: str, message: str):
     """The row with this id, None for a blank id; an unknown id is refused."""
-    if ident in (None, ""):
+    ident = parsing.form_id(ident)
+    if ident is None:
         return None
-    if not isinstance(ident, int) or not 0 < ident <= MAX_ID:
+    if ident < 0:
         raise PlannerError(message, field=field)
     obj = db.session.get(model, ident)
     if obj is None:
@@ -236,9 +224,6 @@ def update_event(event: Event, *, data: dict) -> Event:
     return event
 
 
-# Status -----------------------------------------------------------------------
-
-
 def allowed_transitions(event: Event) -> tuple[EventStatus, ...]:
     """The statuses :func:`change_status` accepts from the event's current one."""
     return TRANSITIONS.get(event.status, ())
@@ -293,242 +278,3 @@ def cancel_event(event: Event, *, reason: str) -> Event:
     event.cancelled_reason = reason
     db.session.flush()
     return event
-
-
-# Holidays ---------------------------------------------------------------------
-
-#: Years the holiday calendar is asked about; outside them there is nothing to warn of.
-_HOLIDAY_YEARS = range(1990, 2101)
-
-
-@lru_cache(maxsize=64)
-def _holidays(year: int, language: str | None) -> dict[date, str]:
-    """One year's Indonesian public holidays, named in ``language`` if supported."""
-    calendar = holidays.country_holidays("ID", years=year)
-    supported = getattr(calendar, "supported_languages", ()) or ()
-    if language is not None and language in supported:
-        calendar = holidays.country_holidays("ID", years=year, language=language)
-    return dict(calendar.items())
-
-
-def _ui_locale() -> str:
-    """The interface language, Indonesian outside a request."""
-    try:
-        return str(get_locale() or "id")
-    except (RuntimeError, AttributeError):  # outside a request
-        return "id"
-
-
-def _holiday_language(locale: str) -> str:
-    """The holidays package's language code for a UI locale ("en" → "en_US")."""
-    return {"en": "en_US"}.get(locale, locale)
-
-
-def holiday_warnings(
-    starts_on: date, ends_on: date, *, locale: str | None = None
-) -> list[tuple[date, str]]:
-    """Indonesian public holidays on the event's days, named in the UI language.
-
-    Indonesian unless the interface is in another language the holidays package
-    knows; otherwise the package's own default names.
-    """
-    if starts_on is None or ends_on is None or ends_on < starts_on:
-        return []
-    locale = locale or _ui_locale()
-    language = _holiday_language(locale)
-    found: list[tuple[date, str]] = []
-    for year in range(starts_on.year, ends_on.year + 1):
-        if year not in _HOLIDAY_YEARS:
-            continue
-        for day, name in sorted(_holidays(year, language).items()):
-            if starts_on <= day <= ends_on:
-                found.append((day, name))
-    return found
-
-
-def holiday_messages(
-    starts_on: date, ends_on: date, *, locale: str | None = None
-) -> list[str]:
-    """One sentence per holiday: "17 Agustus 2026 adalah hari libur: …"."""
-    locale = locale or _ui_locale()
-    return [
-        _(
-            "%(day)s adalah hari libur: %(name)s.",
-            day=format_date(day, locale),
-            name=name,
-        )
-        for day, name in holiday_warnings(starts_on, ends_on, locale=locale)
-    ]
-
-
-# What still needs doing -------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ChecklistItem:
-    """One thing an organiser should still do, with how urgent it is."""
-
-    text: str
-    #: Bootstrap colour: "danger", "warning" or "info".
-    severity: str = "warning"
-    #: Endpoint (taking ``event_id``) of the page where it is done, if any.
-    endpoint: str | None = None
-    #: Further URL parameters of ``endpoint`` and ``action``, as (name, value) pairs.
-    params: tuple[tuple[str, object], ...] = ()
-    #: A POST endpoint doing it in one click, its button label and hidden fields.
-    action: str | None = None
-    action_label: str = ""
-    action_fields: tuple[tuple[str, str], ...] = ()
-
-
-CheckFn = Callable[[Event], Iterable[ChecklistItem] | ChecklistItem | None]
-
-#: Every check :func:`event_checklist` runs; later features append theirs with
-#: :func:`checklist_check`. A check must not query per row: use what the page loaded.
-CHECKS: list[CheckFn] = []
-
-
-def checklist_check(fn: CheckFn) -> CheckFn:
-    """Register a check for the "what still needs doing" list (decorator)."""
-    CHECKS.append(fn)
-    return fn
-
-
-def event_checklist(event: Event) -> list[ChecklistItem]:
-    """What still needs doing for the event, most urgent first."""
-    if event.status == EventStatus.CANCELLED:
-        return []
-    items: list[ChecklistItem] = []
-    for check in CHECKS:
-        result = check(event)
-        if result is None:
-            continue
-        if isinstance(result, ChecklistItem):
-            items.append(result)
-        else:
-            items.extend(result)
-    order = {"danger": 0, "warning": 1, "info": 2}
-    return sorted(items, key=lambda item: order.get(item.severity, 3))
-
-
-@checklist_check
-def _check_venue(event: Event):
-    """A venue is chosen and has coordinates (routes and maps need them)."""
-    if event.venue is None:
-        return ChecklistItem(
-            _("Tempat acara belum ditentukan."), "warning", "events.edit"
-        )
-    if not event.venue.has_coordinates:
-        return ChecklistItem(
-            _("Koordinat tempat acara belum diketahui (perlu untuk rute dan peta)."),
-            "info",
-        )
-    return None
-
-
-@checklist_check
-def _check_capacity(event: Event):
-    """The announced capacity is known."""
-    if event.capacity is None:
-        return ChecklistItem(
-            _("Kapasitas peserta yang diumumkan belum diisi."), "info", "events.edit"
-        )
-    return None
-
-
-@checklist_check
-def _check_draft(event: Event):
-    """The event has been published."""
-    if event.status == EventStatus.DRAFT:
-        return ChecklistItem(
-            _("Acara masih draf: hanya panitia yang dapat melihatnya."), "warning"
-        )
-    return None
-
-
-@checklist_check
-def _check_past(event: Event):
-    """An event whose days are over is marked finished."""
-    if event.status != EventStatus.FINISHED and event.ends_on < today():
-        return ChecklistItem(
-            _("Tanggal acara sudah lewat, tetapi acara belum ditandai selesai."),
-            "danger",
-        )
-    return None
-
-
-@checklist_check
-def _check_holidays(event: Event):
-    """No public holiday falls on an event day."""
-    return [
-        ChecklistItem(message, "warning", "events.edit")
-        for message in holiday_messages(event.starts_on, event.ends_on)
-    ]
-
-
-@checklist_check
-def _check_description(event: Event):
-    """The event has a description."""
-    if not event.description:
-        return ChecklistItem(_("Deskripsi acara belum diisi."), "info", "events.edit")
-    return None
-
-
-# Lists ------------------------------------------------------------------------
-
-
-def visible_events(
-    user,
-    *,
-    when: str = "upcoming",
-    kind: str | None = None,
-    province: int | None = None,
-    status: str | None = None,
-    mine: bool = False,
-) -> Select:
-    """Events the user may see, filtered, with what a list row shows eager-loaded;
-    ``mine``: only those the user organises."""
-    query = db.select(Event).options(
-        joinedload(Event.venue),
-        joinedload(Event.host_region).joinedload(Region.parent),
-    )
-    if user is None or not user.is_authenticated:
-        return query.where(false())
-    if not user.is_admin:
-        organised = db.select(event_organisers.c.event_id).where(
-            event_organisers.c.user_id == user.id
-        )
-        query = query.where(
-            or_(Event.status != EventStatus.DRAFT, Event.id.in_(organised))
-        )
-    if mine:
-        query = query.where(
-            Event.id.in_(
-                db.select(event_organisers.c.event_id).where(
-                    event_organisers.c.user_id == user.id
-                )
-            )
-        )
-    if kind:
-        query = query.where(Event.kind == EventKind(kind))
-    if status:
-        query = query.where(Event.status == EventStatus(status))
-    if province is not None:
-        in_province = db.select(Region.id).where(
-            or_(Region.id == province, Region.parent_id == province)
-        )
-        query = query.where(Event.host_region_id.in_(in_province))
-    if when == "past":
-        query = query.where(Event.ends_on < today()).order_by(
-            Event.starts_on.desc(), Event.id.desc()
-        )
-    else:
-        query = query.where(Event.ends_on >= today()).order_by(
-            Event.starts_on, Event.id
-        )
-    return query
-
-
-def event_days(event: Event) -> int:
-    """How many calendar days the event spans."""
-    return (event.ends_on - event.starts_on).days + 1
