@@ -1,4 +1,4 @@
-"""Delegations and delegates: quotas, nominations, confirmations, substitutions.
+"""Delegates: nominate, confirm, check in, withdraw and replace, one quota place each.
 
 The quota is enforced by the database: a delegation's ``confirmed_count`` only rises
 through a conditional UPDATE (``… WHERE confirmed_count < quota``) and a CHECK constraint
@@ -8,15 +8,11 @@ cannot both take the last place.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from planner.extensions import db
 from planner.models import (
-    ACTIVE_STATUSES,
     QUOTA_STATUSES,
     Delegate,
     DelegateChange,
@@ -25,12 +21,12 @@ from planner.models import (
     Delegation,
     Event,
     Person,
-    Region,
     SeatAssignment,
     User,
     utcnow,
 )
 from planner.services import PlannerError
+from planner.services.people import create_person
 
 
 class QuotaFull(PlannerError):
@@ -41,141 +37,37 @@ class AlreadyInEvent(PlannerError):
     """The person already takes part in the event."""
 
 
-# Delegations ----------------------------------------------------------------------
+# Who may join ---------------------------------------------------------------------------
 
 
-def create_delegation(event: Event, *, data: dict) -> Delegation:
-    """Add a delegation for a region or a named body, with its quota, head and deadline."""
-    region: Region | None = data.get("region")
-    name = (data.get("name") or (region.name if region else "")).strip()
-    if not name:
-        raise PlannerError(_("Pilih wilayah atau isi nama delegasi."), field="name")
-    if region is not None and _find_delegation(event, region_id=region.id):
-        raise PlannerError(
-            _("%(region)s sudah punya delegasi di acara ini.", region=region.name),
-            field="region_id",
-        )
-    if _find_delegation(event, name=name):
-        raise PlannerError(_("Nama delegasi sudah dipakai."), field="name")
-    delegation = Delegation(
-        event=event,
-        region=region,
-        name=name,
-        quota=_quota(data.get("quota")),
-        head=data.get("head"),
-        deadline_at=data.get("deadline_at"),
-        notes=data.get("notes") or None,
-    )
-    db.session.add(delegation)
-    db.session.flush()
-    return delegation
+def allowed_region_ids(delegation: Delegation | None) -> set[int] | None:
+    """Regions whose people may join the delegation (a province: its regencies too).
 
-
-def create_delegations_for_regions(
-    event: Event,
-    *,
-    regions: list[Region],
-    quota: int,
-    deadline_at: datetime | None = None,
-    heads: dict[int, User] | None = None,
-) -> list[Delegation]:
-    """One delegation per region not yet in the event (bulk: "every regency of X").
-
-    Regions that already have a delegation are skipped; the new ones are returned.
+    None: no limit (people outside delegations, a named body such as IPSM Pusat).
     """
-    quota = _quota(quota)
-    taken_ids = set(
-        db.session.scalars(
-            sa.select(Delegation.region_id).where(Delegation.event_id == event.id)
+    if delegation is None or delegation.region is None:
+        return None
+    region = delegation.region
+    ids = {region.id}
+    if region.is_province:
+        # The relationship stays loaded: an import nominating hundreds asks once.
+        ids.update(child.id for child in region.children)
+    return ids
+
+
+def check_member_region(delegation: Delegation | None, person: Person) -> None:
+    """Refuse a person who is not of the delegation's region(s)."""
+    region_ids = allowed_region_ids(delegation)
+    if region_ids is None:
+        return
+    region_id = person.region_id
+    if region_id is None and person.region is not None:
+        region_id = person.region.id  # set on a person not flushed yet
+    if region_id not in region_ids:
+        raise PlannerError(
+            _("%(name)s bukan dari wilayah delegasi ini.", name=person.formal_name),
+            field="person_id",
         )
-    )
-    taken_names = set(
-        db.session.scalars(
-            sa.select(Delegation.name).where(Delegation.event_id == event.id)
-        )
-    )
-    heads = heads or {}
-    created = []
-    for region in sorted(regions, key=lambda r: r.code):
-        if region.id in taken_ids or region.name in taken_names:
-            continue
-        delegation = Delegation(
-            event=event,
-            region=region,
-            name=region.name,
-            quota=quota,
-            deadline_at=deadline_at,
-            head=heads.get(region.id),
-        )
-        db.session.add(delegation)
-        created.append(delegation)
-        taken_ids.add(region.id)
-    db.session.flush()
-    return created
-
-
-def update_delegation(delegation: Delegation, *, data: dict) -> Delegation:
-    """Change quota, head, deadline, name or notes; the quota never drops below those
-    already confirmed."""
-    if "quota" in data:
-        quota = _quota(data["quota"])
-        if quota < delegation.confirmed_count:
-            raise PlannerError(
-                _(
-                    "Kuota tidak bisa kurang dari %(n)s orang yang sudah dikonfirmasi.",
-                    n=delegation.confirmed_count,
-                ),
-                field="quota",
-            )
-        delegation.quota = quota
-    if "name" in data and data["name"]:
-        name = data["name"].strip()
-        other = _find_delegation(delegation.event, name=name)
-        if other is not None and other.id != delegation.id:
-            raise PlannerError(_("Nama delegasi sudah dipakai."), field="name")
-        delegation.name = name
-    for key in ("head", "deadline_at", "notes"):
-        if key in data:
-            setattr(delegation, key, data[key] or None)
-    db.session.flush()
-    return delegation
-
-
-def delete_delegation(delegation: Delegation) -> None:
-    """Remove a delegation that never had a delegate (history would be lost otherwise)."""
-    has_delegates = db.session.scalar(
-        sa.select(sa.exists().where(Delegate.delegation_id == delegation.id))
-    )
-    if has_delegates:
-        raise PlannerError(_("Delegasi yang sudah punya peserta tidak dapat dihapus."))
-    db.session.delete(delegation)
-    db.session.flush()
-
-
-def deadline_passed(delegation: Delegation, now: datetime | None = None) -> bool:
-    """True once the nomination deadline is behind us (no deadline: never)."""
-    if delegation.deadline_at is None:
-        return False
-    return (now or utcnow()) >= delegation.deadline_at
-
-
-def _quota(value) -> int:
-    try:
-        quota = int(value)
-    except (TypeError, ValueError):
-        raise PlannerError(_("Kuota harus berupa angka."), field="quota") from None
-    if not 0 <= quota <= 100_000:
-        raise PlannerError(_("Kuota harus antara 0 dan 100.000."), field="quota")
-    return quota
-
-
-def _find_delegation(event: Event, **criteria) -> Delegation | None:
-    return db.session.execute(
-        sa.select(Delegation).filter_by(event_id=event.id, **criteria)
-    ).scalar_one_or_none()
-
-
-# Delegates --------------------------------------------------------------------------
 
 
 def nominate_delegate(
@@ -189,12 +81,14 @@ def nominate_delegate(
 ) -> Delegate:
     """Put a person in the event as nominated; a withdrawn person may be nominated again.
 
+    The person must be of the delegation's region(s) (:func:`check_member_region`).
     Nominations may exceed the quota (a reserve list); confirmations may not.
     """
     if delegation is not None and delegation.event_id != event.id:
         raise PlannerError(
             _("Delegasi itu bukan milik acara ini."), field="delegation_id"
         )
+    check_member_region(delegation, person)
     if delegation is None and role in (DelegateRole.PARTICIPANT, DelegateRole.HEAD):
         raise PlannerError(
             _("Peserta dan ketua rombongan harus masuk sebuah delegasi."),
@@ -321,6 +215,7 @@ def substitute_delegate(
     The newcomer inherits the delegation, the role, the status and the seats: a
     confirmed delegate's replacement is confirmed at once, keeps the same quota place
     and sits where the replaced delegate sat on every trip (unless already seated on it).
+    The pages go through :func:`replace_delegate`, which also holds the region rule.
     """
     before = delegate.status
     if before not in (DelegateStatus.NOMINATED, DelegateStatus.CONFIRMED):
@@ -372,6 +267,46 @@ def substitute_delegate(
     _record(replacement, "substitute", None, before, by=by, note=note, other=delegate)
     db.session.flush()
     return replacement
+
+
+def nominate_new_person(
+    event: Event,
+    *,
+    delegation: Delegation | None,
+    data: dict,
+    role: DelegateRole,
+    by: User,
+) -> Delegate:
+    """Add a person in the delegation's region (none outside delegations) and nominate
+    them in one step; a possible duplicate is refused unless confirmed in ``data``."""
+    person = create_person(data=_in_region(data, delegation), acting_user=by)
+    return nominate_delegate(
+        event, person=person, delegation=delegation, role=role, by=by
+    )
+
+
+def replace_delegate(
+    delegate: Delegate,
+    *,
+    person: Person | None = None,
+    data: dict | None = None,
+    by: User,
+    note: str | None = None,
+) -> Delegate:
+    """Replace a delegate by a person on record of the delegation's region(s), or by a
+    new person (``data``) added in that region; see :func:`substitute_delegate`."""
+    if person is None:
+        person = create_person(
+            data=_in_region(data or {}, delegate.delegation), acting_user=by
+        )
+    else:
+        check_member_region(delegate.delegation, person)
+    return substitute_delegate(delegate, person=person, by=by, note=note)
+
+
+def _in_region(data: dict, delegation: Delegation | None) -> dict:
+    """A new person's data placed in the delegation's region."""
+    return {**data, "region_id": delegation.region_id if delegation else None}
 
 
 def _hand_over_seats(delegate: Delegate, replacement: Delegate) -> None:
@@ -466,73 +401,4 @@ def _record(delegate, action, before, after, *, by=None, note=None, other=None) 
             by_user=by,
             note=(note or None) and note[:500],
         )
-    )
-
-
-# Summaries ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DelegationCounts:
-    """How far a delegation has got: nominated (still to confirm), confirmed, attended."""
-
-    nominated: int = 0
-    confirmed: int = 0
-    attended: int = 0
-
-    @property
-    def active(self) -> int:
-        return self.nominated + self.confirmed + self.attended
-
-
-def delegation_counts(event: Event) -> dict[int | None, DelegationCounts]:
-    """Counts per delegation id (None: delegates outside any delegation), one query."""
-    rows = db.session.execute(
-        sa.select(Delegate.delegation_id, Delegate.status, sa.func.count())
-        .where(Delegate.event_id == event.id, Delegate.status.in_(ACTIVE_STATUSES))
-        .group_by(Delegate.delegation_id, Delegate.status)
-    )
-    raw: dict[int | None, dict[str, int]] = {}
-    for delegation_id, status, n in rows:
-        raw.setdefault(delegation_id, {})[DelegateStatus(status).value] = n
-    return {key: DelegationCounts(**value) for key, value in raw.items()}
-
-
-@dataclass(frozen=True)
-class EventAllocation:
-    """Allocated quota against announced capacity (the bimtek: 475 of 500)."""
-
-    announced: int | None
-    allocated: int
-    delegations: int
-    nominated: int
-    confirmed: int
-    attended: int
-
-    @property
-    def unallocated(self) -> int | None:
-        return None if self.announced is None else self.announced - self.allocated
-
-
-def event_allocation(event: Event) -> EventAllocation:
-    """The event's quota totals and delegate counts, in two queries."""
-    allocated, delegations = db.session.execute(
-        sa.select(
-            sa.func.coalesce(sa.func.sum(Delegation.quota), 0), sa.func.count()
-        ).where(Delegation.event_id == event.id)
-    ).one()
-    totals = DelegationCounts()
-    for counts in delegation_counts(event).values():
-        totals = DelegationCounts(
-            totals.nominated + counts.nominated,
-            totals.confirmed + counts.confirmed,
-            totals.attended + counts.attended,
-        )
-    return EventAllocation(
-        announced=event.capacity,
-        allocated=int(allocated),
-        delegations=int(delegations),
-        nominated=totals.nominated,
-        confirmed=totals.confirmed,
-        attended=totals.attended,
     )
