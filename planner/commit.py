@@ -13,7 +13,9 @@ and its message always lands where the person will read it:
 ``save`` runs the action, commits when it returns and rolls back when it raises. A
 refusal (:class:`~planner.services.PlannerError`) is caught and shown: on the form
 field it names (or ``field``), above the form, or as a flashed message when there is
-no form. Anything else rolls back and propagates (a 500 is a bug, not a refusal).
+no form. A write the database turns down because two people acted at once (an
+``IntegrityError``) is shown the same way when the caller names it (``conflict``).
+Anything else rolls back and propagates (a 500 is a bug, not a refusal).
 
 ``transaction()`` is the same for code that is not a request (commands, jobs, the demo
 loader); ``discard()`` throws away what a preview wrote. No other module in
@@ -28,6 +30,8 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from flask import flash
+from sqlalchemy.exc import IntegrityError
+from wtforms.fields import FieldList, FormField
 
 from planner.extensions import db
 from planner.services import PlannerError
@@ -60,7 +64,9 @@ def show_error(
     """Put a refusal where it will be read.
 
     On ``form``: the field the service named if the form has it, else ``field``, else
-    above the form (``form.form_errors``). Without a form: a flashed message.
+    above the form (``form.form_errors``); a list of sub-forms (``FieldList``,
+    ``FormField``) keeps its errors per entry, so its message goes above the form too.
+    Without a form: a flashed message.
     """
     message = str(exc)
     if form is None:
@@ -69,7 +75,7 @@ def show_error(
     fields = getattr(form, "_fields", {})
     name = exc.field if exc.field in fields else field
     target = fields.get(name) if name else None
-    if target is not None:
+    if target is not None and not isinstance(target, FieldList | FormField):
         target.errors = [*target.errors, message]
     else:
         form.form_errors.append(message)
@@ -82,26 +88,36 @@ def save(
     field: str | None = None,
     category: str = "danger",
     on_error: Callable[[PlannerError], None] | None = None,
+    conflict: PlannerError | None = None,
 ) -> Outcome[T]:
     """Run ``action`` and commit; on a refusal roll back and show why.
 
     ``on_error`` replaces the default placement of the message (for refusals that
-    carry more than a message, such as a list of possible duplicates).
+    carry more than a message, such as a list of possible duplicates). ``conflict``
+    is the refusal shown when the database rejects the write (``IntegrityError``:
+    someone took the same seat at the same moment); without it that error propagates.
     """
     try:
         value = action()
+        db.session.commit()
     except PlannerError as exc:
         db.session.rollback()
-        if on_error is not None:
-            on_error(exc)
-        else:
-            show_error(exc, form, field, category=category)
-        return Outcome(error=exc)
+        error = exc
+    except IntegrityError:
+        db.session.rollback()
+        if conflict is None:
+            raise
+        error = conflict
     except BaseException:
         db.session.rollback()
         raise
-    db.session.commit()
-    return Outcome(value=value)
+    else:
+        return Outcome(value=value)
+    if on_error is not None:
+        on_error(error)
+    else:
+        show_error(error, form, field, category=category)
+    return Outcome(error=error)
 
 
 @contextmanager
@@ -109,10 +125,10 @@ def transaction() -> Iterator[None]:
     """Commit what the block did, or roll it back if it raised (and re-raise)."""
     try:
         yield
+        db.session.commit()
     except BaseException:
         db.session.rollback()
         raise
-    db.session.commit()
 
 
 def discard() -> None:

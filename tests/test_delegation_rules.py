@@ -60,7 +60,7 @@ def test_the_database_refuses_a_count_above_the_quota(make_delegation):
 
 def test_a_person_is_in_an_event_once(make_delegation, make_person):
     delegation = make_delegation()
-    person = make_person()
+    person = make_person(region=delegation.region)
     nominate_delegate(delegation.event, person=person, delegation=delegation)
     db.session.commit()
     with pytest.raises(AlreadyInEvent):
@@ -106,6 +106,23 @@ def test_substitution_keeps_the_place_and_the_history(
         sa.select(DelegateChange).filter_by(action="replaced")
     ).one()
     assert change.by_user_id == head.id and change.other_delegate_id == replacement.id
+
+
+def test_a_nominee_is_of_the_delegation_s_region(make_delegation, make_person):
+    """The region rule holds for every caller, not only the roster page: a regency's
+    delegation takes its own people, a province's takes its regencies' too, a named
+    body anyone."""
+    bangka = make_delegation()
+    outsider = make_person(full_name="Siti Kota")  # Kota Pangkal Pinang
+    with pytest.raises(PlannerError) as refused:
+        nominate_delegate(bangka.event, person=outsider, delegation=bangka)
+    assert refused.value.field == "person_id"
+    assert "bukan dari wilayah delegasi ini" in str(refused.value)
+    db.session.rollback()
+    province = make_delegation(bangka.event, region=region("19"))
+    assert nominate_delegate(bangka.event, person=outsider, delegation=province)
+    pusat = make_delegation(bangka.event, region=None, name="IPSM Pusat")
+    assert nominate_delegate(bangka.event, person=make_person(), delegation=pusat)
 
 
 def test_speakers_need_no_delegation_but_participants_do(make_event, make_person):

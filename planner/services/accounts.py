@@ -416,3 +416,12 @@ def update_profile(user: User, *, data: dict) -> User:
     user.locale = locale
     db.session.flush()
     return user
+
+
+def remember_language(user: User, locale: str) -> User:
+    """Keep the interface language the user switched to for their next sign-in."""
+    if locale not in current_app.config["LANGUAGES"]:
+        raise PlannerError(_("Bahasa tidak dikenal."), field="locale")
+    user.locale = locale
+    db.session.flush()
+    return user

@@ -9,7 +9,7 @@ import click
 from flask_babel import gettext as _
 
 from planner.blueprints.accounts import bp
-from planner.extensions import db
+from planner.commit import transaction
 from planner.services import PlannerError
 from planner.services.accounts import (
     create_admin,
@@ -79,8 +79,8 @@ def create_admin_command(email: str, display_name: str, promote: bool) -> None:
                     email=email,
                 )
             )
-        promote_to_admin(existing)
-        db.session.commit()
+        with transaction():
+            promote_to_admin(existing)
         click.echo(_("Akun %(email)s sekarang admin.", email=email))
         if existing.password_hash is None:
             click.echo(
@@ -94,11 +94,10 @@ def create_admin_command(email: str, display_name: str, promote: bool) -> None:
     if not password:
         _fail(_("Kata sandi kosong. Tidak ada akun yang dibuat."))
     try:
-        create_admin(email=email, password=password, display_name=display_name)
+        with transaction():
+            create_admin(email=email, password=password, display_name=display_name)
     except PlannerError as exc:
-        db.session.rollback()
         _fail(_("%(reason)s Tidak ada akun yang dibuat.", reason=str(exc)))
-    db.session.commit()
     click.echo(
         _(
             "Admin %(email)s dibuat. Masuk dengan email dan kata sandi ini, "

@@ -22,10 +22,10 @@ from planner.blueprints.accounts.forms import (
     UserEditForm,
 )
 from planner.blueprints.listing import paginate
+from planner.commit import save
 from planner.extensions import db
 from planner.models import User
 from planner.permissions import can_edit_user, can_manage_users, require
-from planner.services import PlannerError
 from planner.services.accounts import (
     change_password,
     invite_user,
@@ -38,15 +38,6 @@ from planner.services.mail import mail_configured
 
 #: Longest search text taken from the query string.
 MAX_QUERY = 100
-
-
-def _form_error(form, exc: PlannerError, fallback: str | None = None) -> None:
-    """Show a service's refusal next to the field it names (or above the form)."""
-    field = form._fields.get(exc.field or "") or form._fields.get(fallback or "")
-    if field is not None:
-        field.errors.append(str(exc))
-    else:
-        form.form_errors.append(str(exc))
 
 
 def _flash_invitation_sent(user: User, outcome: tuple[bool, str]) -> None:
@@ -105,12 +96,8 @@ def invite():
     require(can_manage_users(current_user))
     form = InviteForm()
     if form.validate_on_submit():
-        try:
-            user = invite_user(data=form.data)
-        except PlannerError as exc:
-            _form_error(form, exc)
-        else:
-            db.session.commit()
+        user = save(lambda: invite_user(data=form.data), form=form).value
+        if user is not None:
             _flash_invitation_sent(user, send_invitation(user))
             return redirect(url_for("accounts.index"))
     return render_template("accounts/invite.html", form=form)
@@ -123,15 +110,11 @@ def edit(user_id: int):
     user = db.get_or_404(User, user_id)
     require(can_manage_users(current_user))
     form = UserEditForm(obj=user, region_ids=[r.id for r in user.regions])
-    if form.validate_on_submit():
-        try:
-            update_user(user, data=form.data, acting_user=current_user)
-        except PlannerError as exc:
-            _form_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Akun %(email)s disimpan.", email=user.email), "success")
-            return redirect(url_for("accounts.index"))
+    if form.validate_on_submit() and save(
+        lambda: update_user(user, data=form.data, acting_user=current_user), form=form
+    ):
+        flash(_("Akun %(email)s disimpan.", email=user.email), "success")
+        return redirect(url_for("accounts.index"))
     return render_template("accounts/edit.html", form=form, user=user)
 
 
@@ -141,12 +124,7 @@ def resend_invitation(user_id: int):
     """Send a fresh invitation link; older links stop working (admins only)."""
     user = db.get_or_404(User, user_id)
     require(can_manage_users(current_user))
-    try:
-        renew_invitation(user)
-    except PlannerError as exc:
-        flash(str(exc), "warning")
-    else:
-        db.session.commit()
+    if save(lambda: renew_invitation(user), category="warning"):
         _flash_invitation_sent(user, send_invitation(user))
     return redirect(url_for("accounts.edit", user_id=user.id))
 
@@ -160,16 +138,12 @@ def profile():
     form = ProfileForm(obj=user)
     if not form.is_submitted() and not user.locale:
         form.locale.data = current_app.config["BABEL_DEFAULT_LOCALE"]
-    if form.validate_on_submit():
-        try:
-            update_profile(user, data=form.data)
-        except PlannerError as exc:
-            _form_error(form, exc)
-        else:
-            db.session.commit()
-            session["lang"] = user.locale
-            flash(_("Profil disimpan."), "success")
-            return redirect(url_for("accounts.profile"))
+    if form.validate_on_submit() and save(
+        lambda: update_profile(user, data=form.data), form=form
+    ):
+        session["lang"] = user.locale
+        flash(_("Profil disimpan."), "success")
+        return redirect(url_for("accounts.profile"))
     return render_template("accounts/profile.html", form=form, user=user)
 
 
@@ -180,18 +154,16 @@ def password():
     user = current_user._get_current_object()
     require(can_edit_user(current_user, user))
     form = PasswordForm()
-    if form.validate_on_submit():
-        try:
-            change_password(
-                user, current=form.current_password.data, new=form.password.data
-            )
-        except PlannerError as exc:
-            _form_error(form, exc, "password")
-        else:
-            db.session.commit()
-            cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
-            # The session version changed: sign this session in again under the new one.
-            login_user(user, remember=cookie in request.cookies)
-            flash(_("Kata sandi diganti. Perangkat lain sudah dikeluarkan."), "success")
-            return redirect(url_for("accounts.profile"))
+    if form.validate_on_submit() and save(
+        lambda: change_password(
+            user, current=form.current_password.data, new=form.password.data
+        ),
+        form=form,
+        field="password",
+    ):
+        cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+        # The session version changed: sign this session in again under the new one.
+        login_user(user, remember=cookie in request.cookies)
+        flash(_("Kata sandi diganti. Perangkat lain sudah dikeluarkan."), "success")
+        return redirect(url_for("accounts.profile"))
     return render_template("accounts/password.html", form=form)

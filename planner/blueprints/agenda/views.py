@@ -23,6 +23,7 @@ from planner.blueprints.agenda.forms import (
     ShiftForm,
 )
 from planner.blueprints.events import OVERVIEW_SECTIONS, OverviewSection
+from planner.commit import save
 from planner.extensions import db
 from planner.models import (
     ACTIVE_STATUSES,
@@ -39,7 +40,6 @@ from planner.models import (
     SpeakerRole,
 )
 from planner.permissions import can_manage_event, can_view_event, require
-from planner.services import PlannerError
 from planner.services.agenda import (
     DATE_WINDOW,
     MAX_SPEAKERS,
@@ -134,15 +134,6 @@ def _index_url(event_id: int, item: AgendaItem | None = None, **args) -> str:
         return url_for("agenda.index", event_id=event_id, **args)
     day = local_day(item.starts_at, item.event).isoformat()
     return url_for("agenda.index", event_id=event_id, day=day) + f"#item-{item.id}"
-
-
-def _apply_error(form, exc: PlannerError) -> None:
-    """Show a service's refusal next to its field, or above the form."""
-    field = getattr(form, exc.field, None) if exc.field else None
-    if field is not None and exc.field != "speakers":
-        field.errors = [*field.errors, str(exc)]
-    else:
-        form.form_errors.append(str(exc))
 
 
 # The run-down -------------------------------------------------------------------------
@@ -381,13 +372,8 @@ def new(event_id: int):
     _pad_speakers(form, 0)
     _fill_choices(form, event)
     if form.validate_on_submit():
-        try:
-            item = create_item(event, data=form.data)
-        except PlannerError as exc:
-            db.session.rollback()
-            _apply_error(form, exc)
-        else:
-            db.session.commit()
+        item = save(lambda: create_item(event, data=form.data), form=form).value
+        if item is not None:
             flash(_("Mata acara %(title)s ditambahkan.", title=item.title), "success")
             return redirect(_index_url(event.id, item))
     return _form_page(event, form, None)
@@ -404,16 +390,11 @@ def edit(event_id: int, item_id: int):
         form.process(data=item_form_data(item))
     _pad_speakers(form, len(item.speakers))
     _fill_choices(form, event, item)
-    if form.validate_on_submit():
-        try:
-            update_item(item, data=form.data)
-        except PlannerError as exc:
-            db.session.rollback()
-            _apply_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Mata acara %(title)s disimpan.", title=item.title), "success")
-            return redirect(_index_url(event.id, item))
+    if form.validate_on_submit() and save(
+        lambda: update_item(item, data=form.data), form=form
+    ):
+        flash(_("Mata acara %(title)s disimpan.", title=item.title), "success")
+        return redirect(_index_url(event.id, item))
     return _form_page(event, form, item)
 
 
@@ -430,9 +411,8 @@ def delete(event_id: int, item_id: int):
     """Delete an item for good."""
     item = _action(event_id, item_id)
     title, day = item.title, local_day(item.starts_at, item.event)
-    delete_item(item)
-    db.session.commit()
-    flash(_("Mata acara %(title)s dihapus.", title=title), "success")
+    if save(lambda: delete_item(item)):
+        flash(_("Mata acara %(title)s dihapus.", title=title), "success")
     return redirect(_index_url(event_id, day=day.isoformat()))
 
 
@@ -441,13 +421,7 @@ def delete(event_id: int, item_id: int):
 def cancel(event_id: int, item_id: int):
     """Mark an item cancelled; it stays in the run-down, struck through."""
     item = _action(event_id, item_id)
-    try:
-        cancel_item(item)
-    except PlannerError as exc:
-        db.session.rollback()
-        flash(str(exc), "warning")
-    else:
-        db.session.commit()
+    if save(lambda: cancel_item(item), category="warning"):
         flash(_("Mata acara %(title)s dibatalkan.", title=item.title), "success")
     return redirect(_index_url(event_id, item))
 
@@ -457,13 +431,7 @@ def cancel(event_id: int, item_id: int):
 def reinstate(event_id: int, item_id: int):
     """Put a cancelled item back on the run-down."""
     item = _action(event_id, item_id)
-    try:
-        reinstate_item(item)
-    except PlannerError as exc:
-        db.session.rollback()
-        flash(str(exc), "warning")
-    else:
-        db.session.commit()
+    if save(lambda: reinstate_item(item), category="warning"):
         flash(_("Mata acara %(title)s dijadwalkan lagi.", title=item.title), "success")
     return redirect(_index_url(event_id, item))
 
@@ -480,13 +448,9 @@ def shift(event_id: int, item_id: int):
         for message in form.minutes.errors:
             flash(str(message), "danger")
         return redirect(_index_url(event_id, item))
-    try:
-        moved = shift_later_items(item, form.minutes.data)
-    except PlannerError as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
+    moved = save(lambda: shift_later_items(item, form.minutes.data)).value
+    if moved is None:
         return redirect(_index_url(event_id, item))
-    db.session.commit()
     flash(
         _(
             "%(n)s mata acara digeser %(minutes)s menit.",

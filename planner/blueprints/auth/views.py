@@ -14,9 +14,9 @@ from planner.blueprints.auth.forms import (
     ResetPasswordForm,
 )
 from planner.blueprints.main.views import landing_url, safe_next
+from planner.commit import save
 from planner.extensions import db, limiter, login_manager
 from planner.models import User
-from planner.services import PlannerError
 from planner.services.accounts import (
     accept_invitation as accept_invitation_service,
 )
@@ -63,12 +63,6 @@ def _failed_sign_in(response) -> bool:
     return response.status_code != 302
 
 
-def _form_error(form, exc: PlannerError, fallback: str) -> None:
-    """Show a service's refusal next to the field it names."""
-    field = form._fields.get(exc.field or "") or form._fields[fallback]
-    field.errors.append(str(exc))
-
-
 def _next_url() -> str:
     """A safe ``next`` when given, else where the signed-in user's work is."""
     target = safe_next(request.args.get("next"), "")
@@ -92,8 +86,7 @@ def login():
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
-            record_login(user)
-            db.session.commit()
+            save(lambda: record_login(user))
             login_user(user, remember=form.remember.data)
             flash(_("Selamat datang, %(name)s.", name=user.display_name), "success")
             return redirect(_next_url())
@@ -105,8 +98,8 @@ def login():
 def logout():
     """Sign out everywhere (POST only, so a link or image cannot sign anyone out)."""
     if current_user.is_authenticated:
-        end_sessions(current_user._get_current_object())
-        db.session.commit()
+        user = current_user._get_current_object()
+        save(lambda: end_sessions(user))
     logout_user()
     flash(_("Anda sudah keluar."), "info")
     return redirect(url_for("auth.login"))
@@ -154,16 +147,14 @@ def reset_password(token: str):
     if user is None:
         return _bad_link()
     form = ResetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            reset_password_service(user, new=form.password.data)
-        except PlannerError as exc:
-            _form_error(form, exc, "password")
-        else:
-            db.session.commit()
-            logout_user()
-            flash(_("Kata sandi sudah diganti. Silakan masuk."), "success")
-            return redirect(url_for("auth.login"))
+    if form.validate_on_submit() and save(
+        lambda: reset_password_service(user, new=form.password.data),
+        form=form,
+        field="password",
+    ):
+        logout_user()
+        flash(_("Kata sandi sudah diganti. Silakan masuk."), "success")
+        return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form, user=user)
 
 
@@ -174,17 +165,15 @@ def accept_invitation(token: str):
     if user is None:
         return _bad_link()
     form = AcceptInvitationForm(data={"display_name": user.display_name})
-    if form.validate_on_submit():
-        try:
-            accept_invitation_service(user, data=form.data)
-        except PlannerError as exc:
-            _form_error(form, exc, "password")
-        else:
-            db.session.commit()
-            login_user(user)
-            flash(
-                _("Selamat datang di Rombongan, %(name)s.", name=user.display_name),
-                "success",
-            )
-            return redirect(landing_url(user))
+    if form.validate_on_submit() and save(
+        lambda: accept_invitation_service(user, data=form.data),
+        form=form,
+        field="password",
+    ):
+        login_user(user)
+        flash(
+            _("Selamat datang di Rombongan, %(name)s.", name=user.display_name),
+            "success",
+        )
+        return redirect(landing_url(user))
     return render_template("auth/accept_invitation.html", form=form, user=user)

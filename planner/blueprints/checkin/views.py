@@ -16,6 +16,7 @@ from planner.blueprints.checkin.forms import (
     clean_query,
 )
 from planner.blueprints.events import OVERVIEW_SECTIONS, OverviewSection
+from planner.commit import save
 from planner.exports.badges import qr_svg
 from planner.extensions import db
 from planner.formatting import format_time
@@ -191,17 +192,32 @@ def undo(event_id: int, delegate_id: int):
     require(can_check_in(current_user, event))
     if UndoCheckInForm().validate_on_submit():
         name = delegate.person.formal_name
-        try:
-            undo_attendance(delegate, by=current_user._get_current_object())
-        except PlannerError as exc:
-            db.session.rollback()
-            flash(_("%(name)s: %(reason)s", name=name, reason=str(exc)), "danger")
-        else:
-            db.session.commit()
+        if save(
+            lambda: undo_attendance(delegate, by=current_user._get_current_object()),
+            on_error=_refused(name),
+        ):
             flash(_("Check-in %(name)s dibatalkan.", name=name), "success")
     return redirect(
         url_for("checkin.confirm", event_id=event.id, delegate_id=delegate.id)
     )
+
+
+def _refused(name: str):
+    """How a refused check-in (or undo) of ``name`` is told: a full quota says what
+    to do about it; anything else gives the service's reason."""
+
+    def show(exc: PlannerError) -> None:
+        if isinstance(exc, QuotaFull):
+            message = _(
+                "Kuota delegasi sudah penuh: %(name)s belum bisa dicatat hadir. "
+                "Naikkan kuota atau mundurkan peserta lain dulu.",
+                name=name,
+            )
+        else:
+            message = _("%(name)s: %(reason)s", name=name, reason=str(exc))
+        flash(message, "danger")
+
+    return show
 
 
 def _check_in(delegate: Delegate) -> None:
@@ -212,22 +228,9 @@ def _check_in(delegate: Delegate) -> None:
         flash(_("Acara ini dibatalkan: kehadiran tidak dicatat."), "danger")
         return
     already = delegate.status == DelegateStatus.ATTENDED
-    try:
-        mark_attended(delegate, by=current_user)
-    except QuotaFull:
-        db.session.rollback()
-        flash(
-            _(
-                "Kuota delegasi sudah penuh: %(name)s belum bisa dicatat hadir. "
-                "Naikkan kuota atau mundurkan peserta lain dulu.",
-                name=name,
-            ),
-            "danger",
-        )
-        return
-    except PlannerError as exc:
-        db.session.rollback()
-        flash(_("%(name)s: %(reason)s", name=name, reason=str(exc)), "danger")
+    if not save(
+        lambda: mark_attended(delegate, by=current_user), on_error=_refused(name)
+    ):
         return
     if already:
         if delegate.attended_at is None:
@@ -244,7 +247,6 @@ def _check_in(delegate: Delegate) -> None:
             )
         return
     time = format_time(delegate.attended_at, event.timezone)
-    db.session.commit()
     flash(_("%(name)s tercatat hadir pukul %(time)s.", name=name, time=time), "success")
 
 

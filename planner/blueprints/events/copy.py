@@ -15,10 +15,10 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 
 from planner.blueprints.events import bp
 from planner.blueprints.events.forms import REQUIRED, YEARS, clean_text
+from planner.commit import save
 from planner.extensions import db
 from planner.models import Event
 from planner.permissions import can_create_event, can_manage_event, require
-from planner.services import PlannerError
 from planner.services.copying import (
     TITLE_MAX,
     copy_event,
@@ -103,24 +103,18 @@ def copy(event_id: int):
         form.starts_on.data = default_start(event)
         form.title.data = default_title(event, form.starts_on.data)
     if form.validate_on_submit():
-        try:
-            new = copy_event(
+        new = save(
+            lambda: copy_event(
                 event,
                 title=form.title.data,
                 starts_on=form.starts_on.data,
                 by_user=current_user._get_current_object(),
                 include_delegates=form.include_delegates.data,
                 include_seats=form.include_seats.data,
-            )
-        except PlannerError as exc:
-            db.session.rollback()
-            field = getattr(form, exc.field, None) if exc.field else None
-            if field is not None:
-                field.errors = [*field.errors, str(exc)]
-            else:
-                form.form_errors.append(str(exc))
-        else:
-            db.session.commit()
+            ),
+            form=form,
+        ).value
+        if new is not None:
             days = (new.starts_on - event.starts_on).days
             flash(
                 _("Acara disalin sebagai draf: %(title)s.", title=new.title)

@@ -17,6 +17,7 @@ from planner.blueprints.events import (
 )
 from planner.blueprints.events.forms import CancelForm, EventForm, StatusForm
 from planner.blueprints.listing import paginate
+from planner.commit import save
 from planner.exports.charts import quota_fill_svg
 from planner.extensions import db
 from planner.labels import EVENT_STATUS
@@ -27,7 +28,6 @@ from planner.permissions import (
     can_view_event,
     require,
 )
-from planner.services import PlannerError
 from planner.services.events import (
     allowed_transitions,
     can_be_cancelled,
@@ -56,15 +56,6 @@ TRANSITION_LABELS = {
 def _load_event(event_id: int, *options) -> Event:
     """The event with this id, or 404."""
     return db.one_or_404(db.select(Event).where(Event.id == event_id).options(*options))
-
-
-def _form_error(form, exc: PlannerError) -> None:
-    """Show a service's refusal next to the field it concerns."""
-    field = getattr(form, exc.field, None) if exc.field else None
-    if field is not None:
-        field.errors = [*field.errors, str(exc)]
-    else:
-        form.form_errors.append(str(exc))
 
 
 def _overview_tabs() -> list[tuple[str, object, list[str]]]:
@@ -130,14 +121,13 @@ def new():
     require(can_create_event(current_user))
     form = EventForm()
     if form.validate_on_submit():
-        try:
-            event = create_event(
+        event = save(
+            lambda: create_event(
                 data=form.data, organiser=current_user._get_current_object()
-            )
-        except PlannerError as exc:
-            _form_error(form, exc)
-        else:
-            db.session.commit()
+            ),
+            form=form,
+        ).value
+        if event is not None:
             flash(_("Acara %(title)s dibuat.", title=event.title), "success")
             _flash_holidays(event)
             return redirect(url_for("events.show", event_id=event.id))
@@ -193,16 +183,12 @@ def edit(event_id: int):
         event.venue, event.host_region
     ):
         form.timezone.data = ""  # still following the venue: keep it automatic
-    if form.validate_on_submit():
-        try:
-            update_event(event, data=form.data)
-        except PlannerError as exc:
-            _form_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Perubahan acara disimpan."), "success")
-            _flash_holidays(event)
-            return redirect(url_for("events.show", event_id=event.id))
+    if form.validate_on_submit() and save(
+        lambda: update_event(event, data=form.data), form=form
+    ):
+        flash(_("Perubahan acara disimpan."), "success")
+        _flash_holidays(event)
+        return redirect(url_for("events.show", event_id=event.id))
     return render_template("events/edit.html", form=form, event=event)
 
 
@@ -216,20 +202,14 @@ def status(event_id: int):
     if not form.validate_on_submit():
         errors = [str(e) for errs in form.errors.values() for e in errs]
         flash(errors[0] if errors else _("Status tidak dikenal."), "danger")
-    else:
-        try:
-            change_status(event, form.status.data)
-        except PlannerError as exc:
-            flash(str(exc), "danger")
-        else:
-            db.session.commit()
-            flash(
-                _(
-                    "Status acara sekarang: %(status)s.",
-                    status=EVENT_STATUS[event.status],
-                ),
-                "success",
-            )
+    elif save(lambda: change_status(event, form.status.data)):
+        flash(
+            _(
+                "Status acara sekarang: %(status)s.",
+                status=EVENT_STATUS[event.status],
+            ),
+            "success",
+        )
     return redirect(url_for("events.show", event_id=event_id))
 
 
@@ -243,13 +223,9 @@ def cancel(event_id: int):
         flash(_("Acara ini tidak dapat dibatalkan lagi."), "warning")
         return redirect(url_for("events.show", event_id=event.id))
     form = CancelForm()
-    if form.validate_on_submit():
-        try:
-            cancel_event(event, reason=form.reason.data)
-        except PlannerError as exc:
-            _form_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Acara dibatalkan."), "success")
-            return redirect(url_for("events.show", event_id=event.id))
+    if form.validate_on_submit() and save(
+        lambda: cancel_event(event, reason=form.reason.data), form=form
+    ):
+        flash(_("Acara dibatalkan."), "success")
+        return redirect(url_for("events.show", event_id=event.id))
     return render_template("events/cancel.html", form=form, event=event)

@@ -6,8 +6,10 @@ from flask import abort, current_app, redirect, request, session, url_for
 from flask_login import current_user
 
 from planner.blueprints.main import bp
+from planner.commit import save
 from planner.extensions import db
 from planner.models.event import event_organisers
+from planner.services.accounts import remember_language
 
 FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 
@@ -72,8 +74,7 @@ def set_language():
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
         if current_user.is_authenticated:
-            current_user.locale = lang
-            db.session.commit()
+            save(lambda: remember_language(current_user._get_current_object(), lang))
     return redirect(safe_next(request.form.get("next"), url_for("main.index")))
 
 

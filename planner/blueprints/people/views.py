@@ -13,6 +13,7 @@ from planner.blueprints.listing import paginate
 from planner.blueprints.main.views import safe_next
 from planner.blueprints.people import bp
 from planner.blueprints.people.forms import PersonForm
+from planner.commit import save, show_error
 from planner.extensions import db
 from planner.models import Person, Region, SocialPillar
 from planner.permissions import (
@@ -94,33 +95,26 @@ def _build_form(person: Person | None) -> PersonForm:
     return form
 
 
-def _show_error(form: PersonForm, exc: PlannerError) -> None:
-    """Put a service's refusal next to its field, or above the form."""
-    field = form._fields.get(exc.field) if exc.field else None
-    if field is not None:
-        field.errors = [*field.errors, str(exc)]
-    else:
-        form.form_errors.append(str(exc))
-
-
 def _save(form: PersonForm, person: Person | None):
     """Run the service on a valid form; returns (person or None, similar people)."""
     data = {k: v for k, v in form.data.items() if k != "csrf_token"}
-    try:
-        if person is None:
-            person = create_person(data=data, acting_user=current_user)
+    similar = None
+
+    def refused(exc: PlannerError) -> None:
+        # A possible duplicate lists the similar people under the form's message.
+        nonlocal similar
+        if isinstance(exc, PossibleDuplicate):
+            form.form_errors.append(str(exc))
+            similar = exc.people
         else:
-            update_person(person, data=data, acting_user=current_user)
-    except PossibleDuplicate as exc:
-        db.session.rollback()
-        form.form_errors.append(str(exc))
-        return None, exc.people
-    except PlannerError as exc:
-        db.session.rollback()
-        _show_error(form, exc)
-        return None, None
-    db.session.commit()
-    return person, None
+            show_error(exc, form)
+
+    def action() -> Person:
+        if person is None:
+            return create_person(data=data, acting_user=current_user)
+        return update_person(person, data=data, acting_user=current_user)
+
+    return save(action, on_error=refused).value, similar
 
 
 @bp.get("/")

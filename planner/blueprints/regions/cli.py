@@ -3,7 +3,7 @@
 import click
 
 from planner.blueprints.regions import bp
-from planner.extensions import db
+from planner.commit import transaction
 from planner.services.regions import load_regions, read_places_csv
 
 
@@ -17,9 +17,8 @@ from planner.services.regions import load_regions, read_places_csv
 def load_command(path: str | None) -> None:
     """Load provinces, regencies/cities, ports and airports; safe to run again."""
     rows = read_places_csv(path)
-    with click.progressbar(length=len(rows), label="Wilayah") as bar:
+    with transaction(), click.progressbar(length=len(rows), label="Wilayah") as bar:
         report = load_regions(rows, progress=bar.update)
-    db.session.commit()
     for table in ("regions", "places"):
         click.echo(
             f"{table}: {report.created[table]} created, "

@@ -1,7 +1,11 @@
-"""Vehicles, trips, legs and seats of an event, and each participant's own trip."""
+"""Vehicles, trips, legs and seats of an event, and each participant's own trip.
+
+One module per job: ``vehicles``, ``route`` (the trips), ``legs``, ``seats`` (a
+trip's seats and ``/my/trip``); ``common`` holds the loading they share.
+"""
 
 from flask import Blueprint
 
 bp = Blueprint("transport", __name__)
 
-from planner.blueprints.transport import seats, views  # noqa: E402, F401
+from planner.blueprints.transport import legs, route, seats, vehicles  # noqa: E402, F401

@@ -9,7 +9,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import exists, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from wtforms import BooleanField, SelectField
 from wtforms.validators import InputRequired, NumberRange, Optional
@@ -18,6 +17,7 @@ from planner import labels
 from planner.blueprints.choices import coerce_id
 from planner.blueprints.fields import WholeNumberField
 from planner.blueprints.transport import bp
+from planner.commit import save
 from planner.extensions import db
 from planner.models import (
     ACTIVE_STATUSES,
@@ -180,15 +180,6 @@ def _delegate_label(delegate: Delegate) -> str:
     return f"{delegate.person.formal_name} — {group}"
 
 
-def _form_error(form: SeatForm, exc: PlannerError) -> None:
-    """Show a service's refusal next to the field it concerns."""
-    field = getattr(form, exc.field, None) if exc.field else None
-    if field is not None:
-        field.errors = [*field.errors, str(exc)]
-    else:
-        form.form_errors.append(str(exc))
-
-
 def _assign(trip: Trip, form: SeatForm) -> bool:
     """Run the hand assignment for a validated form; True when it was saved."""
     delegate_id, vehicle_id = form.delegate_id.data, form.vehicle_id.data
@@ -202,21 +193,17 @@ def _assign(trip: Trip, form: SeatForm) -> bool:
     if vehicle is None:
         form.vehicle_id.errors = [_("Pilih kendaraan dari daftar.")]
         return False
-    try:
-        assign_seat(
+    saved = save(
+        lambda: assign_seat(
             trip, vehicle=vehicle, delegate=delegate, seat_number=form.seat_number.data
-        )
-        db.session.commit()
-    except PlannerError as exc:
-        db.session.rollback()
-        _form_error(form, exc)
-        return False
-    except IntegrityError:
+        ),
+        form=form,
         # Another organiser took the seat at the same moment.
-        db.session.rollback()
-        form.seat_number.errors = [
-            _("Kursi ini baru saja diisi orang lain. Coba lagi.")
-        ]
+        conflict=PlannerError(
+            _("Kursi ini baru saja diisi orang lain. Coba lagi."), field="seat_number"
+        ),
+    )
+    if not saved:
         return False
     flash(
         _(
@@ -312,20 +299,15 @@ def auto_seats(event_id: int, trip_id: int):
     if not form.validate_on_submit():
         flash(_("Permintaan tidak valid. Muat ulang halaman dan coba lagi."), "danger")
         return redirect(_seats_url(trip))
-    try:
-        result = auto_assign(
+    result = save(
+        lambda: auto_assign(
             trip,
             include_nominated=form.include_nominated.data,
             keep_seats=form.keep_seats.data,
-        )
-        db.session.commit()
-    except PlannerError as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
-        return redirect(_seats_url(trip))
-    except IntegrityError:
-        db.session.rollback()
-        flash(_("Kursi sedang diubah orang lain. Coba lagi."), "danger")
+        ),
+        conflict=_busy(),
+    ).value
+    if result is None:
         return redirect(_seats_url(trip))
     flash(_("%(n)s peserta mendapat kursi.", n=len(result.placed)), "success")
     if result.unplaced:
@@ -343,6 +325,11 @@ def auto_seats(event_id: int, trip_id: int):
             "warning",
         )
     return redirect(_seats_url(trip))
+
+
+def _busy() -> PlannerError:
+    """The refusal when someone else changed the trip's seats at the same moment."""
+    return PlannerError(_("Kursi sedang diubah orang lain. Coba lagi."))
 
 
 def _copy_form(trip: Trip, **kw) -> CopySeatsForm:
@@ -373,17 +360,10 @@ def copy_trip_seats(event_id: int, trip_id: int):
     if source is None or source.id == trip.id:
         flash(_("Pilih perjalanan lain dari acara ini."), "danger")
         return redirect(_seats_url(trip))
-    try:
-        copied = copy_seats(source, trip)
-        db.session.commit()
-    except PlannerError as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
+    outcome = save(lambda: copy_seats(source, trip), conflict=_busy())
+    if not outcome:
         return redirect(_seats_url(trip))
-    except IntegrityError:
-        db.session.rollback()
-        flash(_("Kursi sedang diubah orang lain. Coba lagi."), "danger")
-        return redirect(_seats_url(trip))
+    copied = outcome.value
     flash(
         _(
             "%(n)s kursi disalin dari %(trip)s.",
@@ -420,9 +400,8 @@ def remove_seat(event_id: int, trip_id: int, vehicle_id: int, delegate_id: int):
         flash(_("Permintaan tidak valid. Muat ulang halaman dan coba lagi."), "danger")
         return redirect(_seats_url(trip))
     name = assignment.delegate.person.formal_name
-    unassign_seat(trip, delegate=assignment.delegate)
-    db.session.commit()
-    flash(_("Kursi %(name)s dilepas.", name=name), "success")
+    if save(lambda: unassign_seat(trip, delegate=assignment.delegate)):
+        flash(_("Kursi %(name)s dilepas.", name=name), "success")
     return redirect(_seats_url(trip))
 
 

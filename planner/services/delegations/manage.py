@@ -1,5 +1,4 @@
-"""Delegations of an event: created (one per region at once, too), changed, deleted,
-with their quota and deadline."""
+"""Delegations of an event: create them (one, or one per region), change, delete."""
 
 from __future__ import annotations
 
@@ -10,6 +9,7 @@ from flask_babel import gettext as _
 
 from planner.extensions import db
 from planner.models import Delegate, Delegation, Event, Region, User, utcnow
+from planner.models.types import MAX_ID
 from planner.services import PlannerError
 
 
@@ -142,3 +142,57 @@ def _find_delegation(event: Event, **criteria) -> Delegation | None:
     return db.session.execute(
         sa.select(Delegation).filter_by(event_id=event.id, **criteria)
     ).scalar_one_or_none()
+
+
+# What the forms offer -----------------------------------------------------------------
+
+
+def regions_in_order() -> list[Region]:
+    """Every region by code: the provinces and regencies the bulk form offers."""
+    return list(db.session.scalars(sa.select(Region).order_by(Region.code)))
+
+
+def provinces() -> list[Region]:
+    """Every province by code (the organiser's table filters by one)."""
+    return list(
+        db.session.scalars(
+            sa.select(Region).where(Region.parent_id.is_(None)).order_by(Region.code)
+        )
+    )
+
+
+def province_regions(province_id: int | None) -> list[Region] | None:
+    """The regencies and cities of a province (bulk: "every regency of X"), or None
+    when the id names no province."""
+    province = (
+        db.session.get(Region, province_id)
+        if province_id and 0 < province_id <= MAX_ID
+        else None
+    )
+    if province is None or not province.is_province:
+        return None
+    return list(province.children)
+
+
+def regions_by_ids(region_ids: list[int] | None) -> list[Region] | None:
+    """The regions with these ids, or None when there are none or an id names none."""
+    ids = {i for i in region_ids or [] if 0 < i <= MAX_ID}
+    regions = (
+        list(db.session.scalars(sa.select(Region).where(Region.id.in_(ids))))
+        if ids
+        else []
+    )
+    if not regions or len(regions) != len(region_ids or []):
+        return None
+    return regions
+
+
+def possible_heads() -> list[User]:
+    """Accounts that may head a delegation: enabled and answering for a region."""
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .where(User.regions.any(), User.is_disabled.is_(False))
+            .order_by(sa.func.lower(User.display_name), User.id)
+        )
+    )

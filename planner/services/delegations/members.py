@@ -1,5 +1,10 @@
-"""Delegates of a delegation: nominated, confirmed (taking a quota place through a
-conditional UPDATE), marked attended, withdrawn, substituted; every change recorded."""
+"""Delegates: nominate, confirm, check in, withdraw and replace, one quota place each.
+
+The quota is enforced by the database: a delegation's ``confirmed_count`` only rises
+through a conditional UPDATE (``… WHERE confirmed_count < quota``) and a CHECK constraint
+refuses anything above the quota, so two chapter heads confirming at the same moment
+cannot both take the last place.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +26,7 @@ from planner.models import (
     utcnow,
 )
 from planner.services import PlannerError
+from planner.services.people import create_person
 
 
 class QuotaFull(PlannerError):
@@ -29,6 +35,39 @@ class QuotaFull(PlannerError):
 
 class AlreadyInEvent(PlannerError):
     """The person already takes part in the event."""
+
+
+# Who may join ---------------------------------------------------------------------------
+
+
+def allowed_region_ids(delegation: Delegation | None) -> set[int] | None:
+    """Regions whose people may join the delegation (a province: its regencies too).
+
+    None: no limit (people outside delegations, a named body such as IPSM Pusat).
+    """
+    if delegation is None or delegation.region is None:
+        return None
+    region = delegation.region
+    ids = {region.id}
+    if region.is_province:
+        # The relationship stays loaded: an import nominating hundreds asks once.
+        ids.update(child.id for child in region.children)
+    return ids
+
+
+def check_member_region(delegation: Delegation | None, person: Person) -> None:
+    """Refuse a person who is not of the delegation's region(s)."""
+    region_ids = allowed_region_ids(delegation)
+    if region_ids is None:
+        return
+    region_id = person.region_id
+    if region_id is None and person.region is not None:
+        region_id = person.region.id  # set on a person not flushed yet
+    if region_id not in region_ids:
+        raise PlannerError(
+            _("%(name)s bukan dari wilayah delegasi ini.", name=person.formal_name),
+            field="person_id",
+        )
 
 
 def nominate_delegate(
@@ -42,12 +81,14 @@ def nominate_delegate(
 ) -> Delegate:
     """Put a person in the event as nominated; a withdrawn person may be nominated again.
 
+    The person must be of the delegation's region(s) (:func:`check_member_region`).
     Nominations may exceed the quota (a reserve list); confirmations may not.
     """
     if delegation is not None and delegation.event_id != event.id:
         raise PlannerError(
             _("Delegasi itu bukan milik acara ini."), field="delegation_id"
         )
+    check_member_region(delegation, person)
     if delegation is None and role in (DelegateRole.PARTICIPANT, DelegateRole.HEAD):
         raise PlannerError(
             _("Peserta dan ketua rombongan harus masuk sebuah delegasi."),
@@ -174,6 +215,7 @@ def substitute_delegate(
     The newcomer inherits the delegation, the role, the status and the seats: a
     confirmed delegate's replacement is confirmed at once, keeps the same quota place
     and sits where the replaced delegate sat on every trip (unless already seated on it).
+    The pages go through :func:`replace_delegate`, which also holds the region rule.
     """
     before = delegate.status
     if before not in (DelegateStatus.NOMINATED, DelegateStatus.CONFIRMED):
@@ -225,6 +267,46 @@ def substitute_delegate(
     _record(replacement, "substitute", None, before, by=by, note=note, other=delegate)
     db.session.flush()
     return replacement
+
+
+def nominate_new_person(
+    event: Event,
+    *,
+    delegation: Delegation | None,
+    data: dict,
+    role: DelegateRole,
+    by: User,
+) -> Delegate:
+    """Add a person in the delegation's region (none outside delegations) and nominate
+    them in one step; a possible duplicate is refused unless confirmed in ``data``."""
+    person = create_person(data=_in_region(data, delegation), acting_user=by)
+    return nominate_delegate(
+        event, person=person, delegation=delegation, role=role, by=by
+    )
+
+
+def replace_delegate(
+    delegate: Delegate,
+    *,
+    person: Person | None = None,
+    data: dict | None = None,
+    by: User,
+    note: str | None = None,
+) -> Delegate:
+    """Replace a delegate by a person on record of the delegation's region(s), or by a
+    new person (``data``) added in that region; see :func:`substitute_delegate`."""
+    if person is None:
+        person = create_person(
+            data=_in_region(data or {}, delegate.delegation), acting_user=by
+        )
+    else:
+        check_member_region(delegate.delegation, person)
+    return substitute_delegate(delegate, person=person, by=by, note=note)
+
+
+def _in_region(data: dict, delegation: Delegation | None) -> dict:
+    """A new person's data placed in the delegation's region."""
+    return {**data, "region_id": delegation.region_id if delegation else None}
 
 
 def _hand_over_seats(delegate: Delegate, replacement: Delegate) -> None:

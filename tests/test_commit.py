@@ -1,0 +1,99 @@
+"""The one commit point: what ``save`` keeps, undoes and shows."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from flask import get_flashed_messages
+from flask_wtf import FlaskForm
+from wtforms import FieldList, StringField
+
+from planner.commit import save, transaction
+from planner.extensions import db
+from planner.models import Place, PlaceKind
+from planner.services import PlannerError
+
+
+class _Form(FlaskForm):
+    """A name and a list of rows, as the run-down's speakers."""
+
+    name = StringField()
+    rows = FieldList(StringField(), min_entries=1)
+
+
+def _place(name: str) -> Place:
+    place = Place(name=name, kind=PlaceKind.OTHER)
+    db.session.add(place)
+    db.session.flush()
+    return place
+
+
+def _kept(name: str) -> bool:
+    return db.session.scalar(sa.select(sa.exists().where(Place.name == name)))
+
+
+def _refuse(message: str, field: str | None = None):
+    def action():
+        raise PlannerError(message, field=field)
+
+    return action
+
+
+def _race():
+    raise sa.exc.IntegrityError("INSERT …", {}, Exception("unique"))
+
+
+def test_a_kept_action_is_committed(app_ctx):
+    outcome = save(lambda: _place("Pelabuhan Muntok"))
+    assert outcome and outcome.value.name == "Pelabuhan Muntok"
+    db.session.rollback()  # nothing left to undo: it was committed
+    assert _kept("Pelabuhan Muntok")
+
+
+def test_a_refusal_is_undone_and_lands_on_its_field(app_ctx):
+    with app_ctx.test_request_context(method="POST"):
+        form = _Form()
+
+        def refused():
+            _place("Setengah jadi")
+            raise PlannerError("Nama sudah dipakai.", field="name")
+
+        outcome = save(refused, form=form)
+    assert not outcome and outcome.error.field == "name"
+    assert form.name.errors == ["Nama sudah dipakai."]
+    assert not _kept("Setengah jadi")
+
+
+def test_a_refusal_naming_a_list_of_rows_goes_above_the_form(app_ctx):
+    """A FieldList keeps errors per row: one message for the list goes on top."""
+    with app_ctx.test_request_context(method="POST"):
+        form = _Form()
+        save(_refuse("Pilih.", field="rows"), form=form)
+    assert form.form_errors == ["Pilih."]
+    assert not form.rows.errors
+
+
+def test_a_race_lost_in_the_database_is_shown_when_named(app_ctx):
+    with app_ctx.test_request_context(method="POST"):
+        form = _Form()
+        conflict = PlannerError("Kursi baru saja diisi.", field="name")
+        outcome = save(_race, form=form, conflict=conflict)
+        assert outcome.error is conflict
+        assert form.name.errors == ["Kursi baru saja diisi."]
+        outcome = save(_race, conflict=PlannerError("Coba lagi."))
+        assert get_flashed_messages(with_categories=True) == [("danger", "Coba lagi.")]
+
+
+def test_a_race_not_named_propagates_after_the_rollback(app_ctx):
+    with pytest.raises(sa.exc.IntegrityError):
+        save(lambda: (_place("Batal"), _race()))
+    assert not _kept("Batal")
+
+
+def test_a_command_s_transaction_commits_or_undoes(app_ctx):
+    with transaction():
+        _place("Bandara Depati Amir")
+    with pytest.raises(PlannerError), transaction():
+        _place("Batal")
+        raise PlannerError("Tidak.")
+    assert _kept("Bandara Depati Amir") and not _kept("Batal")
