@@ -4,9 +4,13 @@ cancellations, folding, audiences and personal data, fingerprints, the demo tour
 
 from __future__ import annotations
 
+import os
+import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
 from planner.exports.ical import build_calendar
@@ -548,3 +552,71 @@ def test_demo_participant_feed_shows_the_tour_legs_in_wib(app_ctx, fast_hashing)
     assert db.session.get(Person, account.person_id).full_name in str(
         calendar_of(data)["X-WR-CALNAME"]
     )
+
+
+# The same bytes for the same data ------------------------------------------------------
+
+GOLDEN = Path(__file__).parent / "data" / "calendars"
+CREATED = datetime(2027, 1, 4, 2, 3, 4, tzinfo=UTC)
+UPDATED = datetime(2027, 2, 5, 6, 7, 8, 123456, tzinfo=UTC)
+
+
+def _freeze_times() -> None:
+    """Put every stamp a feed shows on fixed instants, so bytes can be compared with
+    files written by an earlier version of the builder."""
+    for model in (AgendaItem, Leg, Event):
+        table = model.__table__
+        db.session.execute(
+            sa.update(table).values(created_at=CREATED, updated_at=UPDATED)
+        )
+    db.session.commit()
+
+
+def _named_uids(world, data: bytes) -> bytes:
+    """UIDs with names instead of ids (ids differ between databases)."""
+    names = {
+        f"agenda-{world.opening_id}": "agenda-opening",
+        f"agenda-{world.committee_id}": "agenda-committee",
+        f"agenda-{world.for_makassar_id}": "agenda-for-makassar",
+        f"agenda-{world.for_bangka_id}": "agenda-for-bangka",
+        f"agenda-{world.moderated_id}": "agenda-moderated",
+        f"leg-{world.flight_id}": "leg-flight",
+        f"leg-{world.road_id}": "leg-road",
+    }
+    return re.sub(
+        rb"UID:((?:agenda|leg)-\d+)@",
+        lambda m: b"UID:" + names[m.group(1).decode()].encode() + b"@",
+        data,
+    )
+
+
+def _compare_with_golden(name: str, data: bytes) -> None:
+    path = GOLDEN / f"{name}.ics"
+    if os.environ.get("WRITE_GOLDEN_CALENDARS"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    assert data == path.read_bytes(), name
+
+
+def test_feed_bytes_match_the_golden_files(world):
+    """The bytes of every kind of feed are exactly those of the files in
+    tests/data/calendars (written by the first version of the builder): a faster
+    builder, a cache or a new loader must not change a byte for the same data."""
+    _freeze_times()
+    _compare_with_golden("public", _named_uids(world, public_bytes(world)))
+    _compare_with_golden("delegate", _named_uids(world, delegate_bytes(world)))
+    _compare_with_golden("delegation", _named_uids(world, delegation_bytes(world)))
+    # Long lines with multi-byte characters, a cancelled item, then the whole event.
+    item = db.session.get(AgendaItem, world.opening_id)
+    item.title = ("Sambutan Kepala Dinas Sosial — “Peran PSM” ✓ 😀 " * 4).strip()
+    item.notes = "Catatan panjang: é ü ñ — " * 20 + "\n" + "Baris kedua 😀" * 10
+    db.session.get(AgendaItem, world.for_makassar_id).status = AgendaStatus.CANCELLED
+    db.session.commit()
+    _freeze_times()
+    _compare_with_golden("folded", _named_uids(world, public_bytes(world)))
+    event = db.session.get(Event, world.event_id)
+    event.status = EventStatus.CANCELLED
+    event.cancelled_reason = "Banjir di lokasi acara."
+    db.session.commit()
+    _freeze_times()
+    _compare_with_golden("cancelled", _named_uids(world, delegate_bytes(world)))
