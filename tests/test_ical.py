@@ -13,7 +13,12 @@ import pytest
 import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
-from planner.exports.ical import build_calendar
+from planner.exports.ical import (
+    DEFAULT_REFRESH,
+    DEFAULT_UID_DOMAIN,
+    build_calendar,
+    etag,
+)
 from planner.extensions import db
 from planner.models import (
     AgendaItem,
@@ -21,6 +26,7 @@ from planner.models import (
     Delegate,
     DelegateRole,
     DelegateStatus,
+    Delegation,
     Event,
     EventStatus,
     Leg,
@@ -56,19 +62,17 @@ def _fresh() -> None:
 
 def public_bytes(world) -> bytes:
     _fresh()
-    return build_calendar(feeds.event_feed(db.session.get(Event, world.event_id)))
+    return build_calendar(feeds.public_feed(world.event_id))
 
 
 def delegate_bytes(world, delegate_id=None) -> bytes:
     _fresh()
-    delegate = feeds.load_delegate(delegate_id or world.delegate_id)
-    return build_calendar(feeds.delegate_feed(delegate))
+    return build_calendar(feeds.delegate_feed(delegate_id or world.delegate_id))
 
 
 def delegation_bytes(world, delegation_id=None) -> bytes:
     _fresh()
-    delegation = feeds.load_delegation(delegation_id or world.delegation_id)
-    return build_calendar(feeds.delegation_feed(delegation))
+    return build_calendar(feeds.delegation_feed(delegation_id or world.delegation_id))
 
 
 def test_flight_from_wita_to_wib_keeps_both_zones_and_instants(world):
@@ -132,7 +136,7 @@ def test_calendar_properties(world):
 
 def test_uid_domain_is_a_setting(world):
     _fresh()
-    feed = feeds.event_feed(db.session.get(Event, world.event_id))
+    feed = feeds.public_feed(world.event_id)
     data = build_calendar(feed, uid_domain="jadwal.contoh.id")
     assert set(parse(data)) >= {f"agenda-{world.opening_id}@jadwal.contoh.id"}
     assert b"@rombongan.id" not in data
@@ -287,7 +291,7 @@ def test_committee_delegate_sees_committee_items(world):
 
 
 def test_delegation_feed_counts_members_per_vehicle(world, make_delegate):
-    delegation = feeds.load_delegation(world.delegation_id)
+    delegation = db.session.get(Delegation, world.delegation_id)
     third = make_delegate(delegation, status=DelegateStatus.CONFIRMED)
     trip_id, vehicle_id = world.trip_id, world.vehicle_id
     db.session.add(
@@ -353,41 +357,47 @@ def test_malformed_tokens_are_not_found(world, token):
     assert feeds.find_subscription(token) is None
 
 
+def _etag(version) -> str:
+    return etag(version.key, uid_domain=DEFAULT_UID_DOMAIN, refresh=DEFAULT_REFRESH)
+
+
 def _etags(world) -> tuple[str, str, str]:
     return (
-        feeds.fingerprint_by_slug(world.slug).etag,
-        feeds.fingerprint_by_token(world.delegate_token).etag,
-        feeds.fingerprint_by_token(world.delegation_token).etag,
+        _etag(feeds.version_by_slug(world.slug)),
+        _etag(feeds.version_by_token(world.delegate_token)),
+        _etag(feeds.version_by_token(world.delegation_token)),
     )
 
 
 def test_fingerprint_names_what_it_found(world):
-    public = feeds.fingerprint_by_slug(world.slug)
-    assert (public.event_id, public.is_draft, public.kind) == (
+    public = feeds.version_by_slug(world.slug)
+    assert (public.event_id, public.is_draft, public.kind, public.owner_id) == (
         world.event_id,
         False,
-        None,
+        feeds.PUBLIC,
+        world.event_id,
     )
-    mine = feeds.fingerprint_by_token(world.delegate_token)
+    assert public.stored
+    mine = feeds.version_by_token(world.delegate_token)
     assert (mine.kind, mine.owner_id, mine.event_id) == (
         feeds.DELEGATE,
         world.delegate_id,
         world.event_id,
     )
-    theirs = feeds.fingerprint_by_token(world.delegation_token)
+    theirs = feeds.version_by_token(world.delegation_token)
     assert (theirs.kind, theirs.owner_id) == (feeds.DELEGATION, world.delegation_id)
-    assert feeds.fingerprint_by_slug("tidak-ada") is None
-    assert feeds.fingerprint_by_slug("Tidak Ada!") is None
-    assert feeds.fingerprint_by_token("x" * 32) is None
+    assert feeds.version_by_slug("tidak-ada") is None
+    assert feeds.version_by_slug("Tidak Ada!") is None
+    assert feeds.version_by_token("x" * 32) is None
     event = db.session.get(Event, world.event_id)
     event.status = EventStatus.DRAFT
     db.session.commit()
-    assert feeds.fingerprint_by_slug(world.slug).is_draft
-    assert feeds.fingerprint_by_token(world.delegate_token).is_draft
+    assert feeds.version_by_slug(world.slug).is_draft
+    assert feeds.version_by_token(world.delegate_token).is_draft
     delegate = db.session.get(Delegate, world.delegate_id)
     delegate.status = DelegateStatus.REPLACED
     db.session.commit()
-    assert feeds.fingerprint_by_token(world.delegate_token) is None
+    assert feeds.version_by_token(world.delegate_token) is None
 
 
 def test_fingerprint_follows_every_change(world):
@@ -430,13 +440,17 @@ def test_fingerprint_follows_every_change(world):
 
 
 def test_fingerprint_last_modified_is_the_latest_change(world):
-    before = feeds.fingerprint_by_slug(world.slug).last_modified
+    before = feeds.version_by_slug(world.slug).changed_at
     leg = db.session.get(Leg, world.road_id)
     leg.notes = "Bus menunggu di pintu kedatangan."
     db.session.commit()
-    after = feeds.fingerprint_by_slug(world.slug).last_modified
-    assert after == db.session.get(Leg, world.road_id).updated_at
+    after = feeds.version_by_slug(world.slug).changed_at
+    assert after >= db.session.get(Leg, world.road_id).updated_at
     assert after > before
+    # A deletion moves it too (the revision is written at every change).
+    db.session.delete(db.session.get(AgendaItem, world.opening_id))
+    db.session.commit()
+    assert feeds.version_by_slug(world.slug).changed_at > after
 
 
 def test_fingerprint_is_one_query_and_loaders_are_constant(
@@ -445,7 +459,7 @@ def test_fingerprint_is_one_query_and_loaders_are_constant(
     def counts() -> tuple[int, ...]:
         out = []
         for fn in (
-            lambda: feeds.fingerprint_by_token(world.delegate_token),
+            lambda: feeds.version_by_token(world.delegate_token),
             lambda: public_bytes(world),
             lambda: delegate_bytes(world),
             lambda: delegation_bytes(world),
@@ -459,7 +473,7 @@ def test_fingerprint_is_one_query_and_loaders_are_constant(
     few = counts()
     assert few[0] == 1
     event = db.session.get(Event, world.event_id)
-    delegation = feeds.load_delegation(world.delegation_id)
+    delegation = db.session.get(Delegation, world.delegation_id)
     delegation.quota = 50
     source = db.session.get(AgendaItem, world.opening_id)
     trip = make_trip(event, name="Pulang")
@@ -530,7 +544,7 @@ def test_demo_participant_feed_shows_the_tour_legs_in_wib(app_ctx, fast_hashing)
     ).one()
     found = feeds.find_subscription(delegate.feed_token)
     assert found is not None and found.kind == feeds.DELEGATE
-    data = build_calendar(feeds.delegate_feed(feeds.load_delegate(delegate.id)))
+    data = build_calendar(feeds.delegate_feed(delegate.id))
     assert long_lines(data) == []
     entries = parse(data)
     legs = sorted(
