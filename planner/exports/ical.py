@@ -41,7 +41,7 @@ from planner import labels
 from planner.formatting import format_datetime, format_time
 
 if TYPE_CHECKING:
-    from planner.services.feeds import (
+    from planner.services.feed_data import (
         FeedData,
         ItemData,
         LegData,

@@ -248,11 +248,9 @@ def _action_message(action: str) -> str:
     )
 
 
-@login_required
-def owner_calendar(event_id: int, owner: str, action: str | None = None, **ids):
+def owner_calendar(kind: Owner, action: str | None, event_id: int, **ids):
     """A delegate's or a delegation's calendar subscription page (webcal, Google
     Calendar, QR code), and its two buttons: a new address, or none."""
-    kind = next(o for o in OWNERS if o.kind == owner)
     found = db.one_or_404(
         select(kind.model)
         .where(kind.model.id == ids[kind.id_name], kind.model.event_id == event_id)
@@ -284,20 +282,28 @@ def owner_calendar(event_id: int, owner: str, action: str | None = None, **ids):
     )
 
 
+def _view(kind: Owner, action: str | None):
+    """The view of one route: the owner and the action are the route's, the rest is
+    :func:`owner_calendar`'s (the URL rules keep only their own arguments, which the
+    authorisation matrix reads)."""
+
+    @login_required
+    def view(event_id: int, **ids):
+        return owner_calendar(kind, action, event_id, **ids)
+
+    what = "page" if action is None else action
+    view.__name__ = f"{kind.kind}_calendar_{what}"
+    view.__doc__ = f"The {kind.kind}'s calendar subscription {what}."
+    return view
+
+
 for _owner in OWNERS:
     _page = f"/events/<int:event_id>/{_owner.segment}/<int:{_owner.id_name}>/calendar"
-    bp.add_url_rule(
-        _page,
-        _owner.kind,
-        owner_calendar,
-        methods=["GET"],
-        defaults={"owner": _owner.kind},
-    )
+    bp.add_url_rule(_page, _owner.kind, _view(_owner, None), methods=["GET"])
     for _action in ("reissue", "revoke"):
         bp.add_url_rule(
             f"{_page}/{_action}",
             f"{_action}_{_owner.kind}",
-            owner_calendar,
+            _view(_owner, _action),
             methods=["POST"],
-            defaults={"owner": _owner.kind, "action": _action},
         )
