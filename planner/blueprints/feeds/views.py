@@ -237,6 +237,10 @@ OWNERS = (
 )
 
 
+#: The subscription page's buttons: a new address, or none.
+ACTIONS = {"reissue": service.reissue_feed_token, "revoke": service.revoke_feed_token}
+
+
 def _action_message(action: str) -> str:
     if action == "reissue":
         return _(
@@ -262,10 +266,7 @@ def owner_calendar(kind: Owner, action: str | None, event_id: int, **ids):
         form = FeedActionForm()
         if not form.validate_on_submit():
             flash(_("Formulir tidak sah. Muat ulang halaman dan coba lagi."), "danger")
-        elif action == "reissue":
-            if save(lambda: service.reissue_feed_token(found)):
-                flash(_action_message(action), "success")
-        elif save(lambda: service.revoke_feed_token(found)):
+        elif save(lambda: ACTIONS[action](found)):
             flash(_action_message(action), "success")
         return redirect(back)
     links = calendar_links(found)
@@ -300,7 +301,7 @@ def _view(kind: Owner, action: str | None):
 for _owner in OWNERS:
     _page = f"/events/<int:event_id>/{_owner.segment}/<int:{_owner.id_name}>/calendar"
     bp.add_url_rule(_page, _owner.kind, _view(_owner, None), methods=["GET"])
-    for _action in ("reissue", "revoke"):
+    for _action in ACTIONS:
         bp.add_url_rule(
             f"{_page}/{_action}",
             f"{_action}_{_owner.kind}",
