@@ -140,9 +140,10 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     from flask_sqlalchemy.session import Session
 
-    from planner import audit, shared_state
+    from planner import audit, revisions, shared_state
 
     audit.register(Session)
+    revisions.register(Session)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)

@@ -4,12 +4,21 @@ cancellations, folding, audiences and personal data, fingerprints, the demo tour
 
 from __future__ import annotations
 
+import os
+import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
-from planner.exports.ical import build_calendar
+from planner.exports.ical import (
+    DEFAULT_REFRESH,
+    DEFAULT_UID_DOMAIN,
+    build_calendar,
+    etag,
+)
 from planner.extensions import db
 from planner.models import (
     AgendaItem,
@@ -17,6 +26,7 @@ from planner.models import (
     Delegate,
     DelegateRole,
     DelegateStatus,
+    Delegation,
     Event,
     EventStatus,
     Leg,
@@ -52,19 +62,17 @@ def _fresh() -> None:
 
 def public_bytes(world) -> bytes:
     _fresh()
-    return build_calendar(feeds.event_feed(db.session.get(Event, world.event_id)))
+    return build_calendar(feeds.public_feed(world.event_id))
 
 
 def delegate_bytes(world, delegate_id=None) -> bytes:
     _fresh()
-    delegate = feeds.load_delegate(delegate_id or world.delegate_id)
-    return build_calendar(feeds.delegate_feed(delegate))
+    return build_calendar(feeds.delegate_feed(delegate_id or world.delegate_id))
 
 
 def delegation_bytes(world, delegation_id=None) -> bytes:
     _fresh()
-    delegation = feeds.load_delegation(delegation_id or world.delegation_id)
-    return build_calendar(feeds.delegation_feed(delegation))
+    return build_calendar(feeds.delegation_feed(delegation_id or world.delegation_id))
 
 
 def test_flight_from_wita_to_wib_keeps_both_zones_and_instants(world):
@@ -128,7 +136,7 @@ def test_calendar_properties(world):
 
 def test_uid_domain_is_a_setting(world):
     _fresh()
-    feed = feeds.event_feed(db.session.get(Event, world.event_id))
+    feed = feeds.public_feed(world.event_id)
     data = build_calendar(feed, uid_domain="jadwal.contoh.id")
     assert set(parse(data)) >= {f"agenda-{world.opening_id}@jadwal.contoh.id"}
     assert b"@rombongan.id" not in data
@@ -283,7 +291,7 @@ def test_committee_delegate_sees_committee_items(world):
 
 
 def test_delegation_feed_counts_members_per_vehicle(world, make_delegate):
-    delegation = feeds.load_delegation(world.delegation_id)
+    delegation = db.session.get(Delegation, world.delegation_id)
     third = make_delegate(delegation, status=DelegateStatus.CONFIRMED)
     trip_id, vehicle_id = world.trip_id, world.vehicle_id
     db.session.add(
@@ -349,41 +357,47 @@ def test_malformed_tokens_are_not_found(world, token):
     assert feeds.find_subscription(token) is None
 
 
+def _etag(version) -> str:
+    return etag(version.key, uid_domain=DEFAULT_UID_DOMAIN, refresh=DEFAULT_REFRESH)
+
+
 def _etags(world) -> tuple[str, str, str]:
     return (
-        feeds.fingerprint_by_slug(world.slug).etag,
-        feeds.fingerprint_by_token(world.delegate_token).etag,
-        feeds.fingerprint_by_token(world.delegation_token).etag,
+        _etag(feeds.version_by_slug(world.slug)),
+        _etag(feeds.version_by_token(world.delegate_token)),
+        _etag(feeds.version_by_token(world.delegation_token)),
     )
 
 
 def test_fingerprint_names_what_it_found(world):
-    public = feeds.fingerprint_by_slug(world.slug)
-    assert (public.event_id, public.is_draft, public.kind) == (
+    public = feeds.version_by_slug(world.slug)
+    assert (public.event_id, public.is_draft, public.kind, public.owner_id) == (
         world.event_id,
         False,
-        None,
+        feeds.PUBLIC,
+        world.event_id,
     )
-    mine = feeds.fingerprint_by_token(world.delegate_token)
+    assert public.stored
+    mine = feeds.version_by_token(world.delegate_token)
     assert (mine.kind, mine.owner_id, mine.event_id) == (
         feeds.DELEGATE,
         world.delegate_id,
         world.event_id,
     )
-    theirs = feeds.fingerprint_by_token(world.delegation_token)
+    theirs = feeds.version_by_token(world.delegation_token)
     assert (theirs.kind, theirs.owner_id) == (feeds.DELEGATION, world.delegation_id)
-    assert feeds.fingerprint_by_slug("tidak-ada") is None
-    assert feeds.fingerprint_by_slug("Tidak Ada!") is None
-    assert feeds.fingerprint_by_token("x" * 32) is None
+    assert feeds.version_by_slug("tidak-ada") is None
+    assert feeds.version_by_slug("Tidak Ada!") is None
+    assert feeds.version_by_token("x" * 32) is None
     event = db.session.get(Event, world.event_id)
     event.status = EventStatus.DRAFT
     db.session.commit()
-    assert feeds.fingerprint_by_slug(world.slug).is_draft
-    assert feeds.fingerprint_by_token(world.delegate_token).is_draft
+    assert feeds.version_by_slug(world.slug).is_draft
+    assert feeds.version_by_token(world.delegate_token).is_draft
     delegate = db.session.get(Delegate, world.delegate_id)
     delegate.status = DelegateStatus.REPLACED
     db.session.commit()
-    assert feeds.fingerprint_by_token(world.delegate_token) is None
+    assert feeds.version_by_token(world.delegate_token) is None
 
 
 def test_fingerprint_follows_every_change(world):
@@ -426,13 +440,17 @@ def test_fingerprint_follows_every_change(world):
 
 
 def test_fingerprint_last_modified_is_the_latest_change(world):
-    before = feeds.fingerprint_by_slug(world.slug).last_modified
+    before = feeds.version_by_slug(world.slug).changed_at
     leg = db.session.get(Leg, world.road_id)
     leg.notes = "Bus menunggu di pintu kedatangan."
     db.session.commit()
-    after = feeds.fingerprint_by_slug(world.slug).last_modified
-    assert after == db.session.get(Leg, world.road_id).updated_at
+    after = feeds.version_by_slug(world.slug).changed_at
+    assert after >= db.session.get(Leg, world.road_id).updated_at
     assert after > before
+    # A deletion moves it too (the revision is written at every change).
+    db.session.delete(db.session.get(AgendaItem, world.opening_id))
+    db.session.commit()
+    assert feeds.version_by_slug(world.slug).changed_at > after
 
 
 def test_fingerprint_is_one_query_and_loaders_are_constant(
@@ -441,7 +459,7 @@ def test_fingerprint_is_one_query_and_loaders_are_constant(
     def counts() -> tuple[int, ...]:
         out = []
         for fn in (
-            lambda: feeds.fingerprint_by_token(world.delegate_token),
+            lambda: feeds.version_by_token(world.delegate_token),
             lambda: public_bytes(world),
             lambda: delegate_bytes(world),
             lambda: delegation_bytes(world),
@@ -455,7 +473,7 @@ def test_fingerprint_is_one_query_and_loaders_are_constant(
     few = counts()
     assert few[0] == 1
     event = db.session.get(Event, world.event_id)
-    delegation = feeds.load_delegation(world.delegation_id)
+    delegation = db.session.get(Delegation, world.delegation_id)
     delegation.quota = 50
     source = db.session.get(AgendaItem, world.opening_id)
     trip = make_trip(event, name="Pulang")
@@ -526,7 +544,7 @@ def test_demo_participant_feed_shows_the_tour_legs_in_wib(app_ctx, fast_hashing)
     ).one()
     found = feeds.find_subscription(delegate.feed_token)
     assert found is not None and found.kind == feeds.DELEGATE
-    data = build_calendar(feeds.delegate_feed(feeds.load_delegate(delegate.id)))
+    data = build_calendar(feeds.delegate_feed(delegate.id))
     assert long_lines(data) == []
     entries = parse(data)
     legs = sorted(
@@ -548,3 +566,71 @@ def test_demo_participant_feed_shows_the_tour_legs_in_wib(app_ctx, fast_hashing)
     assert db.session.get(Person, account.person_id).full_name in str(
         calendar_of(data)["X-WR-CALNAME"]
     )
+
+
+# The same bytes for the same data ------------------------------------------------------
+
+GOLDEN = Path(__file__).parent / "data" / "calendars"
+CREATED = datetime(2027, 1, 4, 2, 3, 4, tzinfo=UTC)
+UPDATED = datetime(2027, 2, 5, 6, 7, 8, 123456, tzinfo=UTC)
+
+
+def _freeze_times() -> None:
+    """Put every stamp a feed shows on fixed instants, so bytes can be compared with
+    files written by an earlier version of the builder."""
+    for model in (AgendaItem, Leg, Event):
+        table = model.__table__
+        db.session.execute(
+            sa.update(table).values(created_at=CREATED, updated_at=UPDATED)
+        )
+    db.session.commit()
+
+
+def _named_uids(world, data: bytes) -> bytes:
+    """UIDs with names instead of ids (ids differ between databases)."""
+    names = {
+        f"agenda-{world.opening_id}": "agenda-opening",
+        f"agenda-{world.committee_id}": "agenda-committee",
+        f"agenda-{world.for_makassar_id}": "agenda-for-makassar",
+        f"agenda-{world.for_bangka_id}": "agenda-for-bangka",
+        f"agenda-{world.moderated_id}": "agenda-moderated",
+        f"leg-{world.flight_id}": "leg-flight",
+        f"leg-{world.road_id}": "leg-road",
+    }
+    return re.sub(
+        rb"UID:((?:agenda|leg)-\d+)@",
+        lambda m: b"UID:" + names[m.group(1).decode()].encode() + b"@",
+        data,
+    )
+
+
+def _compare_with_golden(name: str, data: bytes) -> None:
+    path = GOLDEN / f"{name}.ics"
+    if os.environ.get("WRITE_GOLDEN_CALENDARS"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    assert data == path.read_bytes(), name
+
+
+def test_feed_bytes_match_the_golden_files(world):
+    """The bytes of every kind of feed are exactly those of the files in
+    tests/data/calendars (written by the first version of the builder): a faster
+    builder, a cache or a new loader must not change a byte for the same data."""
+    _freeze_times()
+    _compare_with_golden("public", _named_uids(world, public_bytes(world)))
+    _compare_with_golden("delegate", _named_uids(world, delegate_bytes(world)))
+    _compare_with_golden("delegation", _named_uids(world, delegation_bytes(world)))
+    # Long lines with multi-byte characters, a cancelled item, then the whole event.
+    item = db.session.get(AgendaItem, world.opening_id)
+    item.title = ("Sambutan Kepala Dinas Sosial — “Peran PSM” ✓ 😀 " * 4).strip()
+    item.notes = "Catatan panjang: é ü ñ — " * 20 + "\n" + "Baris kedua 😀" * 10
+    db.session.get(AgendaItem, world.for_makassar_id).status = AgendaStatus.CANCELLED
+    db.session.commit()
+    _freeze_times()
+    _compare_with_golden("folded", _named_uids(world, public_bytes(world)))
+    event = db.session.get(Event, world.event_id)
+    event.status = EventStatus.CANCELLED
+    event.cancelled_reason = "Banjir di lokasi acara."
+    db.session.commit()
+    _freeze_times()
+    _compare_with_golden("cancelled", _named_uids(world, delegate_bytes(world)))

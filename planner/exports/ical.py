@@ -1,10 +1,17 @@
 """iCalendar (RFC 5545) feeds: an event's run-down and travel legs as bytes.
 
-A pure builder: it takes objects already loaded (it sends no query) and reads no clock.
-DTSTAMP and LAST-MODIFIED are the rows' ``updated_at``, CREATED their ``created_at``,
-SEQUENCE their revision counter, and UIDs are made of database ids and a configured
-domain, so the same data always gives the same bytes and a client recognises every
-entry across refreshes.
+A pure builder: it takes the plain data ``planner/services/feeds.py`` loads (it sends
+no query) and reads no clock. DTSTAMP and LAST-MODIFIED are the rows' ``updated_at``,
+CREATED their ``created_at``, SEQUENCE their revision counter, and UIDs are made of
+database ids and a configured domain, so the same data always gives the same bytes
+and a client recognises every entry across refreshes.
+
+Each VEVENT is a function of its entry's data and a few facts of the event: given a
+cache, the builder keeps every VEVENT's bytes under a digest of exactly those inputs,
+so a feed rebuilt after one item changed builds one VEVENT, and the public feed and
+every personal feed of an event share their agenda items' bytes. The calendar's bytes
+are its header, its VTIMEZONEs and its VEVENTs joined, exactly what icalendar's
+``Calendar.to_ical()`` writes for the same components.
 
 Cancelled entries stay in the feed with ``STATUS:CANCELLED`` and a title starting
 with "DIBATALKAN": a client that already holds the entry only marks or drops it
@@ -17,12 +24,14 @@ without a session, and the people subscribed read Indonesian.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import lru_cache
+from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
+import orjson
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from icalendar import Calendar, Timezone, vText
@@ -30,16 +39,16 @@ from icalendar import Event as VEvent
 
 from planner import labels
 from planner.formatting.plain import format_datetime, format_time
-from planner.models import (
-    AgendaAudience,
-    AgendaItem,
-    Event,
-    Leg,
-    Place,
-    SpeakerRole,
-    Vehicle,
-)
-from planner.services.transport import place_timezone
+
+if TYPE_CHECKING:
+    from planner.services.feed_data import (
+        FeedData,
+        ItemData,
+        LegData,
+        PlaceData,
+        SpeakerData,
+        VehicleData,
+    )
 
 #: Raised whenever the bytes for the same data change (part of every feed's ETag).
 FORMAT_VERSION = 1
@@ -52,39 +61,12 @@ DEFAULT_REFRESH = timedelta(hours=1)
 FEED_LOCALE = "id"
 
 
-@dataclass(frozen=True)
-class Seat:
-    """Where the subscriber of a personal feed sits on a leg."""
+class Cache(Protocol):
+    """Where built pieces are kept between builds (``planner/blueprints/feeds/cache.py``)."""
 
-    vehicle: Vehicle
-    number: int | None
+    def get_many(self, keys: list[str]) -> dict[str, bytes]: ...
 
-
-@dataclass(frozen=True)
-class LegEntry:
-    """A leg as one feed shows it."""
-
-    leg: Leg
-    #: The delegate's own vehicle and seat (personal feed).
-    seat: Seat | None = None
-    #: Vehicles carrying the delegation's members on this leg, and how many of them
-    #: sit in each (delegation feed).
-    riders: tuple[tuple[Vehicle, int], ...] = ()
-
-
-@dataclass
-class FeedContent:
-    """Everything one feed shows, loaded: the builder reads only these objects."""
-
-    event: Event
-    #: Calendar name (NAME, X-WR-CALNAME).
-    name: str
-    #: What the calendar holds (DESCRIPTION, X-WR-CALDESC).
-    description: str
-    items: list[AgendaItem] = field(default_factory=list)
-    legs: list[LegEntry] = field(default_factory=list)
-    #: A secret feed: plates, drivers and booking codes may be shown.
-    private: bool = False
+    def set_many(self, values: dict[str, bytes]) -> None: ...
 
 
 @lru_cache(maxsize=16)
@@ -96,26 +78,43 @@ def vtimezone(tzid: str) -> Timezone:
     return Timezone.from_tzid(tzid)
 
 
+@lru_cache(maxsize=16)
+def _vtimezone_bytes(tzid: str) -> bytes:
+    return vtimezone(tzid).to_ical()
+
+
 def uid(kind: str, ident: int, domain: str) -> str:
     """The never-changing UID of an agenda item or a leg: ``agenda-12@rombongan.id``."""
     return f"{kind}-{ident}@{domain}"
 
 
+def etag(key: tuple, *, uid_domain: str, refresh: timedelta) -> str:
+    """A feed's ETag: its stored revisions (``FeedVersion.key``) with everything else
+    that shapes its bytes."""
+    value = repr((FORMAT_VERSION, uid_domain, refresh.total_seconds(), key))
+    return hashlib.sha256(value.encode()).hexdigest()[:32]
+
+
 def build_calendar(
-    feed: FeedContent,
+    feed: FeedData,
     *,
     uid_domain: str = DEFAULT_UID_DOMAIN,
     refresh: timedelta = DEFAULT_REFRESH,
+    cache: Cache | None = None,
 ) -> bytes:
     """The feed as iCalendar bytes (CRLF lines folded at 75 octets)."""
     with force_locale(FEED_LOCALE):
-        return _Builder(feed, uid_domain).calendar(refresh).to_ical()
+        return _Builder(feed, uid_domain).to_ical(refresh, cache)
+
+
+def _digest(*parts) -> str:
+    return "vevent:" + hashlib.blake2b(orjson.dumps(parts), digest_size=16).hexdigest()
 
 
 class _Builder:
-    """Turns one :class:`FeedContent` into a :class:`icalendar.Calendar`."""
+    """Turns one feed's data into iCalendar bytes."""
 
-    def __init__(self, feed: FeedContent, uid_domain: str) -> None:
+    def __init__(self, feed: FeedData, uid_domain: str) -> None:
         self.feed = feed
         self.event = feed.event
         self.uid_domain = uid_domain
@@ -127,46 +126,69 @@ class _Builder:
         self.cancelled_word = _("DIBATALKAN")
         self.travel_word = _("Perjalanan")
 
-    def calendar(self, refresh: timedelta) -> Calendar:
+    def _header(self, refresh: timedelta) -> bytes:
         feed, event = self.feed, self.event
+        name, description = _title(feed)
         cal = Calendar()
         cal.add("prodid", PRODID)
         cal.add("version", "2.0")
         cal.add("calscale", "GREGORIAN")
-        cal.add("name", feed.name)
-        cal.add("x-wr-calname", vText(feed.name))
-        cal.add("description", feed.description)
-        cal.add("x-wr-caldesc", vText(feed.description))
+        cal.add("name", name)
+        cal.add("x-wr-calname", vText(name))
+        cal.add("description", description)
+        cal.add("x-wr-caldesc", vText(description))
         cal.add("x-wr-timezone", event.timezone)
         # RFC 7986 wants the VALUE parameter spelt out; X-PUBLISHED-TTL is Outlook's
         # older name for the same hint, as a plain duration.
         cal.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
         cal.add("x-published-ttl", _duration(refresh))
+        return cal.to_ical()[: -len(_END)]
 
-        entries: list[tuple[tuple, VEvent]] = []
+    def to_ical(self, refresh: timedelta, cache: Cache | None) -> bytes:
+        feed, event = self.feed, self.event
+        # What every entry's bytes depend on beyond its own data.
+        context = (
+            FORMAT_VERSION,
+            self.uid_domain,
+            event.timezone,
+            event.is_cancelled,
+            event.cancelled_reason if event.is_cancelled else None,
+            event.updated_at if event.is_cancelled else None,
+        )
+        entries: list[tuple[tuple, str, object]] = []
         zones = {event.timezone}
         for item in feed.items:
-            entries.append(((item.starts_at, 0, item.id), self.item(item)))
-        for entry in feed.legs:
-            leg = entry.leg
-            from_tz = place_timezone(leg.from_place, event)
-            to_tz = place_timezone(leg.to_place, event)
-            zones.update((from_tz, to_tz))
-            entries.append(
-                ((leg.departs_at, 1, leg.id), self.leg(entry, from_tz, to_tz))
-            )
+            venue = event.venue if item.place is None else None
+            key = _digest("agenda", context, venue, item)
+            entries.append(((item.starts_at, 0, item.id), key, item))
+        for leg in feed.legs:
+            zones.update((leg.from_place.timezone, leg.to_place.timezone))
+            key = _digest("leg", context, feed.private, leg)
+            entries.append(((leg.departs_at, 1, leg.id), key, leg))
         # Time zones first, sorted by TZID; then the entries by start, items before
         # legs, by id: a fixed order, so unchanged data gives identical bytes.
-        for tzid in sorted(zones):
-            cal.add_component(vtimezone(tzid))
-        entries.sort(key=lambda pair: pair[0])
-        for _key, component in entries:
-            cal.add_component(component)
-        return cal
+        entries.sort(key=lambda entry: entry[0])
+        keys = [key for _order, key, _data in entries]
+        built = cache.get_many(keys) if cache is not None and keys else {}
+        new: dict[str, bytes] = {}
+        for _order, key, data in entries:
+            if key not in built:
+                component = self.leg(data) if _is_leg(data) else self.item(data)
+                built[key] = new[key] = component.to_ical()
+        if cache is not None and new:
+            cache.set_many(new)
+        return b"".join(
+            [
+                self._header(refresh),
+                *(_vtimezone_bytes(tzid) for tzid in sorted(zones)),
+                *(built[key] for key in keys),
+                _END,
+            ]
+        )
 
     # Agenda items --------------------------------------------------------------------
 
-    def item(self, item: AgendaItem) -> VEvent:
+    def item(self, item: ItemData) -> VEvent:
         event = self.event
         tz = ZoneInfo(event.timezone)
         cancelled = item.is_cancelled or self.cancelled_event
@@ -181,10 +203,10 @@ class _Builder:
         )
         for speaker in item.speakers:
             lines.append(self._speaker_line(speaker))
-        if item.audience == AgendaAudience.COMMITTEE:
+        if item.audience == "committee":
             lines.append(_("Khusus panitia."))
-        elif item.audience == AgendaAudience.DELEGATIONS and item.delegations:
-            names = ", ".join(d.name for d in item.delegations)
+        elif item.audience == "delegations" and item.delegations:
+            names = ", ".join(item.delegations)
             lines.append(_("Untuk delegasi: %(names)s", names=names))
         if item.notes:
             lines.append(item.notes.strip())
@@ -200,26 +222,26 @@ class _Builder:
         location = _location(place, room=item.room)
         if location:
             component.add("location", location)
-        if place is not None and place.has_coordinates:
+        if place is not None and _has_coordinates(place):
             component.add("geo", (place.lat, place.lon))
         component.add("status", "CANCELLED" if cancelled else "CONFIRMED")
         component.add("categories", [self.kinds.get(item.kind, item.kind)])
         return component
 
-    def _speaker_line(self, speaker) -> str:
+    def _speaker_line(self, speaker: SpeakerData) -> str:
         role = self.roles.get(speaker.role, speaker.role)
         about = ", ".join(x for x in (speaker.title, speaker.institution) if x)
-        name = speaker.display_name
+        name = speaker.name
         if about:
             name = f"{name} ({about})"
-        if speaker.role == SpeakerRole.SPEAKER:
+        if speaker.role == "speaker":
             return _("Narasumber: %(name)s", name=name)
         return f"{role}: {name}"
 
     # Legs ----------------------------------------------------------------------------
 
-    def leg(self, entry: LegEntry, from_tz: str, to_tz: str) -> VEvent:
-        leg, private = entry.leg, self.feed.private
+    def leg(self, leg: LegData) -> VEvent:
+        private = self.feed.private
         cancelled = self.cancelled_event
         mode = self.modes.get(leg.mode, leg.mode)
         origin, goal = leg.from_place, leg.to_place
@@ -231,21 +253,21 @@ class _Builder:
             _(
                 "Berangkat: %(place)s, %(when)s",
                 place=origin.name,
-                when=format_datetime(leg.departs_at, from_tz, FEED_LOCALE),
+                when=format_datetime(leg.departs_at, origin.timezone, FEED_LOCALE),
             )
         )
         lines.append(
             _(
                 "Tiba: %(place)s, %(when)s",
                 place=goal.name,
-                when=format_datetime(leg.arrives_at, to_tz, FEED_LOCALE),
+                when=format_datetime(leg.arrives_at, goal.timezone, FEED_LOCALE),
             )
         )
-        if entry.seat is not None:
-            vehicle = entry.seat.vehicle
+        if leg.seat is not None:
+            vehicle, number = leg.seat
             lines.append(_("Kendaraan Anda: %(vehicle)s", vehicle=_vehicle(vehicle)))
-            if entry.seat.number is not None:
-                lines.append(_("Kursi: %(number)s", number=entry.seat.number))
+            if number is not None:
+                lines.append(_("Kursi: %(number)s", number=number))
             else:
                 lines.append(_("Kursi: bebas"))
             driver = " · ".join(
@@ -256,19 +278,19 @@ class _Builder:
             lines.append(
                 _("Titik kumpul: %(place)s", place=_location(origin) or origin.name)
             )
-        if entry.riders:
+        if leg.riders:
             riders = "; ".join(
                 _("%(count)s orang di %(vehicle)s", vehicle=_vehicle(v), count=n)
-                for v, n in entry.riders
+                for v, n in leg.riders
             )
             lines.append(_("Anggota delegasi: %(riders)s", riders=riders))
-        elif leg.vehicles and entry.seat is None:
+        elif leg.vehicles and leg.seat is None:
             vehicles = ", ".join(
                 _vehicle(v) if private else v.label for v in leg.vehicles
             )
             lines.append(_("Kendaraan: %(vehicles)s", vehicles=vehicles))
         if leg.delegations:
-            names = ", ".join(d.name for d in leg.delegations)
+            names = ", ".join(leg.delegations)
             lines.append(_("Delegasi: %(names)s", names=names))
         if private and leg.booking_ref:
             lines.append(_("Kode pemesanan: %(ref)s", ref=leg.booking_ref))
@@ -278,8 +300,8 @@ class _Builder:
         component = VEvent()
         component.add("uid", uid("leg", leg.id, self.uid_domain))
         self._revision(component, leg)
-        component.add("dtstart", leg.departs_at.astimezone(ZoneInfo(from_tz)))
-        component.add("dtend", leg.arrives_at.astimezone(ZoneInfo(to_tz)))
+        component.add("dtstart", leg.departs_at.astimezone(ZoneInfo(origin.timezone)))
+        component.add("dtend", leg.arrives_at.astimezone(ZoneInfo(goal.timezone)))
         component.add(
             "summary", self._summary(f"{mode}: {origin.name} → {goal.name}", cancelled)
         )
@@ -287,7 +309,7 @@ class _Builder:
         location = _location(origin)
         if location:
             component.add("location", location)
-        if origin.has_coordinates:
+        if _has_coordinates(origin):
             component.add("geo", (origin.lat, origin.lon))
         component.add("status", "CANCELLED" if cancelled else "CONFIRMED")
         component.add("categories", [self.travel_word, mode])
@@ -295,7 +317,7 @@ class _Builder:
 
     # Shared --------------------------------------------------------------------------
 
-    def _revision(self, component: VEvent, row: AgendaItem | Leg) -> None:
+    def _revision(self, component: VEvent, row: ItemData | LegData) -> None:
         """SEQUENCE, DTSTAMP, LAST-MODIFIED and CREATED of an entry.
 
         Cancelling the whole event touches no item or leg, yet every entry turns
@@ -323,6 +345,41 @@ class _Builder:
             yield _("Bagian acara ini dibatalkan.")
 
 
+_END = b"END:VCALENDAR\r\n"
+
+
+def _is_leg(data) -> bool:
+    return hasattr(data, "departs_at")
+
+
+def _title(feed: FeedData) -> tuple[str, str]:
+    """The calendar's name and description, in the feed's language."""
+    event = feed.event
+    if feed.kind == "delegate":
+        return (
+            _("%(name)s · %(event)s", name=feed.owner_name, event=event.title),
+            _(
+                "Jadwal pribadi %(name)s: mata acara yang ditujukan kepada Anda dan "
+                "perjalanan Anda, dengan kendaraan, kursi dan titik kumpul.",
+                name=feed.owner_name,
+            ),
+        )
+    if feed.kind == "delegation":
+        return (
+            _("Delegasi %(name)s · %(event)s", name=feed.owner_name, event=event.title),
+            _(
+                "Jadwal delegasi %(name)s: mata acara untuk semua peserta dan untuk "
+                "delegasi ini, dan perjalanan kendaraan yang membawa anggotanya.",
+                name=feed.owner_name,
+            ),
+        )
+    return event.title, _(
+        "Susunan acara dan perjalanan rombongan %(title)s (%(body)s).",
+        title=event.title,
+        body=event.organiser_body,
+    )
+
+
 def _duration(value: timedelta) -> str:
     """An RFC 5545 duration of whole minutes: ``PT1H``, ``PT30M``, ``P1D``."""
     minutes = int(value.total_seconds() // 60)
@@ -336,14 +393,18 @@ def _duration(value: timedelta) -> str:
     return text if text != "PT" else "PT0M"
 
 
-def _vehicle(vehicle: Vehicle) -> str:
+def _vehicle(vehicle: VehicleData) -> str:
     """ "Travel 1 (BN 1234 AB)"."""
     return f"{vehicle.label} ({vehicle.plate})" if vehicle.plate else vehicle.label
 
 
-def _location(place: Place | None, *, room: str | None = None) -> str:
+def _has_coordinates(place: PlaceData) -> bool:
+    return place.lat is not None and place.lon is not None
+
+
+def _location(place: PlaceData | None, *, room: str | None = None) -> str:
     """ "Ruang Melati, Hotel Puncak, Jl. Merdeka 1": room, place, address or region."""
     if place is None:
         return room or ""
-    where = place.address or (place.region.name if place.region else None)
+    where = place.address or place.region_name
     return ", ".join(x for x in (room, place.name, where) if x)

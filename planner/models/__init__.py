@@ -22,6 +22,7 @@ from planner.models.delegation import (
     Delegation,
 )
 from planner.models.event import Event, EventKind, EventStatus, event_organisers
+from planner.models.feed import FeedRevision
 from planner.models.person import Person, Sex, SocialPillar
 from planner.models.place import CoordinateSource, Place, PlaceKind
 from planner.models.region import Region, RegionKind
@@ -62,6 +63,7 @@ __all__ = [
     "Event",
     "EventKind",
     "EventStatus",
+    "FeedRevision",
     "Person",
     "Place",
     "PlaceKind",

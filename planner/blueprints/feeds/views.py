@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import quote
@@ -25,14 +25,11 @@ from sqlalchemy.orm import joinedload
 
 from planner.blueprints.events import OVERVIEW_SECTIONS, OverviewSection
 from planner.blueprints.feeds import bp
+from planner.blueprints.feeds.cache import feed_cache
 from planner.blueprints.feeds.forms import FeedActionForm
+from planner.commit import save
+from planner.exports import ical
 from planner.exports.badges import qr_svg
-from planner.exports.ical import (
-    DEFAULT_UID_DOMAIN,
-    FEED_LOCALE,
-    FeedContent,
-    build_calendar,
-)
 from planner.extensions import db, limiter
 from planner.models import Delegate, Delegation, Event
 from planner.permissions import (
@@ -41,7 +38,6 @@ from planner.permissions import (
     can_view_delegation,
     require,
 )
-from planner.services import PlannerError
 from planner.services import feeds as service
 
 CALENDAR_MIMETYPE = "text/calendar"
@@ -61,7 +57,7 @@ def _settings() -> dict:
     config = current_app.config
     minutes = max(int(config.get("FEED_REFRESH_MINUTES") or 60), 1)
     return {
-        "uid_domain": config.get("FEED_UID_DOMAIN") or DEFAULT_UID_DOMAIN,
+        "uid_domain": config.get("FEED_UID_DOMAIN") or ical.DEFAULT_UID_DOMAIN,
         "refresh": timedelta(minutes=minutes),
     }
 
@@ -69,7 +65,7 @@ def _settings() -> dict:
 def _not_found() -> Response:
     """A short plain 404: calendar apps show no HTML, and the site layout costs
     queries."""
-    with force_locale(FEED_LOCALE):  # no language choice: no session, no user
+    with force_locale(ical.FEED_LOCALE):  # no language choice: no session, no user
         text = _("Kalender tidak ditemukan.")
     return Response(
         text + "\n",
@@ -79,44 +75,51 @@ def _not_found() -> Response:
     )
 
 
-def _not_modified(fingerprint: service.Fingerprint) -> bool:
+def _not_modified(response: Response) -> bool:
     """Whether the client's copy is current (RFC 9110 §13.1.2–3): If-None-Match when
     sent (weak comparison; ``*`` matches), else If-Modified-Since. Werkzeug parses the
     headers; a malformed one matches nothing, so the client gets the full feed."""
+    if request.method not in ("GET", "HEAD"):
+        return False
     if request.headers.get("If-None-Match"):
-        return request.if_none_match.contains_weak(fingerprint.etag)
-    since = request.if_modified_since
-    latest = fingerprint.last_modified
-    return (
-        since is not None
-        and latest is not None
-        and latest.replace(microsecond=0) <= since
-    )
+        return request.if_none_match.contains_weak(response.get_etag()[0])
+    since, latest = request.if_modified_since, response.last_modified
+    return since is not None and latest is not None and latest <= since
 
 
-def _calendar(
-    fingerprint: service.Fingerprint,
-    build: Callable[[], FeedContent | None],
-    *,
-    cache: str,
-    filename: str,
-) -> Response:
-    """Answer 304 from the fingerprint alone when the client's copy is current;
-    otherwise build the calendar."""
+def _calendar(version: service.FeedVersion, *, cache: str, filename: str) -> Response:
+    """The feed's bytes, or 304 from its stored revision alone when the client's copy
+    is current; built bytes are kept under the revision for every worker."""
+    settings = _settings()
+    store = feed_cache()
     response = Response(mimetype=CALENDAR_MIMETYPE)
-    response.set_etag(fingerprint.etag)
-    if fingerprint.last_modified is not None:
-        # HTTP dates have whole seconds: compare and send the same value.
-        response.last_modified = fingerprint.last_modified.replace(microsecond=0)
     response.headers["Cache-Control"] = cache
-    if request.method in ("GET", "HEAD") and _not_modified(fingerprint):
-        response.status_code = 304
-        return response
-    content = build()
-    if content is None:  # gone between the fingerprint and now
-        return _not_found()
+    if version.changed_at is not None:
+        # HTTP dates have whole seconds: compare and send the same value.
+        response.last_modified = version.changed_at.replace(microsecond=0)
+    body = None
+    if version.stored:
+        tag = ical.etag(version.key, **settings)
+        response.set_etag(tag)
+        if _not_modified(response):
+            response.status_code = 304
+            return response
+        body = store.get("feed:" + tag)
+    if body is None:
+        feed = service.load_feed(version.kind, version.owner_id)
+        if feed is None:  # gone between the revision and now
+            return _not_found()
+        body = ical.build_calendar(feed, **settings, cache=store)
+        if version.stored:
+            store.set("feed:" + tag, body)
+        else:
+            # No stored revision to name the contents by: the bytes name themselves.
+            response.set_etag(hashlib.sha256(body).hexdigest()[:32])
+            if _not_modified(response):
+                response.status_code = 304
+                return response
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    response.set_data(build_calendar(content, **_settings()))
+    response.set_data(body)
     return response
 
 
@@ -125,22 +128,17 @@ def _calendar(
 def event_calendar(slug: str):
     """The public feed of an event's run-down and travel legs, once it is published."""
     # One query answers a conditional request: the slug is looked up inside it.
-    fingerprint = service.fingerprint_by_slug(slug, **_settings())
-    if fingerprint is None:
+    version = service.version_by_slug(slug)
+    if version is None:
         return _not_found()
     cache = PUBLIC_CACHE
-    if fingerprint.is_draft:
+    if version.is_draft:
         # A draft: only its organisers, signed in, may look (and no shared cache).
         event = service.find_event(slug)
         if event is None or not can_manage_event(current_user, event):
             return _not_found()
         cache = PRIVATE_CACHE
-
-    def build() -> FeedContent | None:
-        event = service.find_event(slug)
-        return event and service.event_feed(event)
-
-    return _calendar(fingerprint, build, cache=cache, filename=f"{slug}.ics")
+    return _calendar(version, cache=cache, filename=f"{slug}.ics")
 
 
 @bp.get("/feeds/<token>.ics")
@@ -148,19 +146,10 @@ def event_calendar(slug: str):
 def subscription(token: str):
     """A delegate's or a delegation's secret feed; no sign-in (calendar apps have none)."""
     # One query answers a conditional request: the token is looked up inside it.
-    fingerprint = service.fingerprint_by_token(token, **_settings())
-    if fingerprint is None or fingerprint.is_draft:
+    version = service.version_by_token(token)
+    if version is None or version.is_draft:
         return _not_found()
-    owner_id = fingerprint.owner_id
-
-    def build() -> FeedContent | None:
-        if fingerprint.kind == service.DELEGATE:
-            delegate = service.load_delegate(owner_id)
-            return delegate and service.delegate_feed(delegate)
-        delegation = service.load_delegation(owner_id)
-        return delegation and service.delegation_feed(delegation)
-
-    response = _calendar(fingerprint, build, cache=PRIVATE_CACHE, filename="jadwal.ics")
+    response = _calendar(version, cache=PRIVATE_CACHE, filename="jadwal.ics")
     response.headers["X-Robots-Tag"] = "noindex"
     return response
 
@@ -209,131 +198,113 @@ def calendar_links(owner: Event | Delegate | Delegation) -> FeedLinks | None:
 # Subscription pages -------------------------------------------------------------------
 
 
-def _load_delegate(event_id: int, delegate_id: int) -> Delegate:
-    """The delegate of this event with person, delegation and event, or 404."""
-    return db.one_or_404(
-        select(Delegate)
-        .where(Delegate.id == delegate_id, Delegate.event_id == event_id)
-        .options(
+@dataclass(frozen=True)
+class Owner:
+    """A kind of secret feed's owner: how its page is found, guarded and shown."""
+
+    kind: str  #: service.DELEGATE or service.DELEGATION (also the page's endpoint)
+    model: type
+    segment: str  #: its part of the URL
+    id_name: str  #: its id's name in the URL
+    options: tuple
+    can_view: object
+    template: str
+
+
+OWNERS = (
+    Owner(
+        service.DELEGATE,
+        Delegate,
+        "delegates",
+        "delegate_id",
+        (
             joinedload(Delegate.person),
             joinedload(Delegate.delegation),
             joinedload(Delegate.event),
-        )
-    )
-
-
-def _load_delegation(event_id: int, delegation_id: int) -> Delegation:
-    """The delegation of this event with its event, or 404."""
-    return db.one_or_404(
-        select(Delegation)
-        .where(Delegation.id == delegation_id, Delegation.event_id == event_id)
-        .options(joinedload(Delegation.event), joinedload(Delegation.region))
-    )
-
-
-def _act(owner: Delegate | Delegation, *, reissue: bool, back: str):
-    """Re-issue or revoke the owner's address, commit, and go back to the page."""
-    form = FeedActionForm()
-    if not form.validate_on_submit():
-        flash(_("Formulir tidak sah. Muat ulang halaman dan coba lagi."), "danger")
-        return redirect(back)
-    try:
-        if reissue:
-            service.reissue_feed_token(owner)
-            message = _(
-                "Alamat kalender baru sudah dibuat. Alamat lama tidak berlaku lagi: "
-                "kalender yang berlangganan dengan alamat lama tidak diperbarui."
-            )
-        else:
-            service.revoke_feed_token(owner)
-            message = _(
-                "Alamat kalender dicabut: kalender yang berlangganan tidak lagi "
-                "diperbarui."
-            )
-    except PlannerError as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
-        return redirect(back)
-    db.session.commit()
-    flash(message, "success")
-    return redirect(back)
-
-
-@bp.get("/events/<int:event_id>/delegates/<int:delegate_id>/calendar")
-@login_required
-def delegate(event_id: int, delegate_id: int):
-    """A delegate's calendar subscription: webcal, Google Calendar, QR code."""
-    delegate = _load_delegate(event_id, delegate_id)
-    require(can_view_delegate_card(current_user, delegate))
-    links = calendar_links(delegate)
-    summary = None
-    if links is not None:
-        summary = service.feed_summary(service.delegate_feed(delegate))
-    return render_template(
+        ),
+        can_view_delegate_card,
         "feeds/delegate.html",
-        event=delegate.event,
-        delegate=delegate,
-        links=links,
-        summary=summary,
-        form=FeedActionForm(),
+    ),
+    Owner(
+        service.DELEGATION,
+        Delegation,
+        "delegations",
+        "delegation_id",
+        (joinedload(Delegation.event), joinedload(Delegation.region)),
+        can_view_delegation,
+        "feeds/delegation.html",
+    ),
+)
+
+
+#: The subscription page's buttons: a new address, or none.
+ACTIONS = {"reissue": service.reissue_feed_token, "revoke": service.revoke_feed_token}
+
+
+def _action_message(action: str) -> str:
+    if action == "reissue":
+        return _(
+            "Alamat kalender baru sudah dibuat. Alamat lama tidak berlaku lagi: "
+            "kalender yang berlangganan dengan alamat lama tidak diperbarui."
+        )
+    return _(
+        "Alamat kalender dicabut: kalender yang berlangganan tidak lagi diperbarui."
     )
 
 
-@bp.post("/events/<int:event_id>/delegates/<int:delegate_id>/calendar/reissue")
-@login_required
-def reissue_delegate(event_id: int, delegate_id: int):
-    """Give the delegate a new feed address; the old one stops working."""
-    delegate = _load_delegate(event_id, delegate_id)
-    require(can_view_delegate_card(current_user, delegate))
-    back = url_for("feeds.delegate", event_id=event_id, delegate_id=delegate_id)
-    return _act(delegate, reissue=True, back=back)
-
-
-@bp.post("/events/<int:event_id>/delegates/<int:delegate_id>/calendar/revoke")
-@login_required
-def revoke_delegate(event_id: int, delegate_id: int):
-    """Switch the delegate's feed address off."""
-    delegate = _load_delegate(event_id, delegate_id)
-    require(can_view_delegate_card(current_user, delegate))
-    back = url_for("feeds.delegate", event_id=event_id, delegate_id=delegate_id)
-    return _act(delegate, reissue=False, back=back)
-
-
-@bp.get("/events/<int:event_id>/delegations/<int:delegation_id>/calendar")
-@login_required
-def delegation(event_id: int, delegation_id: int):
-    """A delegation's calendar subscription, for its head."""
-    delegation = _load_delegation(event_id, delegation_id)
-    require(can_view_delegation(current_user, delegation))
-    links = calendar_links(delegation)
+def owner_calendar(kind: Owner, action: str | None, event_id: int, **ids):
+    """A delegate's or a delegation's calendar subscription page (webcal, Google
+    Calendar, QR code), and its two buttons: a new address, or none."""
+    found = db.one_or_404(
+        select(kind.model)
+        .where(kind.model.id == ids[kind.id_name], kind.model.event_id == event_id)
+        .options(*kind.options)
+    )
+    require(kind.can_view(current_user, found))
+    back = url_for(f"feeds.{kind.kind}", event_id=event_id, **ids)
+    if action is not None:
+        form = FeedActionForm()
+        if not form.validate_on_submit():
+            flash(_("Formulir tidak sah. Muat ulang halaman dan coba lagi."), "danger")
+        elif save(lambda: ACTIONS[action](found)):
+            flash(_action_message(action), "success")
+        return redirect(back)
+    links = calendar_links(found)
     summary = None
     if links is not None:
-        summary = service.feed_summary(service.delegation_feed(delegation))
+        summary = service.feed_summary(service.load_feed(kind.kind, found.id))
     return render_template(
-        "feeds/delegation.html",
-        event=delegation.event,
-        delegation=delegation,
+        kind.template,
+        event=found.event,
+        **{kind.kind: found},
         links=links,
         summary=summary,
         form=FeedActionForm(),
     )
 
 
-@bp.post("/events/<int:event_id>/delegations/<int:delegation_id>/calendar/reissue")
-@login_required
-def reissue_delegation(event_id: int, delegation_id: int):
-    """Give the delegation a new feed address; the old one stops working."""
-    delegation = _load_delegation(event_id, delegation_id)
-    require(can_view_delegation(current_user, delegation))
-    back = url_for("feeds.delegation", event_id=event_id, delegation_id=delegation_id)
-    return _act(delegation, reissue=True, back=back)
+def _view(kind: Owner, action: str | None):
+    """The view of one route: the owner and the action are the route's, the rest is
+    :func:`owner_calendar`'s (the URL rules keep only their own arguments, which the
+    authorisation matrix reads)."""
+
+    @login_required
+    def view(event_id: int, **ids):
+        return owner_calendar(kind, action, event_id, **ids)
+
+    what = "page" if action is None else action
+    view.__name__ = f"{kind.kind}_calendar_{what}"
+    view.__doc__ = f"The {kind.kind}'s calendar subscription {what}."
+    return view
 
 
-@bp.post("/events/<int:event_id>/delegations/<int:delegation_id>/calendar/revoke")
-@login_required
-def revoke_delegation(event_id: int, delegation_id: int):
-    """Switch the delegation's feed address off."""
-    delegation = _load_delegation(event_id, delegation_id)
-    require(can_view_delegation(current_user, delegation))
-    back = url_for("feeds.delegation", event_id=event_id, delegation_id=delegation_id)
-    return _act(delegation, reissue=False, back=back)
+for _owner in OWNERS:
+    _page = f"/events/<int:event_id>/{_owner.segment}/<int:{_owner.id_name}>/calendar"
+    bp.add_url_rule(_page, _owner.kind, _view(_owner, None), methods=["GET"])
+    for _action in ACTIONS:
+        bp.add_url_rule(
+            f"{_page}/{_action}",
+            f"{_action}_{_owner.kind}",
+            _view(_owner, _action),
+            methods=["POST"],
+        )
