@@ -147,25 +147,29 @@ class Document(FPDF):
             widths = self._widths[key] = Widths(font.cw, size / 1000 / self.k)
         return widths
 
+    def close_fonts(self) -> None:
+        """Close the font files of a document that will not be output (``output()``
+        reads and closes them)."""
+        for font in self.fonts.values():
+            ttfont = getattr(font, "ttfont", None)
+            if ttfont is not None:
+                ttfont.close()
+
     def width_of(self, text: str) -> float:
         """Width of ``text`` in mm in the current font (cached per text)."""
         return self.widths(self.font_style, self.font_size_pt)[text]
 
-    def text(self, x: float, y: float, text: str = "") -> None:
-        """fpdf2's ``text()``, writing the same bytes, about three times faster: each
-        distinct text is encoded once per font, by a ``str.translate`` table from code
-        points to subset codes, where fpdf2 maps character by character in Python on
-        every call. Anything but plain text (another colour than the fill colour,
-        underline, a text mode, a symbol or colour font) goes through fpdf2 itself;
-        ``tests/test_pdf.py`` compares the bytes of both."""
+    def _plain(self) -> bool:
+        """Whether text now needs no more than fpdf2 writes for plain text: the fill
+        colour is the text colour, no underline, text mode or quad points, a TrueType
+        font that is neither a symbol nor a colour font."""
         colours = (self.fill_color, self.text_color)
         if colours != self._same_colours:
             if colours[0] != colours[1]:
-                super().text(x, y, text)
-                return
+                return False
             self._same_colours = colours
         font = self.current_font
-        if (
+        return not (
             not self.page
             or getattr(font, "type", None) != "TTF"
             or font.is_symbol
@@ -174,21 +178,54 @@ class Document(FPDF):
             or self.strikethrough
             or self.text_mode != TextMode.FILL
             or self._record_text_quad_points
-        ):
-            super().text(x, y, text)
-            return
+        )
+
+    def _operands(self) -> tuple[dict[str, str], Encoding]:
+        """The current font's cache of encoded texts and its code-point table."""
+        font = self.current_font
         key = font.fontkey
         encoded = self._encoded.get(key)
         if encoded is None:
             encoded = self._encoded[key] = {}
             self._encodings[key] = Encoding(font)
-        operand = encoded.get(text)
-        if operand is None:
-            operand = f"({text.translate(self._encodings[key])}) Tj"
-            encoded[text] = operand
         if not self.current_font_is_set_on_page:
             self._out(self._set_font_for_page(font, self.font_size_pt))
+        return encoded, self._encodings[key]
+
+    def text(self, x: float, y: float, text: str = "") -> None:
+        """fpdf2's ``text()``, writing the same bytes, about three times faster: each
+        distinct text is encoded once per font, by a ``str.translate`` table from code
+        points to subset codes, where fpdf2 maps character by character in Python on
+        every call. Anything but plain text (see :meth:`_plain`) goes through fpdf2
+        itself; ``tests/test_pdf.py`` compares the bytes of both."""
+        if not self._plain():
+            super().text(x, y, text)
+            return
+        encoded, encoding = self._operands()
+        operand = encoded.get(text)
+        if operand is None:
+            operand = encoded[text] = f"({text.translate(encoding)}) Tj"
         self._out(f"BT {x * self.k:.2f} {(self.h - y) * self.k:.2f} Td {operand} ET")
+
+    def texts(self, placed: Sequence[tuple[float, float, str]]) -> None:
+        """Several ``text(x, y, text)`` calls in the current font and colour at once:
+        the state is checked once and the page written to once."""
+        if not placed:
+            return
+        if not self._plain():
+            for x, y, text in placed:
+                super().text(x, y, text)
+            return
+        encoded, encoding = self._operands()
+        k, h = self.k, self.h
+        ops = []
+        for x, y, text in placed:
+            operand = encoded.get(text)
+            if operand is None:
+                operand = encoded[text] = f"({text.translate(encoding)}) Tj"
+            ops.append(f"BT {x * k:.2f} {(h - y) * k:.2f} Td {operand} ET")
+        if ops:
+            self._out("\n".join(ops))
 
     def header(self) -> None:
         if self.draw_header is not None:
@@ -502,6 +539,29 @@ class Table:
             placed.append((dx, line))
         return tuple(placed)
 
+    def cell_lines(self, values: Sequence[str]) -> list[list[str]]:
+        """The lines :meth:`row` draws in each cell of ``values`` (for the bench)."""
+        lines = []
+        for index, (value, layouts) in enumerate(
+            zip(values, self._layouts, strict=True)
+        ):
+            if not value:
+                lines.append([])
+                continue
+            layout = layouts.get(value)
+            if layout is None:
+                layout = layouts[value] = self._layout(index, value)
+            lines.append([line for _dx, line in layout])
+        return lines
+
+    def height_of(self, lines: Sequence[Sequence[str]], min_height=None) -> float:
+        """The height :meth:`row` gives a row of these cell lines."""
+        height = min_height or self.row_height
+        tallest = max((len(x) for x in lines), default=1)
+        if tallest > 1:
+            height = max(height, tallest * self.line_height + 1.4)
+        return height
+
     def row(self, values: Sequence[str], *, min_height: float | None = None) -> float:
         """One row; returns its height. Texts that do not fit are wrapped."""
         pdf = self.pdf
@@ -533,16 +593,17 @@ class Table:
         if self._run_top is None:
             self._run_top = y
         middle = y + height / 2 + BASELINE * pdf.font_size
-        text = pdf.text
+        placed = []
         for x, layout in zip(self.edges, cells, strict=False):
             if len(layout) == 1:
                 dx, line = layout[0]
-                text(x + dx, middle, line)
+                placed.append((x + dx, middle, line))
             else:
                 baseline = middle - (len(layout) - 1) * lh / 2
                 for dx, line in layout:
-                    text(x + dx, baseline, line)
+                    placed.append((x + dx, baseline, line))
                     baseline += lh
+        pdf.texts(placed)
         bottom = y + height
         pdf.line(self.edges[0], bottom, self.edges[-1], bottom)
         pdf.x, pdf.y = self.edges[0], bottom
