@@ -279,6 +279,12 @@ def _travel(
         .offset(DELEGATES * (1 if tag.startswith("00300") else 2))
         .limit(DELEGATES)
     ).all()
+    if (
+        len(person_ids) < DELEGATES
+    ):  # a small database (tests): people may repeat per event
+        person_ids = session.scalars(
+            select(Person.id).order_by(Person.id).limit(DELEGATES)
+        ).all()
     delegate_ids = session.scalars(
         insert(Delegate).returning(Delegate.id, sort_by_parameter_order=True),
         [

@@ -157,8 +157,7 @@ class Server:
             "1",
             "--worker-class",
             "sync",
-            "--timeout",
-            "60",
+            # No --timeout: gunicorn's default (30 s) is what a deployment gets.
             "--graceful-timeout",
             "5",
             "--chdir",

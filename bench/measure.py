@@ -142,3 +142,30 @@ def measure(
         result.times_ms.append(elapsed * 1000)
         result.bytes = body_size(out)
     return result
+
+
+def in_turns(
+    fns: dict[str, Callable[[], object]],
+    *,
+    repeat: int,
+    clock: Callable[[], float] = time.process_time,
+) -> dict[str, float]:
+    """The median time (ms) of each callable, called in turns (A, B, A, B…) after one
+    untimed warm-up round, so that whatever else the machine does falls on all of
+    them alike.
+
+    The clock is the process's CPU time by default: a builder and its bare baseline
+    are single-threaded work with no waiting, and on a shared machine the wall clock
+    also counts the time spent waiting for a core.
+    """
+    if repeat < 1:
+        raise ValueError("repeat must be at least 1")
+    times: dict[str, list[float]] = {name: [] for name in fns}
+    for fn in fns.values():
+        fn()
+    for _ in range(repeat):
+        for name, fn in fns.items():
+            start = clock()
+            fn()
+            times[name].append((clock() - start) * 1000)
+    return {name: median(values) for name, values in times.items()}

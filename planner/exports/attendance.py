@@ -36,19 +36,16 @@ def attendance_pdf(sheet: AttendanceSheet) -> bytes:
     pdf = Document("P", title=_("Daftar hadir") + f" · {sheet.event_title}")
     width = pdf.w - 2 * MARGIN
     heading = _("DAFTAR HADIR")
+    running = f"{heading} · {sheet.event_title} · {sheet.day_label}"
 
     def header(doc: Document) -> None:
         if doc.page_no() == 1:
             doc.set_font(FONT, "B", 14)
-            doc.cell(width, 7, heading, align="C", new_x="LMARGIN", new_y="NEXT")
+            doc.line_text(heading, height=7, align="C")
             doc.set_font(FONT, "B", 11)
-            doc.multi_cell(
-                width, 5.5, sheet.event_title, align="C", new_x="LMARGIN", new_y="NEXT"
-            )
+            doc.paragraph(sheet.event_title, height=5.5, align="C")
             doc.set_font(FONT, "", 9.5)
-            doc.multi_cell(
-                width, 5, sheet.organiser_body, align="C", new_x="LMARGIN", new_y="NEXT"
-            )
+            doc.paragraph(sheet.organiser_body, height=5, align="C")
             doc.ln(2)
             facts = [(_("Hari, tanggal"), sheet.day_label), (_("Tempat"), sheet.place)]
             if sheet.session:
@@ -62,15 +59,7 @@ def attendance_pdf(sheet: AttendanceSheet) -> bytes:
                 )
             doc.ln(2)
         else:
-            doc.set_font(FONT, "I", 8.5)
-            doc.cell(
-                width,
-                5,
-                f"{heading} · {sheet.event_title} · {sheet.day_label}",
-                new_x="LMARGIN",
-                new_y="NEXT",
-            )
-            doc.ln(1)
+            doc.running_header(running)
 
     pdf.draw_header = header
     columns = _columns()
@@ -79,6 +68,7 @@ def attendance_pdf(sheet: AttendanceSheet) -> bytes:
     # The signature space of row n: "n." then a dotted line to the end of its half.
     half = columns[-1].width / 2
     left = table.edges[-2]
+    widths = pdf.widths("", table.font_size)
     n = 0
     for group in sheet.groups:
         label = group.name + (f" ({group.code})" if group.code else "")
@@ -90,11 +80,11 @@ def attendance_pdf(sheet: AttendanceSheet) -> bytes:
             job = ", ".join(x for x in (row.position, row.institution) if x)
             table.row([str(n), row.name, group.name, job, ""])
             # On a baseline near the row's bottom, leaving the room above to sign.
-            baseline = pdf.get_y() - 2.2
+            baseline = pdf.y - 2.2
             x = left + (0 if n % 2 else half) + pdf.c_margin
             number = f"{n}."
             pdf.text(x, baseline, number)
-            start = x + table.measure(number) + 1
+            start = x + widths[number] + 1
             end = x + half - 2 * pdf.c_margin
             pdf.set_dash_pattern(DOT, DOT_GAP)
             pdf.line(start, baseline, end, baseline)

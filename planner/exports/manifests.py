@@ -47,28 +47,35 @@ def _carrier(leg: LegLine) -> str:
 def _fit(doc: Document, text: str, width: float) -> str:
     """``text`` cut with an ellipsis to ``width`` mm in the current font."""
     room = width - 2 * doc.c_margin
-    if doc.get_string_width(text) <= room:
+    if doc.width_of(text) <= room:
         return text
-    while text and doc.get_string_width(text + "…") > room:
+    while text and doc.width_of(text + "…") > room:
         text = text[:-1]
     return text + "…"
 
 
 def _facts(doc: Document, facts: Sequence[tuple[str, str]], width: float) -> None:
-    """Label : value lines, two per row; a value too long for its half is cut."""
+    """Label : value lines, two per row; a value too long for its half is cut.
+    Labels first, then values: two font changes rather than two per fact."""
     half = width / 2
     label_width = 31
-    for i, (label, value) in enumerate(facts):
-        doc.set_x(doc.l_margin + (half if i % 2 else 0))
-        doc.set_font(FONT, "", 9)
-        doc.cell(label_width, 5, label)
-        doc.cell(3, 5, ":")
-        doc.set_font(FONT, "B", 9)
-        room = half - label_width - 3
-        doc.cell(room, 5, _fit(doc, value or "-", room))
-        if i % 2 or i == len(facts) - 1:
-            doc.ln(5)
-    doc.set_x(doc.l_margin)
+    room = half - label_width - 3
+    top = doc.y
+    places = [
+        (doc.l_margin + (half if i % 2 else 0), top + (i // 2) * 5)
+        for i in range(len(facts))
+    ]
+    doc.set_font(FONT, "", 9)
+    for (label, _value), (x, y) in zip(facts, places, strict=True):
+        doc.y = y
+        doc.line_text(label, height=5, x=x, advance=False)
+        doc.line_text(":", height=5, x=x + label_width, advance=False)
+    doc.set_font(FONT, "B", 9)
+    for (_label, value), (x, y) in zip(facts, places, strict=True):
+        doc.y = y
+        text = _fit(doc, value or "-", room)
+        doc.line_text(text, height=5, x=x + label_width + 3, advance=False)
+    doc.set_xy(doc.l_margin, top + (len(facts) + 1) // 2 * 5)
 
 
 def _signature(pdf: Document, width: float) -> None:
@@ -79,12 +86,11 @@ def _signature(pdf: Document, width: float) -> None:
     pdf.ln(6)
     x = pdf.l_margin + width - block
     pdf.set_font(FONT, "", 9.5)
-    pdf.set_x(x)
-    pdf.cell(block, 5, _("Koordinator rombongan"), align="C")
+    pdf.line_text(
+        _("Koordinator rombongan"), height=5, x=x, width=block, align="C", advance=False
+    )
     pdf.ln(22)
-    pdf.set_x(x)
-    pdf.cell(block, 5, "(" + "." * 50 + ")", align="C")
-    pdf.ln(5)
+    pdf.line_text("(" + "." * 50 + ")", height=5, x=x, width=block, align="C")
 
 
 def _warning(doc: Document, width: float, text: str) -> None:
@@ -124,29 +130,46 @@ def passenger_note(person) -> str:
     return note
 
 
-def _vehicle_pages(pdf: Document, table: Table, m: VehicleManifest, width: float):
-    """One vehicle's copy: facts, legs, passengers, signature (from a new page)."""
+def _fact_labels() -> list[str]:
+    return [
+        _("Kendaraan"),
+        _("Jenis"),
+        _("Nomor polisi"),
+        _("Kursi penumpang"),
+        _("Pengemudi"),
+        _("Telepon pengemudi"),
+        _("Operator/rental"),
+        _("Perjalanan"),
+    ]
+
+
+def _vehicle_pages(
+    pdf: Document,
+    legs: Table,
+    table: Table,
+    m: VehicleManifest,
+    labels: Sequence[str],
+    width: float,
+):
+    """One vehicle's copy: facts, legs, passengers, signature (from a new page);
+    ``labels``: :func:`_fact_labels`, translated once per document."""
     pdf.add_page()
     if m.unseated:
         _warning(pdf, width, unseated_warning(len(m.unseated)))
-    _facts(
-        pdf,
-        [
-            (_("Kendaraan"), m.label),
-            (_("Jenis"), m.kind_label),
-            (_("Nomor polisi"), m.plate),
-            (_("Kursi penumpang"), str(m.seats)),
-            (_("Pengemudi"), m.driver_name),
-            (_("Telepon pengemudi"), m.driver_phone),
-            (_("Operator/rental"), m.operator),
-            (_("Perjalanan"), m.trip_name),
-        ],
-        width,
-    )
+    values = [
+        m.label,
+        m.kind_label,
+        m.plate,
+        str(m.seats),
+        m.driver_name,
+        m.driver_phone,
+        m.operator,
+        m.trip_name,
+    ]
+    _facts(pdf, list(zip(labels, values, strict=True)), width)
     pdf.ln(2)
     pdf.set_font(FONT, "B", 10)
-    pdf.cell(width, 6, _("Rute"), new_x="LMARGIN", new_y="NEXT")
-    legs = Table(pdf, _leg_columns())
+    pdf.line_text(_("Rute"), height=6)
     legs.heading()
     for n, leg in enumerate(m.legs, start=1):
         legs.row(
@@ -165,16 +188,13 @@ def _vehicle_pages(pdf: Document, table: Table, m: VehicleManifest, width: float
     legs.end()
     pdf.ln(3)
     pdf.set_font(FONT, "B", 10)
-    pdf.cell(
-        width,
-        6,
+    pdf.line_text(
         _(
             "Penumpang: %(n)s dari %(seats)s kursi",
             n=len(m.passengers),
             seats=m.seats,
         ),
-        new_x="LMARGIN",
-        new_y="NEXT",
+        height=6,
     )
     table.room(table.row_height * 3)
     table.heading()
@@ -209,23 +229,26 @@ def vehicle_manifests_pdf(manifests: Sequence[VehicleManifest]) -> bytes:
     pdf = Document("P", title=f"{title} · {first.event_title if first else ''}")
     width = pdf.w - 2 * MARGIN
     current: list[VehicleManifest | None] = [first]
+    heading = _("MANIFES PENUMPANG KENDARAAN")
+    labels = _fact_labels()
 
     def header(doc: Document) -> None:
         m = current[0]
         if m is None:
             return
         doc.title_block(
-            _("MANIFES PENUMPANG KENDARAAN"),
+            heading,
             (f"{m.event_title} · {m.organiser_body}", "", 9, 4.6),
             (f"{m.trip_name} · {m.title}", "B", 10, 6),
         )
         doc.ln(1.5)
 
     pdf.draw_header = header
+    legs = Table(pdf, _leg_columns())
     table = Table(pdf, _passenger_columns())
     for m in manifests:
         current[0] = m
-        _vehicle_pages(pdf, table, m, width)
+        _vehicle_pages(pdf, legs, table, m, labels, width)
     if not manifests:
         pdf.add_page()
         pdf.set_font(FONT, "", 10)
@@ -374,16 +397,14 @@ def ferry_manifest_pdf(m: FerryManifest) -> bytes:
                 width,
             )
             doc.set_font(FONT, "B", 9)
-            doc.cell(width, 5.5, _("Jumlah") + ": " + ferry_totals(m))
-            doc.ln(7)
+            doc.line_text(_("Jumlah") + ": " + ferry_totals(m), height=5.5)
+            doc.ln(1.5)
             if m.unseated:
                 _warning(doc, width, unseated_warning(len(m.unseated)))
             if m.incomplete:
                 _warning(doc, width, incomplete_warning(m.incomplete))
         else:
-            doc.set_font(FONT, "I", 8.5)
-            doc.cell(width, 5, f"{crossing} · {leg.departs}")
-            doc.ln(6)
+            doc.running_header(f"{crossing} · {leg.departs}")
 
     pdf.draw_header = header
     table = Table(pdf, _ferry_columns())

@@ -2,9 +2,12 @@
 ``planner/data/fonts`` with its SIL OFL licence) and a ruled table that repeats its
 headings on every page.
 
-Not fpdf2's table API nor one ``cell()`` per column: :class:`Table` places each text
-with ``text()`` and rules the rows with lines, wrapping only texts wider than their
-column; the bench compares it with bare fpdf2 writing one ``cell()`` per column.
+Everything that repeats is drawn with ``text()`` and ``line()``, the cheapest calls
+fpdf2 has, and measured with cached glyph widths: ``cell()``/``multi_cell()`` re-parse,
+re-measure and copy the graphics state on every call, which costs five to ten times as
+much. They remain for what is drawn once per document and may need wrapping. The bench
+(``docs/bench.md``) compares the builders with bare fpdf2 drawing the same rows with
+``text()`` and ``line()``.
 """
 
 from __future__ import annotations
@@ -16,12 +19,16 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 from fpdf import FPDF
+from fpdf.enums import TextMode
+from fpdf.util import escape_parens
 
 FONT = "Lato"
 #: Page margins in millimetres.
 MARGIN = 12
 #: Room kept at the bottom of each page for the page number.
 FOOTER = 12
+#: Where ``cell()`` puts the baseline of a line: this many font sizes under its middle.
+BASELINE = 0.3
 
 
 @cache
@@ -41,6 +48,46 @@ def add_fonts(pdf: FPDF) -> None:
         pdf.add_font(FONT, style, str(path))
 
 
+class Widths(dict):
+    """Text → width in mm in one font and size, as ``get_string_width`` gives it for a
+    Unicode font without stretching or letter spacing; each text measured once."""
+
+    __slots__ = ("char_widths", "scale")
+
+    def __init__(self, char_widths: dict[int, float], scale: float) -> None:
+        super().__init__()
+        #: The font's ``cw`` table: code point → width in 1/1000 em.
+        self.char_widths = char_widths
+        self.scale = scale
+
+    def __missing__(self, text: str) -> float:
+        width = sum(map(self.char_widths.__getitem__, map(ord, text))) * self.scale
+        self[text] = width
+        return width
+
+
+class Encoding(dict):
+    """Code point → what fpdf2's ``encode_text`` writes for it in a PDF string: the
+    character's code in the font subset (picked on first use, as fpdf2 picks it),
+    UTF-16BE, brackets and backslashes escaped."""
+
+    __slots__ = ("font",)
+
+    def __init__(self, font) -> None:
+        super().__init__()
+        self.font = font
+
+    def __missing__(self, codepoint: int) -> str:
+        code = self.font.subset.pick(codepoint)
+        value = (
+            ""
+            if code is None
+            else escape_parens(chr(code).encode("utf-16-be").decode("latin-1"))
+        )
+        self[codepoint] = value
+        return value
+
+
 @dataclass(frozen=True)
 class Column:
     """A table column: its heading, width in mm and alignment (L, C, R)."""
@@ -51,11 +98,23 @@ class Column:
 
 
 class Document(FPDF):
-    """An A4 page with a caller-drawn header and "Halaman 3 dari 12" at the bottom."""
+    """An A4 page with a caller-drawn header and "Halaman 3 dari 12" at the bottom.
+
+    Each style of the font is read from its file the first time it is set: a font
+    costs about 50 ms to read and as much again to subset and embed, so a document
+    that never prints italics does not carry them.
+    """
 
     def __init__(self, orientation: str = "P", title: str = "") -> None:
         super().__init__(orientation=orientation, unit="mm", format="A4")
-        add_fonts(self)
+        self._styles: set[str] = set()
+        self._widths: dict[tuple[str, float], Widths] = {}
+        #: Per font: text → its content-stream operand, as fpdf2 encodes it.
+        self._encoded: dict[str, dict[str, str]] = {}
+        #: Per font: code point → its code in the subset (see :class:`Encoding`).
+        self._encodings: dict[str, Encoding] = {}
+        #: The last (fill, text) colours found equal: text() needs no q … Q then.
+        self._same_colours: tuple[object, object] = (None, None)
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(False)
         self.set_title(title)
@@ -67,44 +126,216 @@ class Document(FPDF):
             "Halaman %(page)s dari %(total)s", page="{page}", total="{nb}"
         )
 
+    def set_font(self, family=None, style="", size=0) -> None:
+        if (family or self.font_family or "").lower() == FONT.lower():
+            self._load(style.upper() if isinstance(style, str) else style.style)
+        super().set_font(family, style, size)
+
+    def _load(self, style: str) -> None:
+        if style not in self._styles:
+            self._styles.add(style)
+            self.add_font(FONT, style, str(font_files()[style]))
+
+    def widths(self, style: str = "", size: float | None = None) -> Widths:
+        """The width cache of Lato in ``style`` at ``size`` pt (the current size)."""
+        size = size or self.font_size_pt
+        key = (style, size)
+        widths = self._widths.get(key)
+        if widths is None:
+            self._load(style)
+            font = self.fonts[FONT.lower() + style]
+            widths = self._widths[key] = Widths(font.cw, size / 1000 / self.k)
+        return widths
+
+    def close_fonts(self) -> None:
+        """Close the font files of a document that will not be output (``output()``
+        reads and closes them)."""
+        for font in self.fonts.values():
+            ttfont = getattr(font, "ttfont", None)
+            if ttfont is not None:
+                ttfont.close()
+
+    def width_of(self, text: str) -> float:
+        """Width of ``text`` in mm in the current font (cached per text)."""
+        return self.widths(self.font_style, self.font_size_pt)[text]
+
+    def _plain(self) -> bool:
+        """Whether text now needs no more than fpdf2 writes for plain text: the fill
+        colour is the text colour, no underline, text mode or quad points, a TrueType
+        font that is neither a symbol nor a colour font."""
+        colours = (self.fill_color, self.text_color)
+        if colours != self._same_colours:
+            if colours[0] != colours[1]:
+                return False
+            self._same_colours = colours
+        font = self.current_font
+        return not (
+            not self.page
+            or getattr(font, "type", None) != "TTF"
+            or font.is_symbol
+            or font.color_font
+            or self.underline
+            or self.strikethrough
+            or self.text_mode != TextMode.FILL
+            or self._record_text_quad_points
+        )
+
+    def _operands(self) -> tuple[dict[str, str], Encoding]:
+        """The current font's cache of encoded texts and its code-point table."""
+        font = self.current_font
+        key = font.fontkey
+        encoded = self._encoded.get(key)
+        if encoded is None:
+            encoded = self._encoded[key] = {}
+            self._encodings[key] = Encoding(font)
+        if not self.current_font_is_set_on_page:
+            self._out(self._set_font_for_page(font, self.font_size_pt))
+        return encoded, self._encodings[key]
+
+    def text(self, x: float, y: float, text: str = "") -> None:
+        """fpdf2's ``text()``, writing the same bytes, about three times faster: each
+        distinct text is encoded once per font, by a ``str.translate`` table from code
+        points to subset codes, where fpdf2 maps character by character in Python on
+        every call. Anything but plain text (see :meth:`_plain`) goes through fpdf2
+        itself; ``tests/test_pdf.py`` compares the bytes of both."""
+        if not self._plain():
+            super().text(x, y, text)
+            return
+        encoded, encoding = self._operands()
+        operand = encoded.get(text)
+        if operand is None:
+            operand = encoded[text] = f"({text.translate(encoding)}) Tj"
+        self._out(f"BT {x * self.k:.2f} {(self.h - y) * self.k:.2f} Td {operand} ET")
+
+    def texts(self, placed: Sequence[tuple[float, float, str]]) -> None:
+        """Several ``text(x, y, text)`` calls in the current font and colour at once:
+        the state is checked once and the page written to once."""
+        if not placed:
+            return
+        if not self._plain():
+            for x, y, text in placed:
+                super().text(x, y, text)
+            return
+        encoded, encoding = self._operands()
+        k, h = self.k, self.h
+        ops = []
+        for x, y, text in placed:
+            operand = encoded.get(text)
+            if operand is None:
+                operand = encoded[text] = f"({text.translate(encoding)}) Tj"
+            ops.append(f"BT {x * k:.2f} {(h - y) * k:.2f} Td {operand} ET")
+        if ops:
+            self._out("\n".join(ops))
+
     def header(self) -> None:
         if self.draw_header is not None:
             self.draw_header(self)
 
     def footer(self) -> None:
-        self.set_y(-FOOTER + 2)
+        # The page numbers go on when the page count is known (see output()).
+        return
+
+    def output(self, *args, **kwargs):
+        """The document's bytes, "Halaman 3 dari 12" first put at the foot of every
+        page: with the count known they are plain ``text()`` calls, where fpdf2's
+        ``{nb}`` alias needs a ``cell()`` on every page and a search through every
+        page's content at the end."""
+        if not self.buffer and self.page:
+            self._number_pages()
+        return super().output(*args, **kwargs)
+
+    def _number_pages(self) -> None:
+        last, total = self.page, self.pages_count
         self.set_font(FONT, "", 8)
-        self.cell(
-            0, 5, self.page_label.replace("{page}", str(self.page_no())), align="C"
-        )
+        self.set_fill_color(0)
+        self.set_text_color(0)
+        self.set_draw_color(0)
+        widths = self.widths("", 8)
+        # Where cell(0, 5, label, align="C") at FOOTER - 2 mm from the bottom puts it.
+        baseline = self.h - FOOTER + 2 + 2.5 + BASELINE * self.font_size
+        middle = self.l_margin + (self.w - self.l_margin - self.r_margin) / 2
+        template = self.page_label.replace("{nb}", str(total))
+        for page in range(1, total + 1):
+            self.page = page
+            # Each page's content ends in its own state: black text, the font anew.
+            self._out("0 g")
+            self.current_font_is_set_on_page = False
+            label = template.replace("{page}", str(page))
+            self.text(middle - widths[label] / 2, baseline, label)
+        self.page = last
 
     @property
     def bottom(self) -> float:
         """The lowest y a row may reach on this page."""
         return self.h - FOOTER
 
+    def line_text(
+        self,
+        text: str,
+        *,
+        height: float,
+        width: float | None = None,
+        align: str = "L",
+        x: float | None = None,
+        advance: bool = True,
+    ) -> None:
+        """One line of ``text`` placed as ``cell(width, height, text, align=align)``
+        would place it (from ``x``, the left margin by default), drawn with ``text()``;
+        with ``advance`` the position moves to the left margin of the next line."""
+        x = self.l_margin if x is None else x
+        width = self.w - self.r_margin - x if width is None else width
+        if text:
+            baseline = self.y + height / 2 + BASELINE * self.font_size
+            if align == "L":
+                self.text(x + self.c_margin, baseline, text)
+            elif align == "R":
+                self.text(
+                    x + width - self.c_margin - self.width_of(text), baseline, text
+                )
+            else:
+                self.text(x + (width - self.width_of(text)) / 2, baseline, text)
+        if advance:
+            self.x, self.y = self.l_margin, self.y + height
+
+    def paragraph(self, text: str, *, height: float, align: str = "L") -> None:
+        """``text`` across the page, wrapped (by ``multi_cell``) only when it does not
+        fit on one line; then the next line."""
+        width = self.w - self.l_margin - self.r_margin
+        if "\n" not in text and self.width_of(text) <= width - 2 * self.c_margin:
+            self.line_text(text, height=height, width=width, align=align)
+        else:
+            self.multi_cell(
+                width, height, text, align=align, new_x="LMARGIN", new_y="NEXT"
+            )
+
+    def running_header(self, text: str) -> None:
+        """A small grey line atop the second and later pages (grey rather than
+        italic: a third font would cost more than the whole header)."""
+        self.set_font(FONT, "", 8)
+        self.set_text_color(90)
+        self.line_text(text, height=5)
+        self.set_text_color(0)
+        self.ln(1)
+
     def title_block(self, heading: str, *lines: tuple[str, str, float, float]) -> None:
         """A centred bold heading, then centred lines as (text, style, size, height)."""
-        width = self.w - self.l_margin - self.r_margin
         self.set_font(FONT, "B", 13)
-        self.cell(width, 6.5, heading, align="C", new_x="LMARGIN", new_y="NEXT")
+        self.line_text(heading, height=6.5, align="C")
         for text, style, size, height in lines:
             self.set_font(FONT, style, size)
-            self.multi_cell(
-                width, height, text, align="C", new_x="LMARGIN", new_y="NEXT"
-            )
+            self.paragraph(text, height=height, align="C")
 
 
 class Table:
     """Rows of cells under a heading row that is drawn again after every page break.
 
-    Drawn with ``text()`` at computed baselines and ruled lines rather than one
-    ``cell()`` per column: ``cell()`` re-parses and re-measures its text and copies the
-    graphics state on every call (about 100 µs), ``text()`` only encodes it (about
-    20 µs). Widths come from the font's glyph widths, cached per text. Each row draws
-    the line under it; the column rules of a run of rows (between two headings or
+    Each text is placed with ``text()`` at a computed baseline and each row ruled
+    with one line; the column rules of a run of rows (between two headings or
     sub-headings) are drawn once when the run ends, so call :meth:`end` after the
-    last row.
+    last row. Widths come from the font's glyph widths, cached per text; only texts
+    wider than their column are wrapped. The heading row is laid out once and then
+    replayed on every page. Between calls the row font (regular, ``font_size``) is
+    the document's current font.
     """
 
     def __init__(
@@ -128,26 +359,22 @@ class Table:
         self.edges = [pdf.l_margin]
         for column in self.columns:
             self.edges.append(self.edges[-1] + column.width)
+        #: Per column: text → its lines, each with its x from the column's edge.
+        self._layouts: list[dict[str, tuple[tuple[float, str], ...]]] = [
+            {} for _ in self.columns
+        ]
+        self._cells = pdf.widths("", font_size)
+        self._font = pdf.fonts[FONT.lower()]
         #: Top of the run of rows whose column rules are not drawn yet.
         self._run_top: float | None = None
-        self._widths: dict[tuple[str, str, float], dict[str, float]] = {}
+        #: The heading row laid out once: (height, [(x, dy, text)]).
+        self._heading: tuple[float, list[tuple[float, float, str]]] | None = None
 
     # Measuring and drawing text ------------------------------------------------------
 
     def measure(self, text: str) -> float:
-        """Width of ``text`` in mm in the current font, as ``get_string_width`` gives it
-        for a Unicode font without stretching or letter spacing, but cached."""
-        pdf = self.pdf
-        key = (pdf.font_family, pdf.font_style, pdf.font_size_pt)
-        widths = self._widths.get(key)
-        if widths is None:
-            widths = self._widths[key] = {}
-        width = widths.get(text)
-        if width is None:
-            cw = pdf.current_font.cw
-            width = sum(cw[ord(c)] for c in text) * pdf.font_size / 1000
-            widths[text] = width
-        return width
+        """Width of ``text`` in mm in the current font (``get_string_width``, cached)."""
+        return self.pdf.width_of(text)
 
     def text(self, x: float, y: float, width: float, text: str, align: str) -> None:
         """``text`` on the baseline ``y``, aligned in the column from ``x``."""
@@ -161,14 +388,21 @@ class Table:
         else:
             pdf.text(x + (width - self.measure(text)) / 2, y, text)
 
+    def _row_font(self) -> None:
+        self.pdf.set_font(FONT, "", self.font_size)
+
     def _box(self, text: str, height: float, *, fill, align: str = "L") -> None:
         """A full-width bordered line of ``text`` (a sub-heading, a total)."""
         pdf = self.pdf
-        y = pdf.get_y()
+        y = pdf.y
         pdf.rect(pdf.l_margin, y, self.width, height, style="DF" if fill else "D")
-        baseline = y + height / 2 + 0.3 * pdf.font_size
+        if fill:
+            # Fill colour back to the text colour: text() wraps itself in q … Q
+            # otherwise.
+            pdf.set_fill_color(0)
+        baseline = y + height / 2 + BASELINE * pdf.font_size
         self.text(pdf.l_margin, baseline, self.width, text, align)
-        pdf.set_xy(pdf.l_margin, y + height)
+        pdf.x, pdf.y = pdf.l_margin, y + height
 
     # Page flow -----------------------------------------------------------------
 
@@ -182,13 +416,13 @@ class Table:
 
     def room(self, height: float) -> None:
         """Break the page unless ``height`` more mm fit on it."""
-        if self.pdf.get_y() + height > self.pdf.bottom:
+        if self.pdf.y + height > self.pdf.bottom:
             self.new_page()
 
     def end(self) -> None:
         """Draw the column rules of the rows drawn since the last (sub-)heading."""
         pdf = self.pdf
-        top, bottom = self._run_top, pdf.get_y()
+        top, bottom = self._run_top, pdf.y
         self._run_top = None
         if top is None or bottom <= top:
             return
@@ -200,17 +434,35 @@ class Table:
         pdf = self.pdf
         self.end()
         pdf.set_font(FONT, "B", self.font_size)
+        if self._heading is None:
+            self._heading = self._lay_out_heading()
+        height, texts = self._heading
+        x, y = pdf.l_margin, pdf.y
         pdf.set_fill_color(225, 225, 225)
+        pdf.rect(x, y, self.width, height, style="DF")
+        pdf.set_fill_color(0)
+        for edge in self.edges[1:-1]:
+            pdf.line(edge, y, edge, y + height)
+        text = pdf.text
+        for left, dy, value in texts:
+            text(left, y + dy, value)
+        pdf.x, pdf.y = x, y + height
+        self._row_font()
+
+    def _lay_out_heading(self) -> tuple[float, list[tuple[float, float, str]]]:
+        """Height of the heading row and where its texts go, in the current font."""
+        pdf = self.pdf
         lines = [self._lines(c.heading, c.width) for c in self.columns]
         height = max(len(x) for x in lines) * self.line_height + 1.5
-        y = pdf.get_y()
-        for x, column in zip(self.edges, self.columns, strict=False):
-            pdf.rect(x, y, column.width, height, style="DF")
-        self._draw(lines, y, height, align="C")
-        pdf.set_xy(pdf.l_margin, y + height)
-        # Fill colour back to the text colour: text() wraps itself in q … Q otherwise.
-        pdf.set_fill_color(0)
-        pdf.set_font(FONT, "", self.font_size)
+        texts = []
+        middle = height / 2 + BASELINE * pdf.font_size
+        for x, cell_lines, column in zip(self.edges, lines, self.columns, strict=False):
+            top = middle - (len(cell_lines) - 1) * self.line_height / 2
+            for i, line in enumerate(cell_lines):
+                if line:
+                    left = x + (column.width - self.measure(line)) / 2
+                    texts.append((left, top + i * self.line_height, line))
+        return height, texts
 
     def subheading(self, text: str, *, size: float | None = None, carry=True) -> None:
         """A full-width bold line (a delegation, a province); kept with its first row."""
@@ -221,8 +473,7 @@ class Table:
         pdf.set_font(FONT, "B", size or self.font_size)
         pdf.set_fill_color(242, 242, 242)
         self._box(text, self.row_height, fill=True)
-        pdf.set_fill_color(0)
-        pdf.set_font(FONT, "", self.font_size)
+        self._row_font()
 
     def total(self, text: str, value: str) -> None:
         """A bold total line: the label across all columns but the last ones."""
@@ -231,18 +482,22 @@ class Table:
         self.room(self.row_height)
         pdf.set_font(FONT, "B", self.font_size)
         self._box(f"{text}: {value}", self.row_height, fill=False, align="R")
-        pdf.set_font(FONT, "", self.font_size)
+        self._row_font()
 
     # Rows --------------------------------------------------------------------------
 
-    def _lines(self, text: str, width: float) -> list[str]:
+    def _lines(
+        self, text: str, width: float, widths: Widths | None = None
+    ) -> list[str]:
         """Greedy word wrap measured with the font (much cheaper than a dry-run
-        ``multi_cell``); a word longer than the column is cut by characters."""
-        pdf = self.pdf
+        ``multi_cell``); a word longer than the column is cut by characters.
+        ``widths``: those of the font the text will be drawn in (the current one)."""
         if not text:
             return [""]
-        room = width - 2 * pdf.c_margin
-        measure = self.measure
+        if widths is None:
+            widths = self.pdf.widths(self.pdf.font_style)
+        measure = widths.__getitem__
+        room = width - 2 * self.pdf.c_margin
         if "\n" not in text and measure(text) <= room:
             return [text]
         space = measure(" ")
@@ -267,33 +522,89 @@ class Table:
             lines.append(line)
         return lines or [""]
 
+    def _layout(self, index: int, text: str) -> tuple[tuple[float, str], ...]:
+        """The lines of ``text`` in column ``index``, each with its x from the
+        column's left edge (aligned as the column says)."""
+        column = self.columns[index]
+        widths = self._cells
+        pad = self.pdf.c_margin
+        placed = []
+        for line in self._lines(text, column.width, widths):
+            if column.align == "L":
+                dx = pad
+            elif column.align == "R":
+                dx = column.width - pad - widths[line]
+            else:
+                dx = (column.width - widths[line]) / 2
+            placed.append((dx, line))
+        return tuple(placed)
+
+    def cell_lines(self, values: Sequence[str]) -> list[list[str]]:
+        """The lines :meth:`row` draws in each cell of ``values`` (for the bench)."""
+        lines = []
+        for index, (value, layouts) in enumerate(
+            zip(values, self._layouts, strict=True)
+        ):
+            if not value:
+                lines.append([])
+                continue
+            layout = layouts.get(value)
+            if layout is None:
+                layout = layouts[value] = self._layout(index, value)
+            lines.append([line for _dx, line in layout])
+        return lines
+
+    def height_of(self, lines: Sequence[Sequence[str]], min_height=None) -> float:
+        """The height :meth:`row` gives a row of these cell lines."""
+        height = min_height or self.row_height
+        tallest = max((len(x) for x in lines), default=1)
+        if tallest > 1:
+            height = max(height, tallest * self.line_height + 1.4)
+        return height
+
     def row(self, values: Sequence[str], *, min_height: float | None = None) -> float:
         """One row; returns its height. Texts that do not fit are wrapped."""
         pdf = self.pdf
-        min_height = min_height or self.row_height
-        lines = [
-            self._lines(v, c.width) for v, c in zip(values, self.columns, strict=True)
-        ]
-        tallest = max(len(x) for x in lines)
-        height = min_height
+        if pdf.current_font is not self._font or pdf.font_size_pt != self.font_size:
+            self._row_font()
+        # Each distinct text of a column is measured, wrapped and aligned once.
+        cells = []
+        tallest = 1
+        for index, (value, layouts) in enumerate(
+            zip(values, self._layouts, strict=True)
+        ):
+            if value:
+                layout = layouts.get(value)
+                if layout is None:
+                    layout = layouts[value] = self._layout(index, value)
+                if len(layout) > tallest:
+                    tallest = len(layout)
+                cells.append(layout)
+            else:
+                cells.append(())
+        height = min_height or self.row_height
+        lh = self.line_height
         if tallest > 1:
-            height = max(min_height, tallest * self.line_height + 1.4)
-        self.room(height)
-        y = pdf.get_y()
+            height = max(height, tallest * lh + 1.4)
+        y = pdf.y
+        if y + height > pdf.h - FOOTER:
+            self.new_page()
+            y = pdf.y
         if self._run_top is None:
             self._run_top = y
-        self._draw(lines, y, height)
-        pdf.line(pdf.l_margin, y + height, pdf.l_margin + self.width, y + height)
-        pdf.set_xy(pdf.l_margin, y + height)
+        middle = y + height / 2 + BASELINE * pdf.font_size
+        placed = []
+        for x, layout in zip(self.edges, cells, strict=False):
+            if len(layout) == 1:
+                dx, line = layout[0]
+                placed.append((x + dx, middle, line))
+            else:
+                baseline = middle - (len(layout) - 1) * lh / 2
+                for dx, line in layout:
+                    placed.append((x + dx, baseline, line))
+                    baseline += lh
+        pdf.texts(placed)
+        bottom = y + height
+        pdf.line(self.edges[0], bottom, self.edges[-1], bottom)
+        pdf.x, pdf.y = self.edges[0], bottom
         return height
-
-    def _draw(self, lines, y: float, height: float, *, align=None) -> None:
-        """The lines of each cell, centred vertically in a row of ``height``."""
-        pdf = self.pdf
-        lh = self.line_height
-        # The baseline of a line of height lh, as cell() puts it: 0.3 em under the middle.
-        middle = y + height / 2 + 0.3 * pdf.font_size
-        for x, cell_lines, column in zip(self.edges, lines, self.columns, strict=False):
-            top = middle - (len(cell_lines) - 1) * lh / 2
-            for i, line in enumerate(cell_lines):
-                self.text(x, top + i * lh, column.width, line, align or column.align)
