@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import Row, delete, func, insert, select, text
 from sqlalchemy.orm import joinedload, selectinload
 
 from planner import audit
@@ -38,6 +38,9 @@ from planner.models import (
     utcnow,
 )
 from planner.services import PlannerError
+
+#: Seats per INSERT statement of the automatic assignment.
+_INSERT_BATCH = 1000
 
 
 class SeatError(PlannerError):
@@ -160,7 +163,7 @@ def unassign_seat(trip: Trip, *, delegate: Delegate) -> None:
 # Automatic ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Placed:
     """One seat given by the automatic assignment."""
 
@@ -300,9 +303,11 @@ def auto_assign(
 
     # Groups: one per delegation; delegates outside any delegation travel alone.
     groups: dict[tuple[int, int], list] = {}
-    names: dict[int, tuple[str, str | None]] = {}
+    # Rows, not new tuples: at 10,000 delegates every object made here costs the
+    # garbage collector again in each of its passes.
+    names: dict[int, Row] = {}
     for row in candidates:
-        names[row.id] = (row.formal_name, row.name)
+        names[row.id] = row
         if row.id in seated:
             continue
         key = (0, row.delegation_id) if row.delegation_id else (1, row.id)
@@ -373,27 +378,31 @@ def auto_assign(
         if start < size:
             _report(result, ids[start:], names, no_seat)
 
-    rows = []
-    now = utcnow()
     for b in bins:
         number = 0
         for delegate_id in b.members:
             number += 1
             while number in b.taken_numbers:
                 number += 1
-            rows.append(
+            result.placed.append(Placed(delegate_id, b.vehicle_id, number))
+    # In batches, each batch's parameters made just before it goes: at 10,000
+    # delegates, fewer objects live at once for the garbage collector to walk.
+    now = utcnow()
+    for start in range(0, len(result.placed), _INSERT_BATCH):
+        db.session.execute(
+            insert(SeatAssignment.__table__),
+            [
                 {
                     "trip_id": trip.id,
-                    "vehicle_id": b.vehicle_id,
-                    "delegate_id": delegate_id,
-                    "seat_number": number,
+                    "vehicle_id": seat.vehicle_id,
+                    "delegate_id": seat.delegate_id,
+                    "seat_number": seat.seat_number,
                     "is_pinned": False,
                     "created_at": now,
                 }
-            )
-            result.placed.append(Placed(delegate_id, b.vehicle_id, number))
-    if rows:
-        db.session.execute(insert(SeatAssignment), rows)
+                for seat in result.placed[start : start + _INSERT_BATCH]
+            ],
+        )
     # Bulk statements bypass the session's audit listener: one entry for the run.
     audit.record(
         db.session,
@@ -406,7 +415,7 @@ def auto_assign(
             "trip_id": [None, trip.id],
             "vehicle_ids": [None, target_ids],
             "removed": [removed, None],
-            "placed": [None, len(rows)],
+            "placed": [None, len(result.placed)],
         },
     )
     db.session.flush()
@@ -472,7 +481,7 @@ def copy_seats(source: Trip, target: Trip) -> int:
             }
         )
     if rows:
-        db.session.execute(insert(SeatAssignment), rows)
+        db.session.execute(insert(SeatAssignment.__table__), rows)
     audit.record(
         db.session,
         event_id=target.event_id,
@@ -506,8 +515,8 @@ def _home_vehicles(kept) -> dict[int, int]:
 
 def _report(result: AssignmentResult, ids, names, reason: str) -> None:
     for delegate_id in ids:
-        name, delegation = names[delegate_id]
-        result.unplaced.append(Unplaced(delegate_id, name, delegation, reason))
+        row = names[delegate_id]
+        result.unplaced.append(Unplaced(delegate_id, row.formal_name, row.name, reason))
 
 
 # A participant's own trip ---------------------------------------------------------------
