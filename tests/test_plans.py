@@ -507,6 +507,35 @@ def test_dump_escapes_angle_brackets_and_keeps_the_text(rich_event):
     assert "“kutip” – em".encode() in raw  # UTF-8, not \u escapes
 
 
+def test_dump_writes_what_json_dumps_writes(rich_event):
+    """orjson's bytes are json.dumps(indent=2, ensure_ascii=False)'s: non-ASCII names,
+    floats, empty lists, nesting, in the same key order."""
+    doc = export_plan(rich_event, personal_data=True)
+    doc["places"][0].update(lat=-6.175392, lon=106.827153)
+    doc["people"][0]["notes"] = "Sütçü “Ibu” – Jl. Ampera\ttab"
+    text = json.dumps(doc, ensure_ascii=False, indent=2)
+    expected = text.replace("<", "\\u003c").replace(">", "\\u003e") + "\n"
+    assert dump_plan(doc) == expected.encode()
+
+
+def test_progress_is_told_to_jobs(rich_event):
+    """Export and import call progress(done, total): done never goes back, ends at
+    total."""
+    seen: list[tuple[int, int]] = []
+    doc = export_plan(
+        rich_event, personal_data=True, progress=lambda *a: seen.append(a)
+    )
+    assert len(seen) > 10 and seen[-1][0] == seen[-1][1]
+    assert [d for d, _t in seen] == sorted(d for d, _t in seen)
+    seen.clear()
+    import_plan(doc, slug="rakor-uji-kemajuan", progress=lambda *a: seen.append(a))
+    db.session.rollback()
+    total = seen[-1][1]
+    assert seen[-1] == (total, total) and len({t for _d, t in seen}) == 1
+    assert total == 1 + 2 * sum(len(doc[name]) for name in _SECTIONS)
+    assert [d for d, _t in seen] == sorted(d for d, _t in seen) and len(seen) > 15
+
+
 def test_export_takes_the_same_number_of_queries_for_a_bigger_event(
     rich_event, count_queries, make_person
 ):
