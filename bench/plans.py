@@ -46,6 +46,8 @@ from planner.models import (
 from planner.models.transport import leg_vehicles
 
 NAMES = ("plan_export", "plan_import", "plan_import_without_personal_data")
+#: Issue 16 (10,000 delegates, PostgreSQL, this 2-core machine): milliseconds at most.
+GOALS = {"plan_export": 1_500, "plan_import": 4_000}
 SEATS = 50
 AGENDA_ITEMS = 300
 SLUG = "bench-plan-1"
@@ -266,6 +268,7 @@ def run(app: Flask, engine: Engine, data: BenchData, repeat: int) -> list[str]:
             f"{NAMES[0]:<{NAME_WIDTH}} median {ms:7.1f} ms  queries {statements:3d}  "
             f"bytes {size:,}  peak memory {_peak(export):6.1f} MB  "
             + "  ".join(f"{n:,} {what}" for what, n in counts.items())
+            + f"  (goal ≤ {GOALS[NAMES[0]]:,} ms)"
         )
         for name, personal in ((NAMES[1], True), (NAMES[2], False)):
 
@@ -280,5 +283,6 @@ def run(app: Flask, engine: Engine, data: BenchData, repeat: int) -> list[str]:
                 f"{name:<{NAME_WIDTH}} median {ms:7.1f} ms  queries {statements:3d}  "
                 f"bytes {len(files[personal]):,}  "
                 f"peak memory {_peak(importing):6.1f} MB  (batches of 1,000 rows)"
+                + (f"  (goal ≤ {GOALS[name]:,} ms)" if name in GOALS else "")
             )
     return lines

@@ -1,5 +1,6 @@
 """Automatic seat assignment at 1,000 and 10,000 delegates: its time at each size and
-the ratio t(10k)/t(1k), which must stay near 10 (near-linear).
+the ratio t(10k)/t(1k), which must stay near 10 (near-linear; the goal is at most 12).
+The two sizes are timed in turns (1k, 10k, 1k, 10k …) in one run.
 
 The data are made here with bulk inserts, from the generated people: two events, each
 with every delegate confirmed, delegations of about 19.5 people (514 at 10,000, as in
@@ -33,6 +34,8 @@ from planner.models import (
 )
 
 NAMES = ("seat_assignment_1k", "seat_assignment_10k")
+#: Issue 16: t(10k)/t(1k) at most this (near-linear: the size ratio is 10).
+RATIO_GOAL = 12
 #: Delegates per delegation (10,000 / 514) and per vehicle.
 PER_DELEGATION = 10_000 / 514
 PER_VEHICLE = 50
@@ -123,21 +126,25 @@ def run(app: Flask, data: BenchData, repeat: int, only: str | None = None) -> li
                 sizes[name] = (size, _event(db.session, size, people))
         db.session.commit()
 
-    times: dict[str, float] = {}
-    lines = []
+    # In turns (1k, 10k, 1k, 10k …) in one run, so that whatever else the machine
+    # does weighs on both sizes alike; the first turn of each warms up.
+    runs: dict[str, list[float]] = {name: [] for name in sizes}
+    results = {}
     heavy = max(1, min(repeat, 5))
-    for name, (size, trip_id) in sizes.items():
-        runs = []
-        with app.test_request_context():
-            for n in range(heavy + 1):
+    with app.test_request_context():
+        for turn in range(heavy + 1):
+            for name, (_size, trip_id) in sizes.items():
                 trip = db.session.get(Trip, trip_id)
                 start = time.perf_counter()
-                result = auto_assign(trip)
+                results[name] = auto_assign(trip)
                 elapsed = (time.perf_counter() - start) * 1000
                 db.session.rollback()
-                if n:  # the first call warms up
-                    runs.append(elapsed)
-        times[name] = median(runs)
+                if turn:
+                    runs[name].append(elapsed)
+    times = {name: median(values) for name, values in runs.items()}
+    lines = []
+    for name, (size, _trip_id) in sizes.items():
+        result = results[name]
         vehicles = max(1, size // PER_VEHICLE)
         lines.append(
             f"{name:<{NAME_WIDTH}} median {times[name]:7.1f} ms  delegates {size:,}  "
@@ -149,7 +156,7 @@ def run(app: Flask, data: BenchData, repeat: int, only: str | None = None) -> li
         (small_n, _), (large_n, _) = sizes[NAMES[0]], sizes[NAMES[1]]
         lines.append(
             f"{'seat_assignment_ratio':<{NAME_WIDTH}} ratio t(10k)/t(1k) "
-            f"{large_t / small_t:.1f} for {large_n / small_n:.0f}× the delegates "
-            "(near-linear: close to the size ratio)"
+            f"{large_t / small_t:.1f} for {large_n / small_n:.0f}× the delegates, "
+            f"timed in turns  (goal ≤ {RATIO_GOAL})"
         )
     return lines

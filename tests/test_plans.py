@@ -60,8 +60,10 @@ from planner.services.plans import (
     load_plan,
     plan_schema,
     schema_accepts,
+    schema_problems,
     validate_plan,
 )
+from planner.services.plans.common import _SECTIONS
 from tests.conftest import region
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -505,6 +507,35 @@ def test_dump_escapes_angle_brackets_and_keeps_the_text(rich_event):
     assert "“kutip” – em".encode() in raw  # UTF-8, not \u escapes
 
 
+def test_dump_writes_what_json_dumps_writes(rich_event):
+    """orjson's bytes are json.dumps(indent=2, ensure_ascii=False)'s: non-ASCII names,
+    floats, empty lists, nesting, in the same key order."""
+    doc = export_plan(rich_event, personal_data=True)
+    doc["places"][0].update(lat=-6.175392, lon=106.827153)
+    doc["people"][0]["notes"] = "Sütçü “Ibu” – Jl. Ampera\ttab"
+    text = json.dumps(doc, ensure_ascii=False, indent=2)
+    expected = text.replace("<", "\\u003c").replace(">", "\\u003e") + "\n"
+    assert dump_plan(doc) == expected.encode()
+
+
+def test_progress_is_told_to_jobs(rich_event):
+    """Export and import call progress(done, total): done never goes back, ends at
+    total."""
+    seen: list[tuple[int, int]] = []
+    doc = export_plan(
+        rich_event, personal_data=True, progress=lambda *a: seen.append(a)
+    )
+    assert len(seen) > 10 and seen[-1][0] == seen[-1][1]
+    assert [d for d, _t in seen] == sorted(d for d, _t in seen)
+    seen.clear()
+    import_plan(doc, slug="rakor-uji-kemajuan", progress=lambda *a: seen.append(a))
+    db.session.rollback()
+    total = seen[-1][1]
+    assert seen[-1] == (total, total) and len({t for _d, t in seen}) == 1
+    assert total == 1 + 2 * sum(len(doc[name]) for name in _SECTIONS)
+    assert [d for d, _t in seen] == sorted(d for d, _t in seen) and len(seen) > 15
+
+
 def test_export_takes_the_same_number_of_queries_for_a_bigger_event(
     rich_event, count_queries, make_person
 ):
@@ -737,34 +768,53 @@ def _set(doc, path, value):
 
 
 def test_fast_schema_check_agrees_with_jsonschema():
-    """Every leaf of the example replaced by wrong values, keys dropped and added:
-    the compiled check and jsonschema give the same verdict each time."""
+    """fastjsonschema's compiled check and jsonschema, both on the schema as it is,
+    give the same verdict on the example (one entry per section, personal data in)
+    and on altered copies: each leaf given two wrong values in turn, each key
+    dropped, an unknown key added beside it. Both verdicts occur."""
     validator = Draft202012Validator(plan_schema())
-    base = json.loads(EXAMPLE.read_text())
-    for section in ("places", "people", "delegates", "legs", "seats", "agenda"):
-        base[section] = base[section][:3]
-    base["vehicles"][0]["driver_phone"] = "+6281234567890"
-    base["people"][0].update(nik="1901010101800001", phone="+6281234567801")
-    assert schema_accepts(base) and validator.is_valid(base)
-    checked = 0
-    for path in list(_leaves(base)):
-        if not path:
-            continue
-        for value in _WRONG:
-            doc = copy.deepcopy(base)
-            _set(doc, path, value)
-            assert schema_accepts(doc) == validator.is_valid(doc), (path, value)
-            checked += 1
-        doc = copy.deepcopy(base)
+    doc = json.loads(EXAMPLE.read_text())
+    for section in _SECTIONS:
+        doc[section] = doc[section][:1]
+    doc["vehicles"][0]["driver_phone"] = "+6281234567890"
+    doc["people"][0].update(nik="1901010101800001", phone="+6281234567801")
+    verdicts: list[tuple[bool, bool]] = []
+
+    def judge(what) -> None:
+        verdicts.append((schema_accepts(doc), validator.is_valid(doc)))
+        assert verdicts[-1][0] == verdicts[-1][1], what
+
+    judge("as it is")
+    for n, path in enumerate([p for p in _leaves(doc) if p]):
         parent = doc
         for part in path[:-1]:
             parent = parent[part]
+        key, kept = path[-1], parent[path[-1]]
+        for value in (_WRONG[n % len(_WRONG)], _WRONG[(n + 8) % len(_WRONG)]):
+            parent[key] = value
+            judge((path, value))
+        parent[key] = kept
         if isinstance(parent, dict):
-            del parent[path[-1]]
-            assert schema_accepts(doc) == validator.is_valid(doc), ("del", path)
+            del parent[key]
+            judge(("without", path))
+            parent[key] = kept
             parent["unknown_field"] = 1
-            assert schema_accepts(doc) == validator.is_valid(doc), ("add", path)
-    assert checked > 2_000
+            judge(("unknown field beside", path))
+            del parent["unknown_field"]
+    assert verdicts[0] == (True, True)
+    assert verdicts.count((True, True)) > 50 and verdicts.count((False, False)) > 200
+
+
+def test_a_final_newline_only_jsonschema_accepts_is_judged_after_the_schema(plan_doc):
+    """fastjsonschema reads a pattern's "$" as the end of the text, jsonschema also
+    before a final newline: such a document passes the schema, and the checks after
+    it name the value."""
+    plan_doc["event"]["slug"] = "rakor-baru\n"
+    assert not schema_accepts(plan_doc)
+    assert Draft202012Validator(plan_schema()).is_valid(plan_doc)
+    assert schema_problems(plan_doc) == []
+    [problem] = _refused(plan_doc)
+    assert problem.startswith("$.event.slug: Slug")
 
 
 # Bad input ----------------------------------------------------------------------------

@@ -6,7 +6,9 @@ a delegation larger than any vehicle's free seats goes into the fewest vehicles
 (largest free first, the remainder into the tightest fit). Every ordering uses stable
 keys, so the same input gives the same seats. Hand-made (pinned) assignments are never
 touched and their seats count as taken. The database holds "a delegate once per trip"
-and "a seat number once per vehicle and trip" as unique constraints.
+and "a seat number once per vehicle and trip" as unique constraints. Seats given by
+hand live in :mod:`planner.services.pinned_seats`, a delegate's own trips in
+:mod:`planner.services.journeys`; both are importable from here too.
 """
 
 from __future__ import annotations
@@ -17,8 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, insert, select, text
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import Row, delete, insert, select
 
 from planner import audit
 from planner.extensions import db
@@ -29,19 +30,21 @@ from planner.models import (
     DelegateRole,
     DelegateStatus,
     Delegation,
-    Leg,
     Person,
-    Place,
     SeatAssignment,
     Trip,
     Vehicle,
     utcnow,
 )
-from planner.services import PlannerError
+from planner.services.journeys import TripOfDelegate as TripOfDelegate
+from planner.services.journeys import trip_of_delegate as trip_of_delegate
+from planner.services.journeys import trips_of_delegates as trips_of_delegates
+from planner.services.pinned_seats import SeatError
+from planner.services.pinned_seats import assign_seat as assign_seat
+from planner.services.pinned_seats import unassign_seat as unassign_seat
 
-
-class SeatError(PlannerError):
-    """A seat could not be given: wrong event, inactive delegate, full or taken."""
+#: Seats per INSERT statement of the automatic assignment.
+_INSERT_BATCH = 1000
 
 
 def vehicle_order(vehicle: Vehicle) -> tuple:
@@ -51,116 +54,10 @@ def vehicle_order(vehicle: Vehicle) -> tuple:
     return key, vehicle.id
 
 
-# By hand --------------------------------------------------------------------------------
-
-
-def _lock_vehicle(vehicle: Vehicle) -> None:
-    """Lock the vehicle so two organisers cannot both take its last seat.
-
-    PostgreSQL locks the row. SQLite has no row locks, and its driver begins a
-    transaction only at the first write, so the checks that follow would read before
-    a concurrent writer commits: a no-op write takes the database's write lock first
-    (others wait for it, busy_timeout), and the checks then read what was committed.
-    """
-    if db.session.get_bind().dialect.name == "sqlite":
-        db.session.execute(
-            text("UPDATE vehicles SET id = id WHERE id = :id"), {"id": vehicle.id}
-        )
-        return
-    db.session.execute(
-        select(Vehicle.id).where(Vehicle.id == vehicle.id).with_for_update()
-    )
-
-
-def assign_seat(
-    trip: Trip,
-    *,
-    vehicle: Vehicle,
-    delegate: Delegate,
-    seat_number: int | None = None,
-) -> SeatAssignment:
-    """Seat a delegate in a vehicle for the trip by hand (pinned); moving replaces the
-    delegate's earlier seat on this trip."""
-    if vehicle.event_id != trip.event_id:
-        raise SeatError(
-            _("Kendaraan ini bukan milik acara perjalanan ini."), field="vehicle_id"
-        )
-    if delegate.event_id != trip.event_id:
-        raise SeatError(_("Peserta ini bukan peserta acara ini."), field="delegate_id")
-    if delegate.status not in ACTIVE_STATUSES:
-        raise SeatError(
-            _("Peserta yang mundur atau diganti tidak mendapat kursi."),
-            field="delegate_id",
-        )
-    if seat_number is not None and not 1 <= seat_number <= vehicle.seats:
-        raise SeatError(
-            _(
-                "Nomor kursi harus antara 1 dan %(seats)s untuk %(vehicle)s.",
-                seats=vehicle.seats,
-                vehicle=vehicle.label,
-            ),
-            field="seat_number",
-        )
-    _lock_vehicle(vehicle)
-    current = db.session.execute(
-        select(SeatAssignment).filter_by(trip_id=trip.id, delegate_id=delegate.id)
-    ).scalar_one_or_none()
-    others = select(SeatAssignment).where(
-        SeatAssignment.trip_id == trip.id,
-        SeatAssignment.vehicle_id == vehicle.id,
-        SeatAssignment.delegate_id != delegate.id,
-    )
-    taken = db.session.scalar(select(func.count()).select_from(others.subquery()))
-    if taken >= vehicle.seats:
-        raise SeatError(
-            _(
-                "%(vehicle)s sudah penuh (%(seats)s kursi).",
-                vehicle=vehicle.label,
-                seats=vehicle.seats,
-            ),
-            field="vehicle_id",
-        )
-    if seat_number is not None:
-        holder = db.session.execute(
-            others.where(SeatAssignment.seat_number == seat_number).options(
-                joinedload(SeatAssignment.delegate).joinedload(Delegate.person)
-            )
-        ).scalar_one_or_none()
-        if holder is not None:
-            raise SeatError(
-                _(
-                    "Kursi %(number)s di %(vehicle)s sudah ditempati %(name)s.",
-                    number=seat_number,
-                    vehicle=vehicle.label,
-                    name=holder.delegate.person.formal_name,
-                ),
-                field="seat_number",
-            )
-    if current is None:
-        current = SeatAssignment(trip=trip, delegate=delegate)
-        db.session.add(current)
-    current.vehicle = vehicle
-    current.seat_number = seat_number
-    current.is_pinned = True
-    db.session.flush()
-    return current
-
-
-def unassign_seat(trip: Trip, *, delegate: Delegate) -> None:
-    """Take the delegate's seat on this trip away (pinned or not)."""
-    assignment = db.session.execute(
-        select(SeatAssignment).filter_by(trip_id=trip.id, delegate_id=delegate.id)
-    ).scalar_one_or_none()
-    if assignment is None:
-        raise SeatError(_("Peserta ini belum mendapat kursi."), field="delegate_id")
-    db.session.delete(assignment)
-    db.session.flush()
-
-
 # Automatic ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Placed:
     """One seat given by the automatic assignment."""
 
@@ -300,9 +197,11 @@ def auto_assign(
 
     # Groups: one per delegation; delegates outside any delegation travel alone.
     groups: dict[tuple[int, int], list] = {}
-    names: dict[int, tuple[str, str | None]] = {}
+    # Rows, not new tuples: at 10,000 delegates every object made here costs the
+    # garbage collector again in each of its passes.
+    names: dict[int, Row] = {}
     for row in candidates:
-        names[row.id] = (row.formal_name, row.name)
+        names[row.id] = row
         if row.id in seated:
             continue
         key = (0, row.delegation_id) if row.delegation_id else (1, row.id)
@@ -373,27 +272,31 @@ def auto_assign(
         if start < size:
             _report(result, ids[start:], names, no_seat)
 
-    rows = []
-    now = utcnow()
     for b in bins:
         number = 0
         for delegate_id in b.members:
             number += 1
             while number in b.taken_numbers:
                 number += 1
-            rows.append(
+            result.placed.append(Placed(delegate_id, b.vehicle_id, number))
+    # In batches, each batch's parameters made just before it goes: at 10,000
+    # delegates, fewer objects live at once for the garbage collector to walk.
+    now = utcnow()
+    for start in range(0, len(result.placed), _INSERT_BATCH):
+        db.session.execute(
+            insert(SeatAssignment.__table__),
+            [
                 {
                     "trip_id": trip.id,
-                    "vehicle_id": b.vehicle_id,
-                    "delegate_id": delegate_id,
-                    "seat_number": number,
+                    "vehicle_id": seat.vehicle_id,
+                    "delegate_id": seat.delegate_id,
+                    "seat_number": seat.seat_number,
                     "is_pinned": False,
                     "created_at": now,
                 }
-            )
-            result.placed.append(Placed(delegate_id, b.vehicle_id, number))
-    if rows:
-        db.session.execute(insert(SeatAssignment), rows)
+                for seat in result.placed[start : start + _INSERT_BATCH]
+            ],
+        )
     # Bulk statements bypass the session's audit listener: one entry for the run.
     audit.record(
         db.session,
@@ -406,7 +309,7 @@ def auto_assign(
             "trip_id": [None, trip.id],
             "vehicle_ids": [None, target_ids],
             "removed": [removed, None],
-            "placed": [None, len(rows)],
+            "placed": [None, len(result.placed)],
         },
     )
     db.session.flush()
@@ -472,7 +375,7 @@ def copy_seats(source: Trip, target: Trip) -> int:
             }
         )
     if rows:
-        db.session.execute(insert(SeatAssignment), rows)
+        db.session.execute(insert(SeatAssignment.__table__), rows)
     audit.record(
         db.session,
         event_id=target.event_id,
@@ -506,85 +409,5 @@ def _home_vehicles(kept) -> dict[int, int]:
 
 def _report(result: AssignmentResult, ids, names, reason: str) -> None:
     for delegate_id in ids:
-        name, delegation = names[delegate_id]
-        result.unplaced.append(Unplaced(delegate_id, name, delegation, reason))
-
-
-# A participant's own trip ---------------------------------------------------------------
-
-
-@dataclass
-class TripOfDelegate:
-    """One trip as a delegate travels it: their seat (if any) and their legs."""
-
-    trip: Trip
-    assignment: SeatAssignment | None
-    legs: list[Leg]
-
-    @property
-    def vehicle(self) -> Vehicle | None:
-        return self.assignment.vehicle if self.assignment else None
-
-    @property
-    def seat_number(self) -> int | None:
-        return self.assignment.seat_number if self.assignment else None
-
-    @property
-    def meeting_point(self) -> Place | None:
-        """Where to be: the departure place of the first leg they travel."""
-        return self.legs[0].from_place if self.legs else None
-
-
-def trips_of_delegates(delegates: list[Delegate]) -> dict[int, list[TripOfDelegate]]:
-    """For each delegate (by id), every trip of their event in order with their vehicle,
-    seat and legs; a constant number of queries whatever the count."""
-    if not delegates:
-        return {}
-    event_ids = {d.event_id for d in delegates}
-    trips = db.session.scalars(
-        select(Trip)
-        .where(Trip.event_id.in_(event_ids))
-        .options(
-            selectinload(Trip.legs).options(
-                joinedload(Leg.from_place).joinedload(Place.region),
-                joinedload(Leg.to_place).joinedload(Place.region),
-                selectinload(Leg.vehicles),
-                selectinload(Leg.delegations),
-            )
-        )
-        .order_by(Trip.position, Trip.id)
-    ).all()
-    assignments = db.session.scalars(
-        select(SeatAssignment)
-        .where(SeatAssignment.delegate_id.in_([d.id for d in delegates]))
-        .options(joinedload(SeatAssignment.vehicle))
-    ).all()
-    seat = {(a.trip_id, a.delegate_id): a for a in assignments}
-    out: dict[int, list[TripOfDelegate]] = {}
-    for delegate in delegates:
-        mine = []
-        for trip in trips:
-            if trip.event_id != delegate.event_id:
-                continue
-            assignment = seat.get((trip.id, delegate.id))
-            vehicle_id = assignment.vehicle_id if assignment else None
-            legs = [
-                leg
-                for leg in trip.legs
-                if (
-                    vehicle_id is not None
-                    and any(v.id == vehicle_id for v in leg.vehicles)
-                )
-                or (
-                    delegate.delegation_id is not None
-                    and any(d.id == delegate.delegation_id for d in leg.delegations)
-                )
-            ]
-            mine.append(TripOfDelegate(trip, assignment, legs))
-        out[delegate.id] = mine
-    return out
-
-
-def trip_of_delegate(delegate: Delegate) -> list[TripOfDelegate]:
-    """The delegate's vehicle, seat and legs, per trip of their event."""
-    return trips_of_delegates([delegate])[delegate.id]
+        row = names[delegate_id]
+        result.unplaced.append(Unplaced(delegate_id, row.formal_name, row.name, reason))

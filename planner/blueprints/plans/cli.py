@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from planner.blueprints.plans import bp
+from planner.commit import transaction
 from planner.extensions import db
 from planner.models import Event
 from planner.services.plans import (
@@ -76,20 +77,16 @@ def import_command(path: str, new_slug: str | None, new_title: str | None) -> No
         with file.open("rb") as handle:
             raw = handle.read(MAX_PLAN_BYTES + 1)
     try:
-        result = import_plan(
-            load_plan(raw), slug=new_slug, title=new_title, by_user=None
-        )
+        with transaction():
+            result = import_plan(
+                load_plan(raw), slug=new_slug, title=new_title, by_user=None
+            )
     except PlanInvalid as exc:
-        db.session.rollback()
         for problem in exc.problems:
             click.echo(str(problem), err=True)
         click.echo(str(exc), err=True)
         raise SystemExit(1) from None
-    except Exception:
-        db.session.rollback()
-        raise
     event = result.event
-    db.session.commit()
     click.echo(
         _(
             "Acara %(slug)s dibuat (“%(title)s”): %(created)s orang baru, %(matched)s "

@@ -18,13 +18,14 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from planner.blueprints.plans import bp
 from planner.blueprints.plans.forms import ExportForm, ImportForm
+from planner.commit import discard, save
 from planner.errors import render_error
 from planner.extensions import db
 from planner.models import Event
 from planner.permissions import can_create_event, can_manage_event, require
+from planner.services import PlannerError
 from planner.services.plans import (
     MAX_PLAN_BYTES,
-    PlanInvalid,
     dump_plan,
     export_plan,
     import_plan,
@@ -79,30 +80,29 @@ def upload():
     """Import a plan file as a new event: everything is checked first, all or nothing."""
     require(can_create_event(current_user))
     form = ImportForm()
-    problems = []
+    problems: list = []
     if form.validate_on_submit():
         limit = upload_limit()
         raw = form.file.data.read(limit + 1)
-        try:
-            if len(raw) > limit:
-                raise RequestEntityTooLarge()
-            doc = load_plan(raw)
-            result = import_plan(
-                doc,
+        if len(raw) > limit:
+            raise RequestEntityTooLarge()
+
+        def refused(exc: PlannerError) -> None:
+            problems.extend(getattr(exc, "problems", ()))
+            form.file.errors = [*form.file.errors, str(exc)]
+
+        outcome = save(
+            lambda: import_plan(
+                load_plan(raw),
                 slug=form.slug.data or None,
                 title=form.title.data or None,
                 by_user=current_user._get_current_object(),
-            )
-        except PlanInvalid as exc:
-            db.session.rollback()
-            problems = exc.problems
-            form.file.errors = [*form.file.errors, str(exc)]
-        except Exception:
-            db.session.rollback()
-            raise
-        else:
+            ),
+            on_error=refused,
+        )
+        if outcome:
+            result = outcome.value
             event = result.event
-            db.session.commit()
             flash(
                 _(
                     "Rencana diimpor sebagai acara baru “%(title)s”: %(created)s orang "
@@ -136,7 +136,7 @@ def upload():
 @bp.errorhandler(RequestEntityTooLarge)
 def too_large(exc):
     """An upload over the limit: the import page again, saying so; nothing written."""
-    db.session.rollback()
+    discard()
     if request.endpoint != "plans.upload":
         return render_error(413)
     form = ImportForm(formdata=None)

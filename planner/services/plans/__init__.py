@@ -6,16 +6,22 @@ deterministic: entries are sorted by their natural attributes and their file-loc
 are made from their names, so that export → import into an empty database → export gives
 the same document again (but for ``exported_at``).
 
-Importing checks the whole document first (the schema, then every reference) and lists
-every problem with its JSON path; nothing is written unless all is valid. Rows go in
-with bulk INSERT statements in batches; the caller commits, or rolls back on error.
+Importing goes schema → checks → writing: the schema check takes the document, the
+checks take a document that satisfies it and return a typed :class:`CheckedPlan` (the
+regions and accounts found, the phones in E.164, the notices), and the writer takes
+only that. Every problem is listed with its JSON path; nothing is written unless all
+is valid. Rows go in with bulk INSERT statements in batches; the caller commits
+(``planner/commit.py``), or rolls back on error. ``import_plan`` and ``export_plan``
+take an optional ``progress(done, total)`` callback for background jobs.
 
-Modules: ``common`` (constants, problems, helpers), ``export``, ``reading`` (the file
-as JSON), ``schema`` (the schema and its fast check), ``checks`` (every problem),
-``writing`` (the import).
+Modules: ``common`` (constants, problems, the checked plan, helpers), ``reading`` (the
+file as JSON), ``schema`` (format, version and the schema), ``resolving`` (regions,
+accounts and phones the file names), ``checks`` and ``transport_checks`` (every other
+problem), ``matching`` (places and people already here), ``writing`` (the rows),
+``importing`` (the three steps in order), ``export`` (the event as a document, and
+its bytes).
 """
 
-from planner.services.plans.checks import validate_plan
 from planner.services.plans.common import (
     BATCH,
     FORMAT,
@@ -24,15 +30,17 @@ from planner.services.plans.common import (
     SCHEMA_PATH,
     TOP_KEYS,
     VERSION,
+    CheckedPlan,
     ImportResult,
     PlanInvalid,
     Problem,
+    ProgressCallback,
     json_path,
 )
 from planner.services.plans.export import dump_plan, export_plan
+from planner.services.plans.importing import import_plan, validate_plan
 from planner.services.plans.reading import load_plan
-from planner.services.plans.schema import plan_schema, schema_accepts
-from planner.services.plans.writing import import_plan
+from planner.services.plans.schema import plan_schema, schema_accepts, schema_problems
 
 __all__ = [
     "BATCH",
@@ -42,9 +50,11 @@ __all__ = [
     "SCHEMA_PATH",
     "TOP_KEYS",
     "VERSION",
+    "CheckedPlan",
     "ImportResult",
     "PlanInvalid",
     "Problem",
+    "ProgressCallback",
     "dump_plan",
     "export_plan",
     "import_plan",
@@ -52,5 +62,6 @@ __all__ = [
     "load_plan",
     "plan_schema",
     "schema_accepts",
+    "schema_problems",
     "validate_plan",
 ]

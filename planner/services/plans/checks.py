@@ -1,105 +1,96 @@
-"""Checking a plan document: format and version, schema, then every reference."""
+"""The checks after the schema: references, uniqueness, times, quotas and seats.
+
+:func:`check_plan` takes a document that satisfies the schema and returns a
+:class:`~planner.services.plans.common.CheckedPlan` (what the writer needs: the
+regions and accounts found, the phones in E.164, the notices), or raises
+:class:`PlanInvalid` listing every problem with its JSON path.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from planner.extensions import db
-from planner.models import (
-    QUOTA_STATUSES,
-    Event,
-    Region,
-    RegionKind,
-    User,
-)
-from planner.services import PlannerError
-from planner.services.events import (
-    MAX_EVENT_DAYS,
-    TIMEZONES,
-)
-from planner.services.people import normalise_phone
+from planner.models import Event
+from planner.services.events import MAX_EVENT_DAYS, TIMEZONES
 from planner.services.plans.common import (
     _CONTROL,
     _NIK,
     _SECTIONS,
     _SLUG,
-    _UNSTORABLE,
-    FORMAT,
-    VERSION,
+    HOLDING,
+    CheckedPlan,
+    PlanInvalid,
     Problem,
+    Progress,
+    RegionRow,
     _capped,
-    _chunks,
     _parse_date,
     _parse_datetime,
     _shown,
     json_path,
 )
-from planner.services.plans.schema import _schema_problems
+from planner.services.plans.resolving import (
+    account_notices,
+    e164,
+    load_regions,
+    load_users,
+    unstorable_paths,
+)
+from planner.services.plans.transport_checks import (
+    check_legs,
+    check_seats,
+    check_trips,
+    check_vehicles,
+)
 
 #: Sections whose entries have a ``key``, with the name they are shown by.
 _KEYED = ("places", "people", "delegations", "vehicles", "trips")
 
 
-def _format_problem(doc) -> Problem | None:
-    """Not a plan, another format or another version: the one problem to report."""
-    supported = _(
-        "yang didukung: “%(format)s” versi %(version)s", format=FORMAT, version=VERSION
+def check_plan(
+    doc: dict,
+    *,
+    slug: str | None = None,
+    title: str | None = None,
+    progress: Progress | None = None,
+) -> CheckedPlan:
+    """Check a document that satisfies the schema: every reference, uniqueness, time,
+    quota and seat. Raises :class:`PlanInvalid` (at most :data:`MAX_PROBLEMS` and a
+    count of the rest) or returns what the writer needs."""
+    checker = _Checker(doc, slug=slug, title=title, progress=progress)
+    checker.run()
+    if checker.problems:
+        raise PlanInvalid(_capped(checker.problems), total=len(checker.problems))
+    return CheckedPlan(
+        event=checker.event,
+        sections=checker.sections,
+        slug=checker.slug,
+        title=checker.title,
+        index=checker.index,
+        regions=checker.regions,
+        users=checker.users,
+        phones=checker.phones,
+        driver_phones=checker.driver_phones,
+        notices=account_notices(checker.unknown_users),
     )
-    if not isinstance(doc, dict):
-        return Problem("$", _("Berkas bukan rencana Rombongan (%(s)s).", s=supported))
-    found = doc.get("format")
-    if found != FORMAT:
-        if "format" not in doc:
-            return Problem(
-                "$",
-                _(
-                    "Kolom “format” tidak ada: ini bukan berkas rencana Rombongan "
-                    "(%(s)s).",
-                    s=supported,
-                ),
-            )
-        return Problem(
-            "$.format",
-            _(
-                "Format %(found)s tidak didukung; %(s)s.",
-                found=_shown(found),
-                s=supported,
-            ),
-        )
-    version = doc.get("version")
-    if isinstance(version, bool) or version != VERSION:
-        if "version" not in doc:
-            return Problem("$", _("Kolom “version” tidak ada; %(s)s.", s=supported))
-        return Problem(
-            "$.version",
-            _(
-                "Versi format %(found)s tidak didukung; %(s)s.",
-                found=_shown(version),
-                s=supported,
-            ),
-        )
-    return None
 
 
-@dataclass(frozen=True)
-class _RegionRow:
-    id: int
-    timezone: str
-    is_province: bool
+class _Checker:
+    """Walks the sections once, collecting problems and resolving what they name."""
 
-
-class _Check:
-    """The checks after the schema: references, uniqueness, times, quotas, seats.
-
-    Keeps what the writer needs: the regions and accounts found, normalised phones.
-    """
-
-    def __init__(self, doc: dict, *, slug: str | None, title: str | None) -> None:
+    def __init__(
+        self,
+        doc: dict,
+        *,
+        slug: str | None,
+        title: str | None,
+        progress: Progress | None,
+    ) -> None:
         self.doc = doc
         self.event: dict = doc["event"]
         self.sections: dict[str, list[dict]] = {
@@ -107,60 +98,43 @@ class _Check:
         }
         self.slug = slug or self.event["slug"]
         self.title = title or self.event["title"]
-        self.slug_given = slug is not None
         self.title_given = title is not None
+        self.progress = progress
         self.problems: list[Problem] = []
         self.unknown_users: dict[str, set[str]] = {}
         self.index: dict[str, dict[str, int]] = {}
-        self.regions: dict[str, _RegionRow] = {}
+        self.regions: dict[str, RegionRow] = {}
         self.users: dict[str, int] = {}
-        self.phones: dict[int, str | None] = {}
-        self.driver_phones: dict[int, str | None] = {}
+        self.phones: list[str | None] = []
+        self.driver_phones: list[str | None] = []
         self.delegate_people: set[str] = set()
 
     def add(self, parts: list, message: str) -> None:
         self.problems.append(Problem(json_path(parts), message))
 
-    # Look-ups -------------------------------------------------------------------------
-
-    def run(self) -> _Check:
-        self._text(self.doc, [])
+    def run(self) -> None:
+        for parts in unstorable_paths(self.doc):
+            self.add(parts, _("Teks berisi karakter yang tidak dapat disimpan (NUL)."))
         for name in _KEYED:
             self.index[name] = self._keys(name)
-        self._load_regions()
-        self._load_users()
+        self.regions = load_regions(self.event, self.sections)
+        self.users = load_users(self.event, self.sections)
         self._check_event()
-        self._check_places()
-        self._check_people()
-        self._check_delegations()
-        self._check_delegates()
-        self._check_vehicles()
-        self._check_trips()
-        self._check_legs()
-        self._check_seats()
-        self._check_agenda()
-        return self
-
-    def _text(self, value, parts: list) -> None:
-        """Strings PostgreSQL cannot store (NUL, lone surrogates)."""
-        if isinstance(value, str):
-            if _UNSTORABLE.search(value):
-                self.add(
-                    list(parts),
-                    _("Teks berisi karakter yang tidak dapat disimpan (NUL)."),
-                )
-        elif isinstance(value, dict):
-            for key, item in value.items():
-                if not isinstance(item, int | float | bool) and item is not None:
-                    parts.append(key)
-                    self._text(item, parts)
-                    parts.pop()
-        elif isinstance(value, list):
-            for n, item in enumerate(value):
-                if not isinstance(item, int | float | bool) and item is not None:
-                    parts.append(n)
-                    self._text(item, parts)
-                    parts.pop()
+        checks = {
+            "places": self._check_places,
+            "people": self._check_people,
+            "delegations": self._check_delegations,
+            "delegates": self._check_delegates,
+            "vehicles": lambda: check_vehicles(self),
+            "trips": lambda: check_trips(self),
+            "legs": lambda: check_legs(self),
+            "seats": lambda: check_seats(self),
+            "agenda": self._check_agenda,
+        }
+        for name in _SECTIONS:
+            checks[name]()
+            if self.progress is not None:
+                self.progress.advance(len(self.sections[name]))
 
     def _keys(self, section: str) -> dict[str, int]:
         """Key → position in the section; a key used twice is a problem."""
@@ -180,42 +154,7 @@ class _Check:
                 index[key] = n
         return index
 
-    def _load_regions(self) -> None:
-        codes = {self.event.get("host_region")}
-        for section in ("places", "people", "delegations"):
-            codes.update(entry.get("region") for entry in self.sections[section])
-        codes.update(
-            entry["nik"][:2] for entry in self.sections["people"] if entry.get("nik")
-        )
-        codes.discard(None)
-        for chunk in _chunks(sorted(codes)):
-            for row in db.session.execute(
-                sa.select(Region.code, Region.id, Region.timezone, Region.kind).where(
-                    Region.code.in_(chunk)
-                )
-            ):
-                self.regions[row.code] = _RegionRow(
-                    row.id, row.timezone, row.kind == RegionKind.PROVINSI
-                )
-
-    def _load_users(self) -> None:
-        emails = {e.lower() for e in self.event.get("organisers") or ()}
-        emails.update(
-            d["head"].lower() for d in self.sections["delegations"] if d.get("head")
-        )
-        for delegate in self.sections["delegates"]:
-            emails.update(
-                c["by"].lower() for c in delegate.get("history") or () if c.get("by")
-            )
-        for chunk in _chunks(sorted(emails)):
-            for user_id, email in db.session.execute(
-                sa.select(User.id, User.email).where(
-                    sa.func.lower(User.email).in_(chunk)
-                )
-            ):
-                self.users[email.lower()] = user_id
-
-    def region(self, code: str | None, parts: list) -> _RegionRow | None:
+    def region(self, code: str | None, parts: list) -> RegionRow | None:
         if code is None:
             return None
         region = self.regions.get(code)
@@ -267,15 +206,15 @@ class _Check:
         return parsed
 
     def phone(self, value: str | None, parts: list) -> str | None:
-        if value is None or value == "":
-            return value or None
-        try:
-            return normalise_phone(value)
-        except PlannerError:
+        """The number in E.164 (None for none); a problem when it is no number."""
+        if not value or not value.strip():
+            return None
+        found = e164(value)
+        if found is None:
             self.add(
                 parts, _("Nomor telepon %(value)s tidak valid.", value=_shown(value))
             )
-            return None
+        return found
 
     def unique(self, section: str, attribute: str, message: str) -> None:
         """Entries of ``section`` that repeat an ``attribute`` another one has."""
@@ -395,7 +334,7 @@ class _Check:
                         [*parts, "nik"],
                         _("Dua angka pertama NIK bukan kode provinsi yang dikenal."),
                     )
-            self.phones[n] = self.phone(person.get("phone"), [*parts, "phone"])
+            self.phones.append(self.phone(person.get("phone"), [*parts, "phone"]))
             self.day(person, "birth_on", parts)
         self.unique("people", "nik", _("NIK %(value)s sudah dipakai di %(other)s."))
 
@@ -441,9 +380,7 @@ class _Check:
             parts = ["delegates", n]
             delegation = delegate.get("delegation")
             self.ref("delegations", delegation, [*parts, "delegation"])
-            if delegation is not None and delegate.get("status") in (
-                str(s) for s in QUOTA_STATUSES
-            ):
+            if delegation is not None and delegate.get("status") in HOLDING:
                 holding[delegation] += 1
             replaces = delegate.get("replaces")
             if replaces is not None:
@@ -504,117 +441,14 @@ class _Check:
             return False
         return True
 
-    def _check_vehicles(self) -> None:
-        for n, vehicle in enumerate(self.sections["vehicles"]):
-            self.driver_phones[n] = self.phone(
-                vehicle.get("driver_phone"), ["vehicles", n, "driver_phone"]
-            )
-        self.unique(
-            "vehicles",
-            "label",
-            _("Nama kendaraan “%(value)s” sudah dipakai di %(other)s."),
-        )
-
-    def _check_trips(self) -> None:
-        self.unique(
-            "trips",
-            "name",
-            _("Nama perjalanan “%(value)s” sudah dipakai di %(other)s."),
-        )
-
-    def _check_legs(self) -> None:
-        for n, leg in enumerate(self.sections["legs"]):
-            parts = ["legs", n]
-            self.ref("trips", leg["trip"], [*parts, "trip"])
-            self.ref("places", leg["from"], [*parts, "from"])
-            self.ref("places", leg["to"], [*parts, "to"])
-            if leg["from"] == leg["to"]:
-                self.add(
-                    [*parts, "to"], _("Tempat tujuan harus lain dari tempat berangkat.")
-                )
-            departs = self.time(leg, "departs_at", parts)
-            arrives = self.time(leg, "arrives_at", parts)
-            if departs and arrives and arrives <= departs:
-                self.add(
-                    [*parts, "arrives_at"],
-                    _("Waktu tiba harus sesudah waktu berangkat."),
-                )
-            self._key_list("vehicles", leg.get("vehicles") or (), [*parts, "vehicles"])
-            self._key_list(
-                "delegations", leg.get("delegations") or (), [*parts, "delegations"]
-            )
-
-    def _key_list(self, section: str, keys, parts: list) -> None:
+    def key_list(self, section: str, keys, parts: list) -> None:
+        """Keys of ``section`` named in a list: each once, each existing."""
         seen: set[str] = set()
         for m, key in enumerate(keys):
             if key in seen:
                 self.add([*parts, m], _("“%(key)s” disebut dua kali.", key=key))
             seen.add(key)
             self.ref(section, key, [*parts, m])
-
-    def _check_seats(self) -> None:
-        vehicles = self.sections["vehicles"]
-        seated: dict[tuple, int] = {}
-        numbers: dict[tuple, int] = {}
-        filled: Counter[tuple] = Counter()
-        for n, seat in enumerate(self.sections["seats"]):
-            parts = ["seats", n]
-            trip_ok = self.ref("trips", seat["trip"], [*parts, "trip"])
-            vehicle_ok = self.ref("vehicles", seat["vehicle"], [*parts, "vehicle"])
-            person_ok = self.delegate_ref(seat["person"], [*parts, "person"])
-            if not (trip_ok and vehicle_ok and person_ok):
-                continue
-            trip, key, person = seat["trip"], seat["vehicle"], seat["person"]
-            vehicle = vehicles[self.index["vehicles"][key]]
-            if (trip, person) in seated:
-                self.add(
-                    [*parts, "person"],
-                    _(
-                        "“%(key)s” sudah punya kursi pada perjalanan ini di %(other)s.",
-                        key=person,
-                        other=json_path(["seats", seated[trip, person]]),
-                    ),
-                )
-                continue
-            seated[trip, person] = n
-            number = seat.get("seat")
-            if number is not None:
-                if number > vehicle["seats"]:
-                    self.add(
-                        [*parts, "seat"],
-                        _(
-                            "Kursi nomor %(n)s tidak ada: “%(vehicle)s” hanya punya "
-                            "%(seats)s kursi.",
-                            n=number,
-                            vehicle=vehicle["label"],
-                            seats=vehicle["seats"],
-                        ),
-                    )
-                elif (trip, key, number) in numbers:
-                    self.add(
-                        [*parts, "seat"],
-                        _(
-                            "Kursi nomor %(n)s di “%(vehicle)s” sudah terisi di "
-                            "%(other)s.",
-                            n=number,
-                            vehicle=vehicle["label"],
-                            other=json_path(["seats", numbers[trip, key, number]]),
-                        ),
-                    )
-                else:
-                    numbers[trip, key, number] = n
-            filled[trip, key] += 1
-            if filled[trip, key] == vehicle["seats"] + 1:
-                self.add(
-                    parts,
-                    _(
-                        "“%(vehicle)s” hanya punya %(seats)s kursi; pada perjalanan "
-                        "“%(trip)s” lebih banyak orang yang didudukkan di sana.",
-                        vehicle=vehicle["label"],
-                        seats=vehicle["seats"],
-                        trip=trip,
-                    ),
-                )
 
     def _check_agenda(self) -> None:
         for n, item in enumerate(self.sections["agenda"]):
@@ -626,7 +460,7 @@ class _Check:
                 self.add(
                     [*parts, "ends_at"], _("Waktu selesai harus sesudah waktu mulai.")
                 )
-            self._key_list(
+            self.key_list(
                 "delegations", item.get("delegations") or (), [*parts, "delegations"]
             )
             for m, speaker in enumerate(item.get("speakers") or ()):
@@ -639,40 +473,3 @@ class _Check:
                         speaker_parts,
                         _("Isi “person” (kunci orang) atau “name” (nama) pembicara."),
                     )
-
-    def notices(self) -> list[str]:
-        """One sentence per account the file names and this database lacks."""
-        roles = {
-            "organiser": _("penyelenggara"),
-            "head": _("ketua delegasi"),
-            "history": _("riwayat peserta"),
-        }
-        return [
-            _(
-                "Akun %(email)s tidak ada di sini; %(what)s diimpor tanpa akun itu.",
-                email=email,
-                what=", ".join(roles[r] for r in sorted(found)),
-            )
-            for email, found in sorted(self.unknown_users.items())
-        ]
-
-
-def _check(doc, *, slug: str | None = None, title: str | None = None) -> _Check | list:
-    """The problems of ``doc`` (a list) or, when there are none, the finished check."""
-    problem = _format_problem(doc)
-    if problem is not None:
-        return [problem]
-    problems = _schema_problems(doc)
-    if problems:
-        return problems
-    check = _Check(doc, slug=slug, title=title).run()
-    return check.problems or check
-
-
-def validate_plan(
-    doc, *, slug: str | None = None, title: str | None = None
-) -> list[Problem]:
-    """Every problem of a plan document (at most :data:`MAX_PROBLEMS` and a count of
-    the rest): its format and version, the schema, then every reference."""
-    result = _check(doc, slug=slug, title=title)
-    return _capped(result) if isinstance(result, list) else []

@@ -1,4 +1,14 @@
-"""The plan schema: loaded from planner/data, a fast check, messages in words."""
+"""The first check of a plan document: its format and version, then the JSON Schema.
+
+The schema (``planner/data/plan-format.schema.json``) is used as it is, twice:
+fastjsonschema compiles it into a yes/no check that takes a fraction of a second for a
+national plan, and only a refused document goes through jsonschema, which lists every
+error with its path. fastjsonschema reads a pattern's final ``$`` as the end of the
+text (``\\Z``) where jsonschema also allows a final newline, so it may refuse what
+jsonschema accepts, never the reverse (``tests/test_plans.py`` compares the two): a
+document it refuses and jsonschema accepts is valid, and the checks after the schema
+judge such a value (a slug or NIK must match whole, a date must be in the calendar).
+"""
 
 from __future__ import annotations
 
@@ -6,11 +16,14 @@ import json
 import re
 from functools import lru_cache
 
+import fastjsonschema
 from flask_babel import gettext as _
 from jsonschema import Draft202012Validator
 
 from planner.services.plans.common import (
+    FORMAT,
     SCHEMA_PATH,
+    VERSION,
     Problem,
     _shown,
     json_path,
@@ -21,6 +34,22 @@ from planner.services.plans.common import (
 def plan_schema() -> dict:
     """The JSON Schema of the plan format (planner/data/plan-format.schema.json)."""
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def _no_remote(uri: str):
+    raise ValueError(f"the plan schema refers to {uri}: only local references")
+
+
+@lru_cache(maxsize=1)
+def _fast_check():
+    """fastjsonschema's compiled check of the schema; it never fills in defaults
+    (``use_default=False``: the document is not changed) nor fetches anything."""
+    return fastjsonschema.compile(
+        plan_schema(),
+        handlers={"http": _no_remote, "https": _no_remote, "file": _no_remote},
+        use_default=False,
+        use_formats=False,
+    )
 
 
 @lru_cache(maxsize=1)
@@ -40,185 +69,62 @@ def _inline(node, defs: dict):
     return node
 
 
-# A fast yes/no check of the same schema. jsonschema needs seconds for a national
-# plan (15 MB); these compiled checks take a fraction of that. They cover exactly the
-# keywords the schema uses (another keyword raises) with jsonschema's meaning, so a
-# document they accept is one jsonschema accepts; a refused document goes through
-# jsonschema for the full list of errors. tests/test_plans.py compares the two.
-
-_IGNORED_KEYWORDS = {"$schema", "$id", "$defs", "title", "description"}
-#: Python types of the JSON types that need no further test.
-_PY_TYPES = {
-    "string": (str,),
-    "boolean": (bool,),
-    "null": (type(None),),
-    "array": (list,),
-    "object": (dict,),
-}
-
-
-def _type_check(names: list[str]):
-    """JSON Schema's "type": booleans are no numbers, 2.0 is an integer."""
-    plain = tuple(t for name in names for t in _PY_TYPES.get(name, ()))
-    if "number" in names:
-
-        def check(v) -> bool:
-            if isinstance(v, bool):
-                return bool in plain
-            return isinstance(v, int | float) or isinstance(v, plain)
-
-    elif "integer" in names:
-
-        def check(v) -> bool:
-            if isinstance(v, bool):
-                return bool in plain
-            if isinstance(v, int):
-                return True
-            if isinstance(v, float):
-                return v.is_integer()
-            return isinstance(v, plain)
-
-    else:
-
-        def check(v) -> bool:
-            return isinstance(v, plain)
-
-    return check
-
-
-def _json_equal(a, b) -> bool:
-    """JSON equality: true and 1 differ, 1 and 1.0 do not."""
-    if isinstance(a, bool) or isinstance(b, bool):
-        return type(a) is type(b) and a == b
-    if isinstance(a, str) != isinstance(b, str):
-        return False
-    return a == b
-
-
-def _is_number(v) -> bool:
-    return isinstance(v, int | float) and not isinstance(v, bool)
-
-
-def _all(checks: list):
-    """One function applying every check, stopping at the first that fails."""
-    if len(checks) == 1:
-        return checks[0]
-    if len(checks) == 2:
-        first, second = checks
-        return lambda v: first(v) and second(v)
-
-    def every(v) -> bool:
-        for check in checks:
-            if not check(v):
-                return False
-        return True
-
-    return every
-
-
-def _object_check(node: dict, defs: dict, compiled: dict):
-    """ "properties", "required" and "additionalProperties" in one pass over a dict."""
-    props = {
-        k: _compile(sub, defs, compiled)
-        for k, sub in node.get("properties", {}).items()
-    }
-    required = tuple(node.get("required", ()))
-    closed = node.get("additionalProperties", True)
-    if closed not in (True, False):
-        raise ValueError("additionalProperties other than true or false")
-    closed = closed is False
-
-    def check(v) -> bool:
-        if not isinstance(v, dict):
-            return True
-        for name in required:
-            if name not in v:
-                return False
-        for key, item in v.items():
-            test = props.get(key)
-            if test is None:
-                if closed:
-                    return False
-            elif not test(item):
-                return False
-        return True
-
-    return check
-
-
-_OBJECT_KEYWORDS = {"properties", "required", "additionalProperties"}
-
-
-def _compile(node: dict, defs: dict, compiled: dict):
-    """A function telling whether a value satisfies the schema ``node``."""
-    checks = []
-    if _OBJECT_KEYWORDS & node.keys():
-        checks.append(_object_check(node, defs, compiled))
-    for keyword, value in node.items():
-        if keyword in _IGNORED_KEYWORDS or keyword in _OBJECT_KEYWORDS:
-            continue
-        if keyword == "$ref":
-            name = value.removeprefix("#/$defs/")
-            if name not in compiled:
-                compiled[name] = None  # being compiled: recursion goes through a cell
-                compiled[name] = _compile(defs[name], defs, compiled)
-            checks.append(lambda v, name=name: compiled[name](v))
-        elif keyword == "type":
-            checks.insert(0, _type_check(value if isinstance(value, list) else [value]))
-        elif keyword == "enum":
-            hashable = all(isinstance(o, str) or o is None for o in value)
-            if hashable:
-                options = frozenset(value)
-                checks.append(
-                    lambda v, options=options: (
-                        (v is None or isinstance(v, str)) and v in options
-                    )
-                )
-            else:
-                checks.append(
-                    lambda v, options=value: any(_json_equal(v, o) for o in options)
-                )
-        elif keyword == "const":
-            checks.append(lambda v, c=value: _json_equal(v, c))
-        elif keyword == "items":
-            item = _compile(value, defs, compiled)
-            checks.append(
-                lambda v, item=item: not isinstance(v, list) or all(map(item, v))
-            )
-        elif keyword == "pattern":
-            search = re.compile(value).search
-            checks.append(
-                lambda v, search=search: not isinstance(v, str) or bool(search(v))
-            )
-        elif keyword == "minLength":
-            checks.append(lambda v, n=value: not isinstance(v, str) or len(v) >= n)
-        elif keyword == "maxLength":
-            checks.append(lambda v, n=value: not isinstance(v, str) or len(v) <= n)
-        elif keyword == "maxItems":
-            checks.append(lambda v, n=value: not isinstance(v, list) or len(v) <= n)
-        elif keyword == "minimum":
-            checks.append(lambda v, n=value: not (_is_number(v) and v < n))
-        elif keyword == "maximum":
-            checks.append(lambda v, n=value: not (_is_number(v) and v > n))
-        else:
-            raise ValueError(f"schema keyword {keyword!r} has no fast check")
-    return _all(checks)
-
-
-@lru_cache(maxsize=1)
-def _fast_check():
-    """The compiled yes/no check of the whole schema."""
-    schema = plan_schema()
-    return _compile(schema, schema["$defs"], {})
-
-
 def schema_accepts(doc) -> bool:
-    """Whether ``doc`` satisfies the plan schema (the fast check)."""
-    return _fast_check()(doc)
+    """Whether ``doc`` satisfies the plan schema (the fast check; see the module)."""
+    try:
+        _fast_check()(doc)
+    except fastjsonschema.JsonSchemaValueException:
+        return False
+    return True
 
 
-def _schema_problems(doc: dict) -> list[Problem]:
-    """Every schema violation, in document order, with an Indonesian message."""
+def format_problem(doc) -> Problem | None:
+    """Not a plan, another format or another version: the one problem to report."""
+    supported = _(
+        "yang didukung: “%(format)s” versi %(version)s", format=FORMAT, version=VERSION
+    )
+    if not isinstance(doc, dict):
+        return Problem("$", _("Berkas bukan rencana Rombongan (%(s)s).", s=supported))
+    found = doc.get("format")
+    if found != FORMAT:
+        if "format" not in doc:
+            return Problem(
+                "$",
+                _(
+                    "Kolom “format” tidak ada: ini bukan berkas rencana Rombongan "
+                    "(%(s)s).",
+                    s=supported,
+                ),
+            )
+        return Problem(
+            "$.format",
+            _(
+                "Format %(found)s tidak didukung; %(s)s.",
+                found=_shown(found),
+                s=supported,
+            ),
+        )
+    version = doc.get("version")
+    if isinstance(version, bool) or version != VERSION:
+        if "version" not in doc:
+            return Problem("$", _("Kolom “version” tidak ada; %(s)s.", s=supported))
+        return Problem(
+            "$.version",
+            _(
+                "Versi format %(found)s tidak didukung; %(s)s.",
+                found=_shown(version),
+                s=supported,
+            ),
+        )
+    return None
+
+
+def schema_problems(doc) -> list[Problem]:
+    """The format and version problem, else every schema violation in document order
+    with an Indonesian message; empty when the document satisfies the schema."""
+    problem = format_problem(doc)
+    if problem is not None:
+        return [problem]
     if schema_accepts(doc):
         return []
     defs = plan_schema()["$defs"]
@@ -286,47 +192,7 @@ def _schema_message(error, patterns: dict[str, str]) -> str:
     if kind == "const":
         return _("Harus %(expected)s.", expected=_shown(expected))
     if kind == "pattern":
-        what = patterns.get(expected)
-        if what == "datetime":
-            if _DATETIME_NO_ZONE.match(value):
-                return _(
-                    "Waktu %(value)s tanpa zona waktu: tulis selisih dari UTC, "
-                    "misalnya 2027-01-19T08:00:00+07:00 (WIB).",
-                    value=_shown(value),
-                )
-            return _(
-                "Waktu %(value)s tidak berbentuk ISO 8601, misalnya "
-                "2027-01-19T08:00:00+07:00.",
-                value=_shown(value),
-            )
-        if what == "date":
-            return _(
-                "Tanggal %(value)s harus berbentuk TTTT-BB-HH, misalnya 2027-01-19.",
-                value=_shown(value),
-            )
-        if what == "key":
-            return _(
-                "Kunci %(value)s hanya boleh berisi huruf, angka, dan - _ . : "
-                "(diawali huruf atau angka).",
-                value=_shown(value),
-            )
-        if what == "slug":
-            return _(
-                "Slug %(value)s hanya boleh berisi huruf kecil, angka dan tanda "
-                "hubung, misalnya rakor-ipsm-babel-2027.",
-                value=_shown(value),
-            )
-        if what == "region":
-            return _(
-                "Kode wilayah %(value)s harus seperti 19 (provinsi) atau 19.71 "
-                "(kabupaten/kota).",
-                value=_shown(value),
-            )
-        if what == "email":
-            return _("Alamat email %(value)s tidak valid.", value=_shown(value))
-        if what == "nik":
-            return _("NIK harus terdiri dari 16 angka.")
-        return _("Bentuk %(value)s tidak sesuai.", value=_shown(value))
+        return _pattern_message(patterns.get(expected), value)
     if kind == "minimum":
         return _("Paling kecil %(n)s.", n=expected)
     if kind == "maximum":
@@ -338,6 +204,50 @@ def _schema_message(error, patterns: dict[str, str]) -> str:
     if kind == "maxItems":
         return _("Paling banyak %(n)s butir.", n=expected)
     return _("Nilai tidak valid.")
+
+
+def _pattern_message(what: str | None, value: str) -> str:
+    """A text of the wrong shape: which shape is expected, with an example."""
+    if what == "datetime":
+        if _DATETIME_NO_ZONE.match(value):
+            return _(
+                "Waktu %(value)s tanpa zona waktu: tulis selisih dari UTC, "
+                "misalnya 2027-01-19T08:00:00+07:00 (WIB).",
+                value=_shown(value),
+            )
+        return _(
+            "Waktu %(value)s tidak berbentuk ISO 8601, misalnya "
+            "2027-01-19T08:00:00+07:00.",
+            value=_shown(value),
+        )
+    if what == "date":
+        return _(
+            "Tanggal %(value)s harus berbentuk TTTT-BB-HH, misalnya 2027-01-19.",
+            value=_shown(value),
+        )
+    if what == "key":
+        return _(
+            "Kunci %(value)s hanya boleh berisi huruf, angka, dan - _ . : "
+            "(diawali huruf atau angka).",
+            value=_shown(value),
+        )
+    if what == "slug":
+        return _(
+            "Slug %(value)s hanya boleh berisi huruf kecil, angka dan tanda "
+            "hubung, misalnya rakor-ipsm-babel-2027.",
+            value=_shown(value),
+        )
+    if what == "region":
+        return _(
+            "Kode wilayah %(value)s harus seperti 19 (provinsi) atau 19.71 "
+            "(kabupaten/kota).",
+            value=_shown(value),
+        )
+    if what == "email":
+        return _("Alamat email %(value)s tidak valid.", value=_shown(value))
+    if what == "nik":
+        return _("NIK harus terdiri dari 16 angka.")
+    return _("Bentuk %(value)s tidak sesuai.", value=_shown(value))
 
 
 _DATETIME_NO_ZONE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$")

@@ -1,9 +1,9 @@
-"""Importing a checked plan: places and people matched or created, then the event
-and everything in it, in batches."""
+"""Writing a checked plan: places and people matched or created, then the event and
+everything in it, with bulk INSERTs of :data:`BATCH` rows. Flushes, never commits."""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from datetime import date
 
 import sqlalchemy as sa
@@ -11,7 +11,6 @@ from flask_babel import gettext as _
 
 from planner.extensions import db
 from planner.models import (
-    QUOTA_STATUSES,
     AgendaItem,
     AgendaSpeaker,
     Delegate,
@@ -33,102 +32,47 @@ from planner.models import (
     utcnow,
 )
 from planner.services.events import DEFAULT_TIMEZONE
-from planner.services.plans.checks import (
-    _Check,
-    _check,
-)
 from planner.services.plans.common import (
-    SAME_PLACE_METRES,
+    HOLDING,
+    CheckedPlan,
     ImportResult,
-    PlanInvalid,
-    _capped,
+    Progress,
     _chunks,
-    _metres,
+    _insert,
+    _insert_plain,
+    _int,
     _parse_date,
     _parse_datetime,
 )
+from planner.services.plans.matching import FILLABLE, match_people, match_places
 
 
-def import_plan(
-    doc,
-    *,
-    slug: str | None = None,
-    title: str | None = None,
-    by_user: User | None = None,
+def write_plan(
+    plan: CheckedPlan, *, by_user: User | None = None, progress: Progress | None = None
 ) -> ImportResult:
-    """Check the whole document, then create the event and everything in it.
-
-    Raises :class:`PlanInvalid` (nothing written) listing every problem. Places and
-    people already in the database are matched (see docs/plan-format.md), the rest
-    created; ``by_user`` becomes an organiser of the new event too. Rows go in with
-    bulk INSERTs of :data:`BATCH` rows; flushes, never commits.
-    """
-    result = _check(doc, slug=slug, title=title)
-    if isinstance(result, list):
-        raise PlanInvalid(_capped(result), total=len(result))
-    return _Writer(result, by_user).run()
-
-
-def _insert(model, rows: list[dict]) -> list[int]:
-    """Insert rows in batches of :data:`BATCH`; their new ids, in the order of ``rows``.
-
-    Core INSERTs on the table (the ORM's bulk path splits batches wherever the
-    None-valued keys differ). PostgreSQL gets ``sort_by_parameter_order``, which
-    SQLAlchemy batches there; on SQLite it would send one statement per row, so the
-    ids come back unordered and are sorted: SQLite hands out the rowids of one
-    statement in ascending order of its VALUES, one writer at a time.
-    """
-    table = model.__table__
-    ordered = db.session.get_bind().dialect.name != "sqlite"
-    stmt = sa.insert(table).returning(table.c.id, sort_by_parameter_order=ordered)
-    ids: list[int] = []
-    for chunk in _chunks(rows):
-        found = list(db.session.scalars(stmt, chunk))
-        ids.extend(found if ordered else sorted(found))
-    if len(ids) != len(rows):
-        raise RuntimeError(f"{table.name}: {len(rows)} rows inserted, {len(ids)} ids")
-    return ids
-
-
-def _insert_plain(target, rows: list[dict]) -> None:
-    """Insert rows (of a model or an association table) in batches."""
-    table = getattr(target, "__table__", target)
-    for chunk in _chunks(rows):
-        db.session.execute(sa.insert(table), chunk)
-
-
-def _int(value, default: int | None = 0) -> int | None:
-    return default if value is None else int(value)
-
-
-#: Person fields a matched person gets from the file when the record lacks them.
-_FILLABLE = (
-    "title_before",
-    "title_after",
-    "sex",
-    "email",
-    "position",
-    "institution",
-    "birth_on",
-    "notes",
-)
+    """Create the event of a checked plan and everything in it; match or create its
+    places and people. ``by_user`` becomes an organiser of the new event too."""
+    return _Writer(plan, by_user, progress).run()
 
 
 class _Writer:
-    """Writes a checked document: places and people (matched or new), then the event."""
+    """Writes a checked plan: places and people (matched or new), then the event."""
 
-    def __init__(self, check: _Check, by_user: User | None) -> None:
-        self.c = check
+    def __init__(
+        self, plan: CheckedPlan, by_user: User | None, progress: Progress | None
+    ) -> None:
+        self.plan = plan
         self.by_user = by_user
-        self.sections = check.sections
+        self.progress = progress
+        self.sections = plan.sections
+        self.region_id = plan.region_id
+        self.user_id = plan.user_id
         self.event_id: int | None = None
         self.has_organisers = False
 
-    def region_id(self, code: str | None) -> int | None:
-        return self.c.regions[code].id if code is not None else None
-
-    def user_id(self, email: str | None) -> int | None:
-        return self.c.users.get(email.lower()) if email else None
+    def written(self, section: str) -> None:
+        if self.progress is not None:
+            self.progress.advance(len(self.sections[section]))
 
     def run(self) -> ImportResult:
         db.session.flush()
@@ -140,6 +84,7 @@ class _Writer:
         delegations = self._delegations()
         delegates = self._delegates(people, delegations)
         self._changes(delegates)
+        phones = self.plan.driver_phones
         vehicles = self._keyed(
             Vehicle,
             "vehicles",
@@ -149,7 +94,7 @@ class _Writer:
                 "plate": v.get("plate"),
                 "seats": int(v["seats"]),
                 "driver_name": v.get("driver_name"),
-                "driver_phone": self.c.driver_phones.get(n),
+                "driver_phone": phones[n],
                 "operator": v.get("operator"),
                 "notes": v.get("notes"),
             },
@@ -164,7 +109,7 @@ class _Writer:
         self._agenda(places, people, delegations)
         db.session.flush()
         self._audit(event)
-        result.notices = self.c.notices()
+        result.notices = list(self.plan.notices)
         if not self.has_organisers:
             result.notices.append(
                 _(
@@ -186,7 +131,7 @@ class _Writer:
             action="imported",
             summary=event.title[:300],
             changes={
-                "slug": [self.c.event["slug"], event.slug],
+                "slug": [self.plan.event["slug"], event.slug],
                 **{name: [None, len(self.sections[name])] for name in counted},
             },
         )
@@ -194,43 +139,9 @@ class _Writer:
     # Places and people ---------------------------------------------------------------
 
     def _places(self, result: ImportResult) -> dict[str, int]:
-        """Match each place by code, else by name and coordinates; create the rest."""
+        """The places matched here, and the others created."""
         entries = self.sections["places"]
-        codes = sorted({p["code"] for p in entries if p.get("code")})
-        by_code: dict[str, int] = {}
-        for chunk in _chunks(codes):
-            by_code.update(
-                db.session.execute(
-                    sa.select(Place.code, Place.id).where(Place.code.in_(chunk))
-                ).all()
-            )
-        by_name: dict[str, list] = defaultdict(list)
-        for chunk in _chunks(sorted({p["name"] for p in entries})):
-            for row in db.session.execute(
-                sa.select(Place.id, Place.name, Place.lat, Place.lon, Place.region_id)
-                .where(Place.name.in_(chunk))
-                .order_by(Place.id)
-            ):
-                by_name[row.name].append(row)
-        ids: dict[str, int] = {}
-        claimed: set[int] = set()
-        for place in entries:
-            found = by_code.get(place.get("code") or "")
-            if found is not None:
-                ids[place["key"]] = found
-                claimed.add(found)
-        for place in entries:
-            if place["key"] in ids:
-                continue
-            if place.get("code") and place["code"] in by_code:
-                continue
-            for row in by_name.get(place["name"], ()):
-                if row.id in claimed or not self._same_place(place, row):
-                    continue
-                ids[place["key"]] = row.id
-                claimed.add(row.id)
-                break
-        result.matched_places = len(ids)
+        ids = match_places(self.plan)
         new = [p for p in entries if p["key"] not in ids]
         created = _insert(
             Place,
@@ -249,119 +160,19 @@ class _Writer:
                 for p in new
             ],
         )
-        ids.update(zip((p["key"] for p in new), created, strict=True))
+        result.matched_places = len(ids)
         result.created_places = len(created)
+        ids.update(zip((p["key"] for p in new), created, strict=True))
+        self.written("places")
         return ids
 
-    def _same_place(self, place: dict, row) -> bool:
-        """Same name (already) and within 50 m; without coordinates: same region."""
-        lat, lon = place.get("lat"), place.get("lon")
-        if lat is None or row.lat is None:
-            return (
-                lat is None
-                and row.lat is None
-                and row.region_id == self.region_id(place.get("region"))
-            )
-        return _metres(lat, lon, row.lat, row.lon) <= SAME_PLACE_METRES
-
     def _people(self, result: ImportResult) -> dict[str, int]:
-        """Match each person by NIK, else phone, else exact name and region; create
-        the rest. A database person is matched to one person of the file at most."""
+        """The people matched here (their blanks filled from the file), and the others
+        created."""
         entries = self.sections["people"]
-        phones = self.c.phones
-        matched: dict[int, Person] = {}
-        claimed: set[int] = set()
-
-        def compatible(person: Person, entry: dict) -> bool:
-            nik = entry.get("nik")
-            return person.id not in claimed and (
-                not nik or not person.nik or person.nik == nik
-            )
-
-        def claim(n: int, person: Person) -> None:
-            matched[n] = person
-            claimed.add(person.id)
-
-        niks = sorted({e["nik"] for e in entries if e.get("nik")})
-        by_nik: dict[str, Person] = {}
-        for chunk in _chunks(niks):
-            for person in db.session.scalars(
-                sa.select(Person).where(Person.nik.in_(chunk))
-            ):
-                by_nik[person.nik] = person
-        for n, entry in enumerate(entries):
-            person = by_nik.get(entry.get("nik") or "")
-            if person is not None:
-                claim(n, person)
-
-        wanted = sorted(
-            {
-                phones[n]
-                for n in range(len(entries))
-                if n not in matched and phones.get(n)
-            }
-        )
-        by_phone: dict[str, list[Person]] = defaultdict(list)
-        for chunk in _chunks(wanted):
-            for person in db.session.scalars(
-                sa.select(Person).where(Person.phone.in_(chunk)).order_by(Person.id)
-            ):
-                by_phone[person.phone].append(person)
-        for n, entry in enumerate(entries):
-            if n in matched or not phones.get(n):
-                continue
-            person = next(
-                (p for p in by_phone[phones[n]] if compatible(p, entry)), None
-            )
-            if person is not None:
-                claim(n, person)
-
-        # Officials known by position only are matched on position and institution,
-        # not on their (empty) name.
-        offices = {
-            n: (e.get("position"), e.get("institution"))
-            for n, e in enumerate(entries)
-            if n not in matched and not e["full_name"].strip()
-        }
-        by_office: dict[tuple, list[Person]] = defaultdict(list)
-        for chunk in _chunks(sorted({p for p, _i in offices.values()})):
-            for person in db.session.scalars(
-                sa.select(Person)
-                .where(Person.full_name == "", Person.position.in_(chunk))
-                .order_by(Person.id)
-            ):
-                by_office[person.position, person.institution].append(person)
-        for n, office in offices.items():
-            person = next(
-                (p for p in by_office[office] if compatible(p, entries[n])), None
-            )
-            if person is not None:
-                claim(n, person)
-
-        names = sorted(
-            {
-                e["full_name"]
-                for n, e in enumerate(entries)
-                if n not in matched and n not in offices
-            }
-        )
-        by_name: dict[tuple, list[Person]] = defaultdict(list)
-        for chunk in _chunks(names):
-            for person in db.session.scalars(
-                sa.select(Person).where(Person.full_name.in_(chunk)).order_by(Person.id)
-            ):
-                by_name[person.full_name, person.region_id].append(person)
-        for n, entry in enumerate(entries):
-            if n in matched or n in offices:
-                continue
-            key = (entry["full_name"], self.region_id(entry.get("region")))
-            person = next((p for p in by_name[key] if compatible(p, entry)), None)
-            if person is not None:
-                claim(n, person)
-
-        for n, person in matched.items():
-            self._fill_blanks(person, entries[n], phones.get(n))
-        db.session.flush()
+        phones = self.plan.phones
+        matched = match_people(self.plan)
+        self._fill_blanks(matched)
         ids = {entries[n]["key"]: person.id for n, person in matched.items()}
         new = [n for n in range(len(entries)) if n not in matched]
         created = _insert(
@@ -372,7 +183,7 @@ class _Writer:
                     "title_before": entries[n].get("title_before"),
                     "title_after": entries[n].get("title_after"),
                     "sex": entries[n].get("sex"),
-                    "phone": phones.get(n),
+                    "phone": phones[n],
                     "email": entries[n].get("email"),
                     "region_id": self.region_id(entries[n].get("region")),
                     "pillar": entries[n].get("pillar") or "psm",
@@ -388,41 +199,56 @@ class _Writer:
         ids.update(zip((entries[n]["key"] for n in new), created, strict=True))
         result.matched_people = len(matched)
         result.created_people = len(created)
+        self.written("people")
         return ids
 
-    def _fill_blanks(self, person: Person, entry: dict, phone: str | None) -> None:
-        """Give a matched person what the file knows and the record lacks."""
-        for name in _FILLABLE:
-            value = entry.get(name)
-            if value is not None and getattr(person, name) in (None, ""):
-                setattr(
-                    person, name, _parse_date(value) if name == "birth_on" else value
-                )
-        if not person.phone and phone:
-            person.phone = phone
-        if not person.nik and entry.get("nik"):
-            person.nik = entry["nik"]
-        if person.region_id is None and entry.get("region"):
-            person.region_id = self.region_id(entry["region"])
+    def _fill_blanks(self, matched: dict[int, sa.Row]) -> None:
+        """Give matched people what the file knows and their record lacks, through
+        the ORM (one query for those that change, usually none)."""
+        entries, phones = self.sections["people"], self.plan.phones
+        changes: dict[int, dict] = {}
+        for n, person in matched.items():
+            entry, change = entries[n], {}
+            for name in FILLABLE:
+                value = entry.get(name)
+                if value is not None and getattr(person, name) in (None, ""):
+                    change[name] = _parse_date(value) if name == "birth_on" else value
+            if not person.phone and phones[n]:
+                change["phone"] = phones[n]
+            if not person.nik and entry.get("nik"):
+                change["nik"] = entry["nik"]
+            if person.region_id is None and entry.get("region"):
+                change["region_id"] = self.region_id(entry["region"])
+            if change:
+                changes[person.id] = change
+        for chunk in _chunks(sorted(changes)):
+            for person in db.session.scalars(
+                sa.select(Person).where(Person.id.in_(chunk))
+            ):
+                for name, value in changes[person.id].items():
+                    setattr(person, name, value)
+        db.session.flush()
 
     # The event ------------------------------------------------------------------------
 
     def _event(self, places: dict[str, int]) -> Event:
-        data = self.c.event
+        data = self.plan.event
         venue_id = places.get(data.get("venue") or "")
         timezone = data.get("timezone")
         if timezone is None:
             venue = (
-                self.sections["places"][self.c.index["places"][data["venue"]]]
+                self.sections["places"][self.plan.index["places"][data["venue"]]]
                 if data.get("venue")
                 else None
             )
             region = venue and venue.get("region") or data.get("host_region")
-            timezone = self.c.regions[region].timezone if region else DEFAULT_TIMEZONE
+            timezone = (
+                self.plan.regions[region].timezone if region else DEFAULT_TIMEZONE
+            )
         event = Event(
             kind=data["kind"],
-            title=self.c.title,
-            slug=self.c.slug,
+            title=self.plan.title,
+            slug=self.plan.slug,
             organiser_body=data["organiser_body"],
             host_region_id=self.region_id(data.get("host_region")),
             venue_id=venue_id,
@@ -461,14 +287,14 @@ class _Writer:
                 for n, e in enumerate(entries)
             ],
         )
+        self.written(section)
         return dict(zip((e["key"] for e in entries), ids, strict=True))
 
     def _delegations(self) -> dict[str, int]:
         holding = Counter(
             d["delegation"]
             for d in self.sections["delegates"]
-            if d.get("delegation") is not None
-            and d.get("status") in (str(s) for s in QUOTA_STATUSES)
+            if d.get("delegation") is not None and d.get("status") in HOLDING
         )
         return self._keyed(
             Delegation,
@@ -525,6 +351,7 @@ class _Writer:
         )
         for chunk in _chunks(replaces):
             db.session.execute(stmt, chunk)
+        self.written("delegates")
         return by_person
 
     def _changes(self, delegates: dict[str, int]) -> None:
@@ -587,6 +414,7 @@ class _Writer:
                 for key in leg.get("delegations") or ()
             ],
         )
+        self.written("legs")
 
     def _seats(self, trips, vehicles, delegates) -> None:
         _insert_plain(
@@ -602,6 +430,7 @@ class _Writer:
                 for s in self.sections["seats"]
             ],
         )
+        self.written("seats")
 
     def _agenda(self, places, people, delegations) -> None:
         entries = self.sections["agenda"]
@@ -649,3 +478,4 @@ class _Writer:
                 for key in item.get("delegations") or ()
             ],
         )
+        self.written("agenda")
