@@ -10,7 +10,9 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from planner.blueprints.plans import bp
+from planner.commit import discard, transaction
 from planner.extensions import db
+from planner.jobs.tasks import with_progress
 from planner.models import Event
 from planner.services.plans import (
     MAX_PLAN_BYTES,
@@ -37,7 +39,12 @@ def export_command(slug: str, path: str, personal_data: bool) -> None:
     event = db.session.scalar(sa.select(Event).filter_by(slug=slug))
     if event is None:
         raise click.ClickException(_("Acara %(slug)s tidak ditemukan.", slug=slug))
-    content = dump_plan(export_plan(event, personal_data=personal_data))
+    with click.progressbar(
+        length=1, label=_("Menyiapkan rencana"), file=sys.stderr
+    ) as bar:
+        doc = with_progress(_Bar(bar), export_plan, event, personal_data=personal_data)
+        content = dump_plan(doc)
+        discard()
     if path == "-":
         sys.stdout.buffer.write(content)
         sys.stdout.flush()
@@ -76,27 +83,35 @@ def import_command(path: str, new_slug: str | None, new_title: str | None) -> No
         with file.open("rb") as handle:
             raw = handle.read(MAX_PLAN_BYTES + 1)
     try:
-        result = import_plan(
-            load_plan(raw), slug=new_slug, title=new_title, by_user=None
-        )
+        with (
+            click.progressbar(
+                length=1, label=_("Mengimpor rencana"), file=sys.stderr
+            ) as bar,
+            transaction(),
+        ):
+            result = with_progress(
+                _Bar(bar),
+                import_plan,
+                load_plan(raw),
+                slug=new_slug,
+                title=new_title,
+                by_user=None,
+            )
+            event = result.event
+            db.session.flush()
+            slug, title = event.slug, event.title
     except PlanInvalid as exc:
-        db.session.rollback()
         for problem in exc.problems:
             click.echo(str(problem), err=True)
         click.echo(str(exc), err=True)
         raise SystemExit(1) from None
-    except Exception:
-        db.session.rollback()
-        raise
-    event = result.event
-    db.session.commit()
     click.echo(
         _(
             "Acara %(slug)s dibuat (“%(title)s”): %(created)s orang baru, %(matched)s "
             "orang sudah ada; %(new_places)s tempat baru, %(old_places)s tempat sudah "
             "ada.",
-            slug=event.slug,
-            title=event.title,
+            slug=slug,
+            title=title,
             created=result.created_people,
             matched=result.matched_people,
             new_places=result.created_places,
@@ -105,3 +120,15 @@ def import_command(path: str, new_slug: str | None, new_title: str | None) -> No
     )
     for notice in result.notices:
         click.echo(notice, err=True)
+
+
+class _Bar:
+    """``progress(done, total)`` for the plan services, drawn as a click progress bar."""
+
+    def __init__(self, bar) -> None:
+        self.bar = bar
+
+    def progress(self, done: int, total: int | None = None) -> None:
+        if total:
+            self.bar.length = total
+        self.bar.update(max(0, done - self.bar.pos))
