@@ -8,6 +8,7 @@ killed leaves nothing half-written.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 import traceback
@@ -111,6 +112,7 @@ def run(
         return record
     job = RunningJob(record)
     record.status = store.RUNNING
+    record.pid = os.getpid()
     job.beat()
     stop = threading.Event()
     heart = threading.Thread(target=_heartbeat, args=(job, stop), daemon=True)

@@ -57,6 +57,8 @@ class JobRecord:
     back_url: str | None = None
     created_at: float = field(default_factory=time.time)
     heartbeat_at: float = 0.0
+    #: The process running it (RQ's work horse), for the logs.
+    pid: int | None = None
 
     @property
     def finished(self) -> bool:
