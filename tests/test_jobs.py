@@ -335,6 +335,7 @@ def test_the_runner_marks_a_crashing_task_failed_and_rolls_back(app_ctx, monkeyp
 # PostgreSQL restarting ---------------------------------------------------------------
 
 
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_dropped_database_connections_are_replaced_not_a_500(
     app, client, organiser, make_event, database_url
 ):
@@ -342,6 +343,7 @@ def test_dropped_database_connections_are_replaced_not_a_500(
         pytest.skip("pg_terminate_backend is PostgreSQL's")
     event = make_event(organisers=[organiser])
     assert client.get(f"/events/{event.id}").status_code == 200
+    db.session.close()  # the test's own connection goes back to the pool too
     killer = sa.create_engine(database_url, poolclass=sa.pool.NullPool)
     with killer.connect() as conn:
         killed = conn.execute(
