@@ -140,6 +140,8 @@ def test_a_running_job_without_heartbeat_is_marked_failed_and_can_be_retried(
     new_id = again.location.rsplit("/", 1)[-1]
     assert new_id != record.id
     assert store.load(new_id).status == "done"  # no Redis: ran in the request
+    # The old job's page now leads to its retry.
+    assert client.get(f"/jobs/{record.id}").location.endswith(f"/jobs/{new_id}")
 
 
 def test_the_job_page_refreshes_itself_without_javascript(app, client, organiser):
@@ -356,3 +358,40 @@ def test_dropped_database_connections_are_replaced_not_a_500(
     assert killed >= 1
     for _ in range(3):
         assert client.get(f"/events/{event.id}").status_code == 200
+
+
+def test_with_redis_an_import_goes_through_its_jobs_to_the_event(
+    queued, app, client, make_user, make_event, make_delegation, login
+):
+    from planner.models import Delegate
+    from tests.test_imports import csv_bytes, upload
+
+    organiser = make_user("organiser", email="jobs.import@example.org")
+    event = make_event(organisers=[organiser])
+    make_delegation(event, region=region("32.75"), quota=3)
+    login(organiser)
+    app.config["IMPORT_UPLOAD_DIR"] = str(Path(app.config["JOBS_DIR"]).parent / "up")
+    rows = [
+        ["Nama Lengkap", "Jenis Kelamin", "Kabupaten/Kota"],
+        ["Siti Aminah", "P", "Kota Bekasi"],
+        ["Rina Wati", "P", "Kota Bekasi"],
+    ]
+    response = upload(client, event.id, csv_bytes(rows), "peserta.csv")
+    assert response.status_code == 302 and "/jobs/" in response.location
+    check = response.location.rsplit("/", 1)[-1]
+    with app.app_context():
+        _work_once(queued)
+    to_preview = client.get(f"/jobs/{check}")
+    assert to_preview.status_code == 302 and "/preview" in to_preview.location
+    preview = client.get(to_preview.location)
+    assert "Siti Aminah" in preview.get_data(as_text=True)
+    token = to_preview.location.split("/import/")[1].split("/")[0]
+    committed = client.post(f"/events/{event.id}/import/{token}/import", data={})
+    assert committed.status_code == 302 and "/jobs/" in committed.location
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Delegate.id))) == 0
+        _work_once(queued)
+    done = client.get(committed.location, follow_redirects=True)
+    assert "Impor selesai: 2 orang diusulkan" in done.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Delegate.id))) == 2

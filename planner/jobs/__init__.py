@@ -38,6 +38,7 @@ __all__ = [
     "RUNNING",
     "JobRecord",
     "JobsUnavailable",
+    "latest",
     "may_see",
     "queue_name",
     "retry",
@@ -177,7 +178,7 @@ def may_see(user, record: JobRecord) -> bool:
 def retry(record: JobRecord, *, user) -> JobRecord:
     """Start the same job again (after a failure); its input file is reused."""
     content = store.read_file(record.id, "input")
-    return start(
+    again = start(
         record.kind,
         user=user,
         params=record.params,
@@ -185,3 +186,16 @@ def retry(record: JobRecord, *, user) -> JobRecord:
         next_url=record.next_url,
         back_url=record.back_url,
     )
+    record.retried_by = again.id
+    store.save(record)
+    return again
+
+
+def latest(job_id: str) -> JobRecord | None:
+    """The job, or the retry that replaced it (and so on)."""
+    record = status(job_id)
+    seen = {job_id}
+    while record is not None and record.retried_by and record.retried_by not in seen:
+        seen.add(record.retried_by)
+        record = status(record.retried_by)
+    return record

@@ -57,6 +57,8 @@ class JobRecord:
     back_url: str | None = None
     created_at: float = field(default_factory=time.time)
     heartbeat_at: float = 0.0
+    #: The job that retried this one (pages follow it).
+    retried_by: str | None = None
     #: The process running it (RQ's work horse), for the logs.
     pid: int | None = None
 

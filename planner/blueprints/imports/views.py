@@ -167,7 +167,7 @@ def _check(event: Event, token: str, entry: dict) -> jobs.JobRecord:
 
 def _checked(event: Event, token: str, entry: dict):
     """The finished check of this upload, or a redirect to where the person must go."""
-    record = jobs.status(entry["job"]) if entry.get("job") else None
+    record = jobs.latest(entry["job"]) if entry.get("job") else None
     if record is None or not jobs.may_see(current_user, record):
         try:
             record = _check(event, token, entry)

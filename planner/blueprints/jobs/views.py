@@ -88,6 +88,8 @@ def title_of(record: jobs.JobRecord) -> str:
 def show(job_id: str):
     """The job's progress (refreshing itself), then where its result is."""
     record = _mine(job_id)
+    if record.retried_by:
+        return redirect(url_for("jobs.show", job_id=record.retried_by))
     if record.status == jobs.DONE and not record.file_name:
         target = record.next_url
         if not target and (record.result or {}).get("event_id"):
