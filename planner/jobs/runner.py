@@ -23,6 +23,8 @@ from planner.services import PlannerError
 
 #: Seconds between heartbeats while a job runs.
 HEARTBEAT_SECONDS = 2.0
+#: ``app.extensions`` key: the pid of ``flask jobs worker`` (its horses fork from it).
+WORKER_PID = "planner_jobs_worker_pid"
 #: Least seconds between two progress writes of the record.
 PROGRESS_EVERY = 0.25
 
@@ -95,8 +97,11 @@ def perform(job_id: str) -> None:
     with app.app_context():
         from planner.extensions import db
 
-        # A forked work horse must not share its parent's connections.
-        db.engine.dispose(close=False)
+        # A forked work horse must not share its parent's connections (the parent
+        # worker noted its pid); elsewhere the pool is this process's own.
+        parent = app.extensions.get(WORKER_PID)
+        if parent is not None and parent != os.getpid():
+            db.engine.dispose(close=False)
         run(job_id)
         db.session.remove()
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 from flask import current_app
 
 from planner.blueprints.jobs import bp
 from planner.jobs import queue_name, store
+from planner.jobs.runner import WORKER_PID
 
 
 @bp.cli.command("worker")
@@ -25,6 +28,7 @@ def worker_command(burst: bool) -> None:
     # Its own connection: the web one times out reads after 2 s, a worker blocks
     # waiting for work far longer.
     connection = redis.Redis.from_url(url, health_check_interval=30)
+    current_app.extensions[WORKER_PID] = os.getpid()
     queue = Queue(queue_name(), connection=connection)
     click.echo(f"Rombongan jobs worker on queue {queue.name!r}", err=True)
     Worker([queue], connection=connection).work(burst=burst, with_scheduler=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 import click
@@ -39,9 +40,7 @@ def export_command(slug: str, path: str, personal_data: bool) -> None:
     event = db.session.scalar(sa.select(Event).filter_by(slug=slug))
     if event is None:
         raise click.ClickException(_("Acara %(slug)s tidak ditemukan.", slug=slug))
-    with click.progressbar(
-        length=1, label=_("Menyiapkan rencana"), file=sys.stderr
-    ) as bar:
+    with _progressbar(_("Menyiapkan rencana")) as bar:
         doc = with_progress(_Bar(bar), export_plan, event, personal_data=personal_data)
         content = dump_plan(doc)
         discard()
@@ -84,9 +83,7 @@ def import_command(path: str, new_slug: str | None, new_title: str | None) -> No
             raw = handle.read(MAX_PLAN_BYTES + 1)
     try:
         with (
-            click.progressbar(
-                length=1, label=_("Mengimpor rencana"), file=sys.stderr
-            ) as bar,
+            _progressbar(_("Mengimpor rencana")) as bar,
             transaction(),
         ):
             result = with_progress(
@@ -122,6 +119,17 @@ def import_command(path: str, new_slug: str | None, new_title: str | None) -> No
         click.echo(notice, err=True)
 
 
+def _progressbar(label: str):
+    """A progress bar on a terminal's standard error; nothing when it is not one.
+
+    Standard output may be the plan itself ("-"), and scripts reading the error
+    stream get only the problems.
+    """
+    if sys.stderr.isatty():
+        return click.progressbar(length=1, label=label, file=sys.stderr)
+    return nullcontext(None)
+
+
 class _Bar:
     """``progress(done, total)`` for the plan services, drawn as a click progress bar."""
 
@@ -129,6 +137,8 @@ class _Bar:
         self.bar = bar
 
     def progress(self, done: int, total: int | None = None) -> None:
+        if self.bar is None:
+            return
         if total:
             self.bar.length = total
         self.bar.update(max(0, done - self.bar.pos))
