@@ -8,7 +8,7 @@ PORT ?= 5000
 DEMO ?= 1
 FLASK := $(BIN)/flask --app planner
 
-.PHONY: run test install install-test translations messages db bench load lint format clean browser lock
+.PHONY: run test install install-test translations messages db bench load lint format clean browser lock prod-smoke
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Rombongan needs Python 3.11 or newer")'
@@ -81,6 +81,11 @@ bench: install-test
 # Gunicorn under a mixed load for a fixed time (docs/load.md); e.g. LOAD_ARGS='--seconds 60'.
 load: install-test
 	$(BIN)/python -m bench.load $(LOAD_ARGS)
+
+# The production processes (gunicorn with 4 workers, the job worker) on this machine's
+# PostgreSQL and Redis, one journey over HTTP, then stopped (deploy/README.md).
+prod-smoke: install
+	$(BIN)/python deploy/prod_smoke.py
 
 lint:
 	$(BIN)/ruff check .

@@ -20,6 +20,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import RequestRedirect
 
 from bench import calendars as calendar_cases
+from bench import jobs as job_cases
 from bench import manifests as manifest_cases
 from bench import plans as plan_cases
 from bench import rosters as roster_cases
@@ -29,7 +30,7 @@ from bench.generate import BenchData, generate
 from bench.measure import measure, skipped_line
 from planner import create_app
 from planner.extensions import db
-from planner.models import User
+from planner.models import Event, User
 
 OUT = Path(__file__).resolve().parent / "out"
 
@@ -132,7 +133,8 @@ def main(argv: list[str] | None = None) -> int:
         + list(seating_cases.NAMES)
         + list(manifest_cases.NAMES)
         + list(plan_cases.NAMES)
-        + list(calendar_cases.NAMES),
+        + list(calendar_cases.NAMES)
+        + list(job_cases.NAMES),
         help="run one case: "
         + ", ".join([c.name for c in CASES] + list(roster_cases.NAMES)),
     )
@@ -163,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     only_manifests = args.only in manifest_cases.NAMES
     only_plans = args.only in plan_cases.NAMES
     only_calendars = args.only in calendar_cases.NAMES
+    only_jobs = args.only in job_cases.NAMES
     cases = (
         []
         if only_rosters
@@ -170,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
         or only_manifests
         or only_plans
         or only_calendars
+        or only_jobs
         else [by_name(args.only)]
         if args.only
         else CASES
@@ -202,6 +206,20 @@ def main(argv: list[str] | None = None) -> int:
             app, client, engine, data, args.repeat, args.only
         ):
             print(line, flush=True)
+    if only_jobs or not args.only:
+        with app.app_context():
+            plan_event_id = db.session.scalar(
+                db.select(Event.id).filter_by(slug=plan_cases.SLUG)
+            )
+        if plan_event_id is None:
+            plan_event_id = plan_cases.prepare(app, data)
+        # Only when asked: the tests' REDIS_URL is shared by parallel test workers.
+        redis_url = os.environ.get("BENCH_REDIS_URL")
+        for line in job_cases.run(
+            app, client, engine, data, args.repeat, redis_url, plan_event_id
+        ):
+            print(line, flush=True)
+            ok = ok and "FAILED" not in line
     engine.dispose()
     return 0 if ok else 1
 

@@ -43,6 +43,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         # Shared state across processes (limits, jobs, caches); None = none needed.
         REDIS_URL=None,
         RATELIMIT_HEADERS_ENABLED=True,
+        # Redis down: count in memory and never turn a page into a 500 over a limit.
+        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
+        RATELIMIT_SWALLOW_ERRORS=True,
         PASSWORD_RESET_MAX_AGE=timedelta(hours=24).total_seconds(),
         INVITATION_MAX_AGE=timedelta(days=14).total_seconds(),
         MAIL_SERVER=None,
@@ -69,6 +72,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(
         app.config["SQLALCHEMY_DATABASE_URI"]
     )
+    # A connection PostgreSQL dropped (restart, failover) is replaced, not served as a 500.
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        "pool_pre_ping": True,
+        **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+    }
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(app.instance_path)
 
@@ -177,6 +185,7 @@ def _register_blueprints(app: Flask) -> None:
         events,
         feeds,
         imports,
+        jobs,
         main,
         manifests,
         people,
@@ -209,5 +218,6 @@ def _register_blueprints(app: Flask) -> None:
         backup,
         audit,
         pwa,
+        jobs,
     ):
         app.register_blueprint(module.bp)

@@ -28,6 +28,7 @@ import pytest
 import sqlalchemy as sa
 
 from planner.extensions import db
+from planner.jobs import store
 from planner.models import (
     AgendaItem,
     AgendaKind,
@@ -177,6 +178,10 @@ EXPECTED: dict[str, str] = {
     "/people/<int:person_id>":                           "302 200 200 403 200 200 200",
     "/people/<int:person_id>/edit":                      "302 200 200 403 200 200 200",
     "/people/new":                                       "302 403 200 200 200 200 200",
+    "/jobs/<job_id>":                                    "302 404 404 404 200 404 200",
+    "/jobs/<job_id>/download":                           "302 404 404 404 200 404 200",
+    "/jobs/<job_id>/retry":                              "302 404 404 404 ok  404 ok",
+    "/jobs/<job_id>/status":                             "302 404 404 404 200 404 200",
     "/places/":                                          "302 200 200 200 200 200 200",
     "/places/<int:place_id>":                            "302 200 200 200 200 200 200",
     "/places/<int:place_id>/edit":                       "302 403 403 403 200 200 200",
@@ -237,6 +242,17 @@ def world(
     db.session.add(item)
     db.session.commit()
     assert delegate.role == DelegateRole.PARTICIPANT
+    # A finished plan export started by org_x (only they and admins may see it).
+    job = store.JobRecord(
+        id=store.new_id(),
+        kind="plan_export",
+        user_id=org_x.id,
+        status=store.DONE,
+        file_name=f"{event.slug}.rombongan.json",
+        mimetype="application/json",
+    )
+    store.save(job)
+    store.write_file(job.id, "result", b"{}")
     return {
         "users": {
             "part": part,
@@ -262,6 +278,7 @@ def world(
             "token": delegate.feed_token,
             "code": "19",
             "fmt": "csv",
+            "job_id": job.id,
         },
     }
 

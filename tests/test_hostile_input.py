@@ -55,7 +55,12 @@ QUERY_ARGUMENTS = (
 QUERY_ARGUMENTS += ("next", "sort", "mine")
 
 #: Values for the URL parts of the routes (filled with the fixture's ids).
-URL_VALUES = {"token": "not-a-real-token", "code": "19", "fmt": "csv"}
+URL_VALUES = {
+    "token": "not-a-real-token",
+    "code": "19",
+    "fmt": "csv",
+    "job_id": "0" * 32,
+}
 
 #: Endpoints whose success removes what later URLs name, or ends the session: last.
 DESTRUCTIVE = {

@@ -8,6 +8,7 @@ import click
 import sqlalchemy as sa
 
 from planner.blueprints.imports import bp
+from planner.commit import discard, transaction
 from planner.extensions import db
 from planner.models import Event
 from planner.services import PlannerError
@@ -56,9 +57,12 @@ def import_command(event_ref: str, path: str, dry_run: bool) -> None:
         if heading.strip() and key is None and normalise_heading(heading):
             click.echo(f"Kolom {heading!r} tidak dikenali: diabaikan.", err=True)
     try:
-        with click.progressbar(
-            length=2 * len(table.rows), label="Memeriksa dan menyimpan"
-        ) as bar:
+        with (
+            click.progressbar(
+                length=2 * len(table.rows), label="Memeriksa dan menyimpan"
+            ) as bar,
+            transaction(),
+        ):
             report = import_delegates(
                 event,
                 table=table,
@@ -67,23 +71,17 @@ def import_command(event_ref: str, path: str, dry_run: bool) -> None:
                 reveal=True,
                 progress=bar.update,
             )
+            if dry_run:
+                discard()
     except ImportInvalid as exc:
-        db.session.rollback()
         for error in exc.plan.errors:
             click.echo(str(error), err=True)
         click.echo(str(exc), err=True)
         raise SystemExit(1) from None
     except PlannerError as exc:
-        db.session.rollback()
         raise click.ClickException(str(exc)) from None
-    except Exception:
-        db.session.rollback()
-        raise
     if dry_run:
-        db.session.rollback()
         click.echo("Uji coba: tidak ada yang disimpan.")
-    else:
-        db.session.commit()
     click.echo(
         f"{report.nominated} diusulkan ({report.created_people} orang baru, "
         f"{report.matched_people} orang lama), {report.skipped} sudah terdaftar."

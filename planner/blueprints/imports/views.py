@@ -2,7 +2,9 @@
 
 The uploaded file waits in ``instance/uploads/`` under a random name; the session only
 remembers which names belong to this user and event (and the chosen columns), so a
-stale or someone else's upload id is refused.
+stale or someone else's upload id is refused. Reading and checking the rows, and the
+import itself, are jobs (:mod:`planner.jobs`): with a queue the person watches a
+progress page; without one they run in the request, as before.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import re
 import secrets
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 from flask import (
     abort,
@@ -24,6 +27,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from planner import jobs
 from planner.blueprints.imports import bp
 from planner.blueprints.imports.forms import (
     ConfirmForm,
@@ -31,23 +35,18 @@ from planner.blueprints.imports.forms import (
     chosen_mapping,
     columns_form,
 )
+from planner.blueprints.jobs.views import announce
 from planner.extensions import db
+from planner.jobs.tasks import PREVIEW_ROWS
 from planner.models import Event
 from planner.permissions import can_manage_delegations, require, sees_all_people
 from planner.services import PlannerError
 from planner.services.imports import (
+    ALLOWED_EXTENSIONS,
     FIELDS,
     MAX_UPLOAD_BYTES,
-    ImportFileError,
-    ImportInvalid,
-    Table,
-    check_import,
     check_mapping,
     file_extension,
-    guess_mapping,
-    import_delegates,
-    mapping_complete,
-    read_table,
 )
 
 #: Seconds an upload waits for its next step before it is stale.
@@ -127,8 +126,8 @@ def _sweep() -> None:
             continue
 
 
-def _upload(event: Event, token: str) -> tuple[dict, Table]:
-    """This session's upload for this event, read again; refuses stale or foreign ids."""
+def _entry(event: Event, token: str) -> dict:
+    """This session's upload for this event; refuses stale or foreign ids."""
     entry = _pending().get(token) if _TOKEN.match(token) else None
     if (
         entry is None
@@ -142,21 +141,57 @@ def _upload(event: Event, token: str) -> tuple[dict, Table]:
         _forget(token)
         flash(_("Unggahan itu sudah kedaluwarsa. Unggah berkasnya lagi."), "warning")
         abort(redirect(url_for("imports.upload", event_id=event.id)))
-    try:
-        table = read_table(path.read_bytes(), f"x.{entry['ext']}")
-    except ImportFileError as exc:
+    return entry
+
+
+def _check(event: Event, token: str, entry: dict) -> jobs.JobRecord:
+    """Start the job that reads and checks the upload (with the chosen columns)."""
+    record = jobs.start(
+        "import_preview",
+        user=current_user._get_current_object(),
+        params={
+            "event_id": event.id,
+            "ext": entry["ext"],
+            "mapping": entry.get("mapping"),
+            "reveal": sees_all_people(current_user),
+        },
+        input=_upload_path(token, entry["ext"]).read_bytes(),
+        next_url=url_for("imports.preview", event_id=event.id, token=token),
+        back_url=url_for("imports.upload", event_id=event.id),
+    )
+    pending = _pending()
+    pending[token]["job"] = record.id
+    session[_SESSION_KEY] = pending
+    return record
+
+
+def _checked(event: Event, token: str, entry: dict):
+    """The finished check of this upload, or a redirect to where the person must go."""
+    record = jobs.latest(entry["job"]) if entry.get("job") else None
+    if record is None or not jobs.may_see(current_user, record):
+        try:
+            record = _check(event, token, entry)
+        except jobs.JobsUnavailable as exc:
+            flash(str(exc), "danger")
+            return redirect(url_for("events.show", event_id=event.id))
+    if not record.finished or record.status == jobs.FAILED:
+        return redirect(url_for("jobs.show", job_id=record.id))
+    if record.status == jobs.REFUSED:
+        flash(record.message, "danger")
+        if record.result.get("headings"):
+            return redirect(url_for("imports.columns", event_id=event.id, token=token))
         _forget(token)
-        flash(str(exc), "danger")
-        abort(redirect(url_for("imports.upload", event_id=event.id)))
-    return entry, table
+        return redirect(url_for("imports.upload", event_id=event.id))
+    return record
 
 
-def _mapping(entry: dict, table: Table) -> list[str | None]:
-    """The chosen mapping (or the guessed one), one entry per column."""
-    saved = entry.get("mapping")
-    if isinstance(saved, list) and len(saved) == len(table.headings):
-        return [key if key in FIELDS else None for key in saved]
-    return guess_mapping(table.headings)
+def _after_check(event: Event, token: str, record: jobs.JobRecord):
+    """Where to go once the check was started."""
+    if not record.finished or record.status == jobs.FAILED:
+        return redirect(url_for("jobs.show", job_id=record.id))
+    if record.status == jobs.DONE and record.result.get("needs_columns"):
+        return redirect(url_for("imports.columns", event_id=event.id, token=token))
+    return redirect(url_for("imports.preview", event_id=event.id, token=token))
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -168,18 +203,27 @@ def upload(event_id: int):
     if form.validate_on_submit():
         storage = form.file.data
         content = storage.read(MAX_UPLOAD_BYTES + 1)
-        try:
-            table = read_table(content, storage.filename)
-        except PlannerError as exc:
-            form.file.errors = [*form.file.errors, str(exc)]
+        if file_extension(storage.filename) not in ALLOWED_EXTENSIONS:
+            form.file.errors = [
+                *form.file.errors,
+                _("Hanya berkas .xlsx atau .csv yang bisa diimpor."),
+            ]
+        elif len(content) > MAX_UPLOAD_BYTES:
+            form.file.errors = [*form.file.errors, _("Berkas lebih besar dari 5 MB.")]
         else:
             token = _remember(content, storage.filename, event)
-            mapping = guess_mapping(table.headings)
-            if not mapping_complete(table.headings, mapping):
-                return redirect(
-                    url_for("imports.columns", event_id=event.id, token=token)
-                )
-            return redirect(url_for("imports.preview", event_id=event.id, token=token))
+            try:
+                record = _check(event, token, _pending()[token])
+            except jobs.JobsUnavailable as exc:
+                _forget(token)
+                form.file.errors = [*form.file.errors, str(exc)]
+            else:
+                if record.status == jobs.REFUSED and not record.result.get("headings"):
+                    # Not a table at all (read in this request: no queue).
+                    _forget(token)
+                    form.file.errors = [*form.file.errors, record.message]
+                else:
+                    return _after_check(event, token, record)
     return render_template("imports/upload.html", event=event, form=form)
 
 
@@ -188,10 +232,16 @@ def upload(event_id: int):
 def columns(event_id: int, token: str):
     """Say which field each column holds when the headings were not all recognised."""
     event = _load_event(event_id)
-    entry, table = _upload(event, token)
-    form = columns_form(table.headings, _mapping(entry, table))
+    entry = _entry(event, token)
+    record = _checked(event, token, entry)
+    if not isinstance(record, jobs.JobRecord):
+        return record
+    result = record.result
+    headings = result["headings"]
+    mapping = result["mapping"]
+    form = columns_form(headings, mapping)
     if form.validate_on_submit():
-        mapping = chosen_mapping(form, len(table.headings))
+        mapping = chosen_mapping(form, len(headings))
         try:
             check_mapping(mapping)
         except PlannerError as exc:
@@ -200,15 +250,20 @@ def columns(event_id: int, token: str):
             pending = _pending()
             pending[token]["mapping"] = mapping
             session[_SESSION_KEY] = pending
-            return redirect(url_for("imports.preview", event_id=event.id, token=token))
+            try:
+                record = _check(event, token, pending[token])
+            except jobs.JobsUnavailable as exc:
+                form.form_errors.append(str(exc))
+            else:
+                return _after_check(event, token, record)
     return render_template(
         "imports/columns.html",
         event=event,
         form=form,
-        table=table,
+        table=SimpleNamespace(headings=headings),
         entry=entry,
         token=token,
-        samples=table.rows[:3],
+        samples=result["samples"],
     )
 
 
@@ -217,22 +272,19 @@ def columns(event_id: int, token: str):
 def preview(event_id: int, token: str):
     """Every row with its validation result, and the Impor button when all are valid."""
     event = _load_event(event_id)
-    entry, table = _upload(event, token)
-    mapping = _mapping(entry, table)
-    try:
-        plan = check_import(
-            event, table=table, mapping=mapping, reveal=sees_all_people(current_user)
-        )
-    except PlannerError as exc:
-        flash(str(exc), "danger")
+    entry = _entry(event, token)
+    record = _checked(event, token, entry)
+    if not isinstance(record, jobs.JobRecord):
+        return record
+    if record.result.get("needs_columns"):
         return redirect(url_for("imports.columns", event_id=event.id, token=token))
     return render_template(
         "imports/preview.html",
         event=event,
         entry=entry,
         token=token,
-        plan=plan,
-        mapping=mapping,
+        preview=record.result,
+        shown=PREVIEW_ROWS,
         fields=FIELDS,
         form=ConfirmForm(),
     )
@@ -243,41 +295,37 @@ def preview(event_id: int, token: str):
 def commit(event_id: int, token: str):
     """Import every row, or nothing when any row is invalid."""
     event = _load_event(event_id)
-    entry, table = _upload(event, token)
+    entry = _entry(event, token)
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
+    checked = _checked(event, token, entry)
+    if not isinstance(checked, jobs.JobRecord):
+        return checked
     try:
-        report = import_delegates(
-            event,
-            table=table,
-            mapping=_mapping(entry, table),
-            by=current_user._get_current_object(),
-            reveal=sees_all_people(current_user),
+        record = jobs.start(
+            "import_commit",
+            user=current_user._get_current_object(),
+            params={
+                "event_id": event.id,
+                "ext": entry["ext"],
+                "mapping": checked.result["mapping"],
+                "reveal": sees_all_people(current_user),
+            },
+            input=_upload_path(token, entry["ext"]).read_bytes(),
+            next_url=url_for("events.show", event_id=event.id),
+            back_url=url_for("imports.preview", event_id=event.id, token=token),
         )
-    except ImportInvalid:
-        db.session.rollback()
-        flash(_("Ada baris yang tidak valid; tidak ada yang diimpor."), "danger")
-        return redirect(url_for("imports.preview", event_id=event.id, token=token))
-    except PlannerError as exc:
-        db.session.rollback()
+    except jobs.JobsUnavailable as exc:
         flash(str(exc), "danger")
         return redirect(url_for("imports.preview", event_id=event.id, token=token))
-    except Exception:
-        db.session.rollback()
-        raise
-    db.session.commit()
+    if record.status == jobs.REFUSED:
+        flash(record.message, "danger")
+        return redirect(url_for("imports.preview", event_id=event.id, token=token))
+    if record.status != jobs.DONE:
+        return redirect(url_for("jobs.show", job_id=record.id))
     _forget(token)
-    flash(
-        _(
-            "Impor selesai: %(nominated)s orang diusulkan (%(created)s orang baru), "
-            "%(skipped)s sudah terdaftar dan dilewati.",
-            nominated=report.nominated,
-            created=report.created_people,
-            skipped=report.skipped,
-        ),
-        "success",
-    )
+    announce(record)
     return redirect(url_for("events.show", event_id=event.id))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 import click
@@ -10,8 +11,9 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from planner.blueprints.plans import bp
-from planner.commit import transaction
+from planner.commit import discard, transaction
 from planner.extensions import db
+from planner.jobs.tasks import with_progress
 from planner.models import Event
 from planner.services.plans import (
     MAX_PLAN_BYTES,
@@ -38,7 +40,10 @@ def export_command(slug: str, path: str, personal_data: bool) -> None:
     event = db.session.scalar(sa.select(Event).filter_by(slug=slug))
     if event is None:
         raise click.ClickException(_("Acara %(slug)s tidak ditemukan.", slug=slug))
-    content = dump_plan(export_plan(event, personal_data=personal_data))
+    with _progressbar(_("Menyiapkan rencana")) as bar:
+        doc = with_progress(_Bar(bar), export_plan, event, personal_data=personal_data)
+        content = dump_plan(doc)
+        discard()
     if path == "-":
         sys.stdout.buffer.write(content)
         sys.stdout.flush()
@@ -77,23 +82,33 @@ def import_command(path: str, new_slug: str | None, new_title: str | None) -> No
         with file.open("rb") as handle:
             raw = handle.read(MAX_PLAN_BYTES + 1)
     try:
-        with transaction():
-            result = import_plan(
-                load_plan(raw), slug=new_slug, title=new_title, by_user=None
+        with (
+            _progressbar(_("Mengimpor rencana")) as bar,
+            transaction(),
+        ):
+            result = with_progress(
+                _Bar(bar),
+                import_plan,
+                load_plan(raw),
+                slug=new_slug,
+                title=new_title,
+                by_user=None,
             )
+            event = result.event
+            db.session.flush()
+            slug, title = event.slug, event.title
     except PlanInvalid as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
         click.echo(str(exc), err=True)
         raise SystemExit(1) from None
-    event = result.event
     click.echo(
         _(
             "Acara %(slug)s dibuat (“%(title)s”): %(created)s orang baru, %(matched)s "
             "orang sudah ada; %(new_places)s tempat baru, %(old_places)s tempat sudah "
             "ada.",
-            slug=event.slug,
-            title=event.title,
+            slug=slug,
+            title=title,
             created=result.created_people,
             matched=result.matched_people,
             new_places=result.created_places,
@@ -102,3 +117,28 @@ def import_command(path: str, new_slug: str | None, new_title: str | None) -> No
     )
     for notice in result.notices:
         click.echo(notice, err=True)
+
+
+def _progressbar(label: str):
+    """A progress bar on a terminal's standard error; nothing when it is not one.
+
+    Standard output may be the plan itself ("-"), and scripts reading the error
+    stream get only the problems.
+    """
+    if sys.stderr.isatty():
+        return click.progressbar(length=1, label=label, file=sys.stderr)
+    return nullcontext(None)
+
+
+class _Bar:
+    """``progress(done, total)`` for the plan services, drawn as a click progress bar."""
+
+    def __init__(self, bar) -> None:
+        self.bar = bar
+
+    def progress(self, done: int, total: int | None = None) -> None:
+        if self.bar is None:
+            return
+        if total:
+            self.bar.length = total
+        self.bar.update(max(0, done - self.bar.pos))

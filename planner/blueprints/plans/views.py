@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import (
     current_app,
-    flash,
     make_response,
     redirect,
     render_template,
@@ -16,24 +15,17 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from planner import jobs
+from planner.blueprints.jobs.views import announce
 from planner.blueprints.plans import bp
 from planner.blueprints.plans.forms import ExportForm, ImportForm
-from planner.commit import discard, save
+from planner.commit import discard
 from planner.errors import render_error
 from planner.extensions import db
+from planner.jobs import store
 from planner.models import Event
 from planner.permissions import can_create_event, can_manage_event, require
-from planner.services import PlannerError
-from planner.services.plans import (
-    MAX_PLAN_BYTES,
-    dump_plan,
-    export_plan,
-    import_plan,
-    load_plan,
-)
-
-#: Notices shown one by one after an import; the rest are counted.
-MAX_NOTICES = 10
+from planner.services.plans import MAX_PLAN_BYTES
 
 
 def upload_limit() -> int:
@@ -58,14 +50,30 @@ def show(event_id: int):
     require(can_manage_event(current_user, event))
     form = ExportForm()
     if form.validate_on_submit():
-        doc = export_plan(event, personal_data=bool(form.personal_data.data))
-        response = make_response(dump_plan(doc))
-        response.mimetype = "application/json"
-        response.headers["Content-Disposition"] = (
-            f'attachment; filename="{event.slug}.rombongan.json"'
-        )
-        response.headers["Cache-Control"] = "no-store"
-        return response
+        try:
+            record = jobs.start(
+                "plan_export",
+                user=current_user._get_current_object(),
+                params={
+                    "event_id": event.id,
+                    "personal_data": bool(form.personal_data.data),
+                },
+                back_url=url_for("plans.show", event_id=event.id),
+            )
+        except jobs.JobsUnavailable as exc:
+            form.form_errors.append(str(exc))
+        else:
+            content = store.read_file(record.id, "result")
+            if record.status != jobs.DONE or content is None:
+                return redirect(url_for("jobs.show", job_id=record.id))
+            # Built in this request (no queue): the file straight away, as before.
+            response = make_response(content)
+            response.mimetype = "application/json"
+            response.headers["Content-Disposition"] = (
+                f'attachment; filename="{record.file_name}"'
+            )
+            response.headers["Cache-Control"] = "no-store"
+            return response
     return render_template(
         "plans/show.html",
         event=event,
@@ -80,51 +88,33 @@ def upload():
     """Import a plan file as a new event: everything is checked first, all or nothing."""
     require(can_create_event(current_user))
     form = ImportForm()
-    problems: list = []
+    problems = []
     if form.validate_on_submit():
         limit = upload_limit()
         raw = form.file.data.read(limit + 1)
         if len(raw) > limit:
             raise RequestEntityTooLarge()
-
-        def refused(exc: PlannerError) -> None:
-            problems.extend(getattr(exc, "problems", ()))
-            form.file.errors = [*form.file.errors, str(exc)]
-
-        outcome = save(
-            lambda: import_plan(
-                load_plan(raw),
-                slug=form.slug.data or None,
-                title=form.title.data or None,
-                by_user=current_user._get_current_object(),
-            ),
-            on_error=refused,
-        )
-        if outcome:
-            result = outcome.value
-            event = result.event
-            flash(
-                _(
-                    "Rencana diimpor sebagai acara baru “%(title)s”: %(created)s orang "
-                    "baru, %(matched)s orang sudah ada; %(places)s tempat baru.",
-                    title=event.title,
-                    created=result.created_people,
-                    matched=result.matched_people,
-                    places=result.created_places,
-                ),
-                "success",
+        try:
+            record = jobs.start(
+                "plan_import",
+                user=current_user._get_current_object(),
+                params={"slug": form.slug.data or "", "title": form.title.data or ""},
+                input=raw,
+                back_url=url_for("plans.upload"),
             )
-            for notice in result.notices[:MAX_NOTICES]:
-                flash(notice, "warning")
-            if len(result.notices) > MAX_NOTICES:
-                flash(
-                    _(
-                        "…dan %(n)s catatan lain tentang akun yang tidak ada.",
-                        n=len(result.notices) - MAX_NOTICES,
-                    ),
-                    "warning",
+        except jobs.JobsUnavailable as exc:
+            form.file.errors = [*form.file.errors, str(exc)]
+        else:
+            if record.status == jobs.REFUSED:
+                problems = record.problems
+                form.file.errors = [*form.file.errors, record.message]
+            elif record.status == jobs.DONE:
+                announce(record)
+                return redirect(
+                    url_for("events.show", event_id=record.result["event_id"])
                 )
-            return redirect(url_for("events.show", event_id=event.id))
+            else:
+                return redirect(url_for("jobs.show", job_id=record.id))
     return render_template(
         "plans/import.html",
         form=form,
