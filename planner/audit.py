@@ -21,6 +21,8 @@ from sqlalchemy.orm import Session
 from planner.models import (
     AgendaItem,
     AgendaSpeaker,
+    Budget,
+    BudgetLine,
     Delegate,
     DelegateChange,
     Delegation,
@@ -43,6 +45,8 @@ ENTITIES: dict[type, str] = {
     SeatAssignment: "seat",
     AgendaItem: "agenda_item",
     AgendaSpeaker: "agenda_speaker",
+    Budget: "budget",
+    BudgetLine: "budget_line",
 }
 
 #: Never written into the trail: secrets, bookkeeping, values derived from others.
@@ -107,6 +111,8 @@ def _summary(session: Session, obj) -> str | None:
         return values.get("label")
     if isinstance(obj, AgendaItem):
         return values.get("title")
+    if isinstance(obj, BudgetLine):
+        return values.get("description")
     if isinstance(obj, Delegate | SeatAssignment):
         delegate = obj if isinstance(obj, Delegate) else values.get("delegate")
         if delegate is None:

@@ -8,6 +8,8 @@ from planner.models import (
     AgendaAudience,
     AgendaKind,
     AgendaStatus,
+    AllowanceKind,
+    BudgetCategory,
     CoordinateSource,
     DelegateRole,
     DelegateStatus,
@@ -181,6 +183,19 @@ SPEAKER_ROLE = {
     SpeakerRole.SPEAKER: _l("Narasumber"),
     SpeakerRole.MODERATOR: _l("Moderator"),
     SpeakerRole.MC: _l("Pembawa acara (MC)"),
+}
+
+BUDGET_CATEGORY = {
+    BudgetCategory.ALLOWANCE: _l("Uang harian"),
+    BudgetCategory.TRANSPORT: _l("Transportasi"),
+    BudgetCategory.HONORARIUM: _l("Honorarium narasumber"),
+    BudgetCategory.OTHER: _l("Lain-lain"),
+}
+
+ALLOWANCE_KIND = {
+    AllowanceKind.OUT_OF_TOWN: _l("Perjalanan luar kota"),
+    AllowanceKind.IN_TOWN: _l("Dalam kota lebih dari 8 jam"),
+    AllowanceKind.TRAINING: _l("Diklat"),
 }
 
 

@@ -221,3 +221,11 @@ def can_view_transport(user, event: Event) -> bool:
 def can_view_ferry_manifest(user, event: Event) -> bool:
     """Ferry manifests carry ID numbers (NIK): organisers only."""
     return can_manage_event(user, event)
+
+
+# Paperwork ---------------------------------------------------------------------------
+
+
+def can_manage_paperwork(user, event: Event) -> bool:
+    """Budget, payment sheets, letters and certificates: the event's organisers."""
+    return can_manage_event(user, event)

@@ -132,6 +132,12 @@ EXPECTED: dict[str, str] = {
         "302 403 200 200 200 403 200",
     "/events/<int:event_id>/manifests/trips/<int:trip_id>/vehicles/<int:vehicle_id>.xlsx":
         "302 403 200 200 200 403 200",
+    "/events/<int:event_id>/paperwork/budget":           "302 403 403 403 200 403 200",
+    "/events/<int:event_id>/paperwork/budget.pdf":       "302 403 403 403 200 403 200",
+    "/events/<int:event_id>/paperwork/budget.xlsx":      "302 403 403 403 200 403 200",
+    "/events/<int:event_id>/paperwork/budget/lines":     "302 403 403 403 ok  403 ok",
+    "/events/<int:event_id>/paperwork/budget/lines/delete": "302 403 403 403 ok  403 ok",
+    "/events/<int:event_id>/paperwork/payments.pdf":     "302 403 403 403 200 403 200",
     "/events/<int:event_id>/rosters/":                   "302 403 403 403 200 403 200",
     "/events/<int:event_id>/rosters/<int:delegation_id>": "302 403 200 403 200 403 200",
     "/events/<int:event_id>/rosters/<int:delegation_id>/export.<any(csv, xlsx, pdf):fmt>":

@@ -22,6 +22,12 @@ from planner.models.delegation import (
     Delegation,
 )
 from planner.models.event import Event, EventKind, EventStatus, event_organisers
+from planner.models.paperwork import (
+    AllowanceKind,
+    Budget,
+    BudgetCategory,
+    BudgetLine,
+)
 from planner.models.person import Person, Sex, SocialPillar
 from planner.models.place import CoordinateSource, Place, PlaceKind
 from planner.models.region import Region, RegionKind
@@ -39,6 +45,10 @@ from planner.models.types import UTCDateTime, utcnow
 from planner.models.user import User, user_regions
 
 __all__ = [
+    "AllowanceKind",
+    "Budget",
+    "BudgetCategory",
+    "BudgetLine",
     "CheckinAction",
     "CheckinOutcome",
     "OfflineCheckin",

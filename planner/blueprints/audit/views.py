@@ -29,6 +29,8 @@ ENTITY_LABELS = {
     "seat": _l("Kursi"),
     "agenda_item": _l("Mata acara"),
     "agenda_speaker": _l("Narasumber"),
+    "budget": _l("Anggaran"),
+    "budget_line": _l("Baris anggaran"),
     "plan": _l("Berkas rencana"),
 }
 

@@ -1,0 +1,131 @@
+"""The paperwork of an event (issue 13): budget settings and hand-typed budget lines.
+
+Revision ID: f3a8d1c6b2e9
+Revises: e7b9c2d4f6a1
+Create Date: 2026-12-02 17:00:00
+
+"""
+
+from alembic import op
+import sqlalchemy as sa
+
+# revision identifiers, used by Alembic.
+revision = "f3a8d1c6b2e9"
+down_revision = "e7b9c2d4f6a1"
+branch_labels = None
+depends_on = None
+
+RATES = (
+    "allowance_rate",
+    "transport_allowance",
+    "ferry_passenger_fare",
+    "ferry_vehicle_fare",
+    "van_rental_per_day",
+    "fuel_per_km",
+    "toll_per_road_leg",
+    "honorarium_per_session",
+)
+
+
+def upgrade():
+    op.create_table(
+        "budgets",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("event_id", sa.Integer(), nullable=False),
+        sa.Column("fiscal_year", sa.Integer(), nullable=False),
+        sa.Column(
+            "allowance_kind",
+            sa.Enum(
+                "luar_kota",
+                "dalam_kota_lebih_8_jam",
+                "diklat",
+                name="allowancekind",
+                native_enum=False,
+                length=24,
+                create_constraint=False,
+            ),
+            nullable=False,
+        ),
+        sa.Column("allowance_rate", sa.Integer(), nullable=True),
+        sa.Column("transport_allowance", sa.Integer(), nullable=False),
+        sa.Column("ferry_passenger_fare", sa.Integer(), nullable=False),
+        sa.Column("ferry_vehicle_fare", sa.Integer(), nullable=False),
+        sa.Column("van_rental_per_day", sa.Integer(), nullable=False),
+        sa.Column("fuel_per_km", sa.Integer(), nullable=False),
+        sa.Column("toll_per_road_leg", sa.Integer(), nullable=False),
+        sa.Column("honorarium_per_session", sa.Integer(), nullable=False),
+        sa.Column("treasurer_name", sa.String(length=200), nullable=True),
+        sa.Column("treasurer_nip", sa.String(length=30), nullable=True),
+        sa.Column("official_name", sa.String(length=200), nullable=True),
+        sa.Column("official_position", sa.String(length=200), nullable=True),
+        sa.Column("official_nip", sa.String(length=30), nullable=True),
+        sa.Column("signing_place", sa.String(length=120), nullable=True),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            " AND ".join(f"{n} >= 0" for n in RATES),
+            name=op.f("ck_budgets_rates_not_negative"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["event_id"],
+            ["events.id"],
+            name=op.f("fk_budgets_event_id_events"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_budgets")),
+        sa.UniqueConstraint("event_id", name=op.f("uq_budgets_event_id")),
+    )
+    op.create_table(
+        "budget_lines",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("event_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "category",
+            sa.Enum(
+                "allowance",
+                "transport",
+                "honorarium",
+                "other",
+                name="budgetcategory",
+                native_enum=False,
+                length=16,
+                create_constraint=False,
+            ),
+            nullable=False,
+        ),
+        sa.Column("description", sa.String(length=200), nullable=False),
+        sa.Column("delegation_id", sa.Integer(), nullable=True),
+        sa.Column("quantity", sa.Integer(), nullable=False),
+        sa.Column("unit", sa.String(length=40), nullable=False),
+        sa.Column("unit_price", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "quantity >= 0", name=op.f("ck_budget_lines_quantity_not_negative")
+        ),
+        sa.CheckConstraint(
+            "unit_price >= 0", name=op.f("ck_budget_lines_unit_price_not_negative")
+        ),
+        sa.ForeignKeyConstraint(
+            ["delegation_id"],
+            ["delegations.id"],
+            name=op.f("fk_budget_lines_delegation_id_delegations"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["event_id"],
+            ["events.id"],
+            name=op.f("fk_budget_lines_event_id_events"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_budget_lines")),
+    )
+    with op.batch_alter_table("budget_lines", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_budget_lines_event_id"), ["event_id"], unique=False
+        )
+
+
+def downgrade():
+    with op.batch_alter_table("budget_lines", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_budget_lines_event_id"))
+    op.drop_table("budget_lines")
+    op.drop_table("budgets")

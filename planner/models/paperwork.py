@@ -1,0 +1,132 @@
+"""The paperwork an office files for an event: its budget (RAB) and the rates behind
+the payment sheets (daftar penerimaan)."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from planner.extensions import db
+from planner.models.types import UTCDateTime, str_enum, utcnow
+
+if TYPE_CHECKING:
+    from planner.models.delegation import Delegation
+    from planner.models.event import Event
+
+
+class AllowanceKind(enum.StrEnum):
+    """The kinds of daily allowance (uang harian) of the Standar Biaya Masukan."""
+
+    OUT_OF_TOWN = "luar_kota"  #: perjalanan dinas luar kota
+    IN_TOWN = "dalam_kota_lebih_8_jam"  #: dalam kota lebih dari 8 jam
+    TRAINING = "diklat"  #: pendidikan dan pelatihan
+
+
+class BudgetCategory(enum.StrEnum):
+    ALLOWANCE = "allowance"  #: uang harian
+    TRANSPORT = "transport"  #: transportasi
+    HONORARIUM = "honorarium"  #: honorarium narasumber
+    OTHER = "other"  #: typed by hand
+
+
+#: Rate columns of :class:`Budget` (rupiah, never negative).
+RATE_FIELDS = (
+    "transport_allowance",
+    "ferry_passenger_fare",
+    "ferry_vehicle_fare",
+    "van_rental_per_day",
+    "fuel_per_km",
+    "toll_per_road_leg",
+    "honorarium_per_session",
+)
+
+
+class Budget(db.Model):
+    """An event's budget settings: the rates its computed lines use, and who signs."""
+
+    __tablename__ = "budgets"
+    __table_args__ = (
+        CheckConstraint(
+            " AND ".join(f"{name} >= 0" for name in ("allowance_rate", *RATE_FIELDS)),
+            name="rates_not_negative",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), unique=True
+    )
+    #: Year of the Standar Biaya Masukan table whose ceilings apply.
+    fiscal_year: Mapped[int] = mapped_column()
+    allowance_kind: Mapped[AllowanceKind] = mapped_column(
+        str_enum(AllowanceKind, 24), default=AllowanceKind.OUT_OF_TOWN
+    )
+    #: Daily allowance per person per day; NULL: the ceiling of the destination province.
+    allowance_rate: Mapped[int | None] = mapped_column()
+    #: Uang transport per person (local transport money), paid once.
+    transport_allowance: Mapped[int] = mapped_column(default=0)
+    ferry_passenger_fare: Mapped[int] = mapped_column(default=0)
+    #: Ferry ticket of one vehicle (its class), per crossing.
+    ferry_vehicle_fare: Mapped[int] = mapped_column(default=0)
+    van_rental_per_day: Mapped[int] = mapped_column(default=0)
+    fuel_per_km: Mapped[int] = mapped_column(default=0)
+    toll_per_road_leg: Mapped[int] = mapped_column(default=0)
+    honorarium_per_session: Mapped[int] = mapped_column(default=0)
+    #: Bendahara pengeluaran, as signed on payment sheets.
+    treasurer_name: Mapped[str | None] = mapped_column(String(200))
+    treasurer_nip: Mapped[str | None] = mapped_column(String(30))
+    #: Pejabat pembuat komitmen (or the official in charge).
+    official_name: Mapped[str | None] = mapped_column(String(200))
+    official_position: Mapped[str | None] = mapped_column(String(200))
+    official_nip: Mapped[str | None] = mapped_column(String(30))
+    #: Place printed before the date on signature blocks.
+    signing_place: Mapped[str | None] = mapped_column(String(120))
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow
+    )
+
+    event: Mapped[Event] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Budget event={self.event_id}>"
+
+
+class BudgetLine(db.Model):
+    """A budget line typed by hand (printing, rented hall, banners…)."""
+
+    __tablename__ = "budget_lines"
+    __table_args__ = (
+        CheckConstraint("quantity >= 0", name="quantity_not_negative"),
+        CheckConstraint("unit_price >= 0", name="unit_price_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    category: Mapped[BudgetCategory] = mapped_column(
+        str_enum(BudgetCategory, 16), default=BudgetCategory.OTHER
+    )
+    description: Mapped[str] = mapped_column(String(200))
+    #: The delegation the line is spent on; NULL: the event as a whole.
+    delegation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("delegations.id", ondelete="SET NULL")
+    )
+    quantity: Mapped[int] = mapped_column(default=1)
+    unit: Mapped[str] = mapped_column(String(40), default="paket")
+    unit_price: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    event: Mapped[Event] = relationship()
+    delegation: Mapped[Delegation | None] = relationship()
+
+    @property
+    def amount(self) -> int:
+        return self.quantity * self.unit_price
+
+    def __repr__(self) -> str:
+        return f"<BudgetLine {self.id} {self.description}>"

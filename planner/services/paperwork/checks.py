@@ -1,0 +1,34 @@
+"""The paperwork's lines on an event's to-do list."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from planner.extensions import db
+from planner.models import Budget, Event
+from planner.services.events import ChecklistItem, checklist_check
+
+
+@checklist_check
+def _check_budget(event: Event):
+    """The budget's rates and the payment sheets' signatories are filled in (one
+    query)."""
+    row = db.session.execute(
+        sa.select(Budget.treasurer_name, Budget.official_name).where(
+            Budget.event_id == event.id
+        )
+    ).first()
+    if row is None:
+        return ChecklistItem(
+            _("Anggaran (RAB) belum disusun: tarif belum disimpan."),
+            "info",
+            "paperwork.budget",
+        )
+    if not row.treasurer_name or not row.official_name:
+        return ChecklistItem(
+            _("Penanda tangan daftar penerimaan (bendahara, pejabat) belum diisi."),
+            "info",
+            "paperwork.budget",
+        )
+    return None
