@@ -212,3 +212,4 @@ def _register_blueprints(app: Flask) -> None:
         pwa,
     ):
         app.register_blueprint(module.bp)
+    app.register_blueprint(paperwork.verify_bp)

@@ -23,6 +23,7 @@ from planner.models import (
     AgendaSpeaker,
     Budget,
     BudgetLine,
+    Certificate,
     Delegate,
     DelegateChange,
     Delegation,
@@ -47,11 +48,20 @@ ENTITIES: dict[type, str] = {
     AgendaSpeaker: "agenda_speaker",
     Budget: "budget",
     BudgetLine: "budget_line",
+    Certificate: "certificate",
 }
 
 #: Never written into the trail: secrets, bookkeeping, values derived from others.
 IGNORED = frozenset(
-    {"id", "feed_token", "created_at", "updated_at", "sequence", "confirmed_count"}
+    {
+        "id",
+        "feed_token",
+        "code",
+        "created_at",
+        "updated_at",
+        "sequence",
+        "confirmed_count",
+    }
 )
 
 #: Collections whose membership is part of the row (ids before and after).
@@ -113,6 +123,8 @@ def _summary(session: Session, obj) -> str | None:
         return values.get("title")
     if isinstance(obj, BudgetLine):
         return values.get("description")
+    if isinstance(obj, Certificate):
+        return values.get("number")
     if isinstance(obj, Delegate | SeatAssignment):
         delegate = obj if isinstance(obj, Delegate) else values.get("delegate")
         if delegate is None:

@@ -1,4 +1,5 @@
-"""The paperwork of an event (issue 13): budget settings and hand-typed budget lines.
+"""The paperwork of an event (issue 13): budget settings, hand-typed budget lines,
+certificate templates and certificates.
 
 Revision ID: f3a8d1c6b2e9
 Revises: e7b9c2d4f6a1
@@ -123,8 +124,51 @@ def upgrade():
             batch_op.f("ix_budget_lines_event_id"), ["event_id"], unique=False
         )
 
+    op.create_table(
+        "certificate_templates",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("event_id", sa.Integer(), nullable=False),
+        sa.Column("title", sa.String(length=120), nullable=False),
+        sa.Column("number_pattern", sa.String(length=120), nullable=False),
+        sa.Column("lesson_hours", sa.Integer(), nullable=False),
+        sa.Column("signatory_name", sa.String(length=200), nullable=False),
+        sa.Column("signatory_position", sa.String(length=200), nullable=False),
+        sa.Column("signatory_nip", sa.String(length=30), nullable=True),
+        sa.Column("signature_image", sa.LargeBinary(), nullable=True),
+        sa.Column("signature_mime", sa.String(length=20), nullable=True),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("lesson_hours >= 0", name=op.f("ck_certificate_templates_lesson_hours_not_negative")),
+        sa.ForeignKeyConstraint(["event_id"], ["events.id"], name=op.f("fk_certificate_templates_event_id_events"), ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_certificate_templates")),
+        sa.UniqueConstraint("event_id", name=op.f("uq_certificate_templates_event_id")),
+    )
+    op.create_table(
+        "certificates",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("event_id", sa.Integer(), nullable=False),
+        sa.Column("delegate_id", sa.Integer(), nullable=False),
+        sa.Column("sequence", sa.Integer(), nullable=False),
+        sa.Column("number", sa.String(length=160), nullable=False),
+        sa.Column("code", sa.String(length=43), nullable=False),
+        sa.Column("issued_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("revoked_reason", sa.String(length=300), nullable=True),
+        sa.ForeignKeyConstraint(["delegate_id"], ["delegates.id"], name=op.f("fk_certificates_delegate_id_delegates"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["event_id"], ["events.id"], name=op.f("fk_certificates_event_id_events"), ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_certificates")),
+        sa.UniqueConstraint("code", name=op.f("uq_certificates_code")),
+        sa.UniqueConstraint("event_id", "delegate_id", name="uq_certificates_event_delegate"),
+        sa.UniqueConstraint("event_id", "sequence", name="uq_certificates_event_sequence"),
+    )
+    with op.batch_alter_table("certificates", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_certificates_event_id"), ["event_id"], unique=False)
+
 
 def downgrade():
+    with op.batch_alter_table("certificates", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_certificates_event_id"))
+    op.drop_table("certificates")
+    op.drop_table("certificate_templates")
     with op.batch_alter_table("budget_lines", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_budget_lines_event_id"))
     op.drop_table("budget_lines")

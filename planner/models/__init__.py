@@ -27,6 +27,8 @@ from planner.models.paperwork import (
     Budget,
     BudgetCategory,
     BudgetLine,
+    Certificate,
+    CertificateTemplate,
 )
 from planner.models.person import Person, Sex, SocialPillar
 from planner.models.place import CoordinateSource, Place, PlaceKind
@@ -49,6 +51,8 @@ __all__ = [
     "Budget",
     "BudgetCategory",
     "BudgetLine",
+    "Certificate",
+    "CertificateTemplate",
     "CheckinAction",
     "CheckinOutcome",
     "OfflineCheckin",

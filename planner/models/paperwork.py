@@ -4,18 +4,30 @@ the payment sheets (daftar penerimaan)."""
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import db
 from planner.models.types import UTCDateTime, str_enum, utcnow
 
 if TYPE_CHECKING:
-    from planner.models.delegation import Delegation
+    from planner.models.delegation import Delegate, Delegation
     from planner.models.event import Event
+
+
+def new_verification_code() -> str:
+    """128 random bits, URL-safe (22 characters)."""
+    return secrets.token_urlsafe(16)
 
 
 class AllowanceKind(enum.StrEnum):
@@ -130,3 +142,73 @@ class BudgetLine(db.Model):
 
     def __repr__(self) -> str:
         return f"<BudgetLine {self.id} {self.description}>"
+
+
+class CertificateTemplate(db.Model):
+    """What an event's certificates say and who signs them (one per event)."""
+
+    __tablename__ = "certificate_templates"
+    __table_args__ = (
+        CheckConstraint("lesson_hours >= 0", name="lesson_hours_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), unique=True
+    )
+    title: Mapped[str] = mapped_column(String(120))
+    #: "{n}/SERT/DINSOS/{roman_month}/{year}": {n} is the certificate's sequence.
+    number_pattern: Mapped[str] = mapped_column(String(120))
+    #: Jam pelajaran (JP) printed on the certificate.
+    lesson_hours: Mapped[int] = mapped_column(default=0)
+    signatory_name: Mapped[str] = mapped_column(String(200))
+    signatory_position: Mapped[str] = mapped_column(String(200))
+    signatory_nip: Mapped[str | None] = mapped_column(String(30))
+    #: PNG or JPEG of the signature (checked: an image, at most 1 MB).
+    signature_image: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    signature_mime: Mapped[str | None] = mapped_column(String(20))
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow
+    )
+
+    event: Mapped[Event] = relationship()
+
+
+class Certificate(db.Model):
+    """One delegate's certificate; revoked ones stay, marked, for verification."""
+
+    __tablename__ = "certificates"
+    __table_args__ = (
+        UniqueConstraint(
+            "event_id", "delegate_id", name="uq_certificates_event_delegate"
+        ),
+        UniqueConstraint("event_id", "sequence", name="uq_certificates_event_sequence"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    delegate_id: Mapped[int] = mapped_column(
+        ForeignKey("delegates.id", ondelete="CASCADE")
+    )
+    #: {n} of the number pattern.
+    sequence: Mapped[int] = mapped_column()
+    number: Mapped[str] = mapped_column(String(160))
+    #: Secret of the public verification page: 128 random bits, never derived.
+    code: Mapped[str] = mapped_column(
+        String(43), unique=True, default=new_verification_code
+    )
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_reason: Mapped[str | None] = mapped_column(String(300))
+
+    event: Mapped[Event] = relationship()
+    delegate: Mapped[Delegate] = relationship()
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    def __repr__(self) -> str:
+        return f"<Certificate {self.id} {self.number}>"

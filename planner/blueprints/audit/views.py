@@ -31,6 +31,7 @@ ENTITY_LABELS = {
     "agenda_speaker": _l("Narasumber"),
     "budget": _l("Anggaran"),
     "budget_line": _l("Baris anggaran"),
+    "certificate": _l("Sertifikat"),
     "plan": _l("Berkas rencana"),
 }
 

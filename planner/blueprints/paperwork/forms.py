@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
+from flask_wtf.file import FileField
+from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from planner import labels
@@ -98,3 +99,42 @@ class BudgetLineForm(FlaskForm):
         ],
         not_a_number=_NOT_A_NUMBER,
     )
+
+
+class CertificateTemplateForm(FlaskForm):
+    """What the event's certificates say and who signs them."""
+
+    title = StringField(
+        _l("Judul"),
+        [InputRequired(_l("Judul wajib diisi.")), Length(max=120)],
+        default="Sertifikat",
+    )
+    number_pattern = StringField(
+        _l("Pola nomor"),
+        [InputRequired(_l("Pola nomor wajib diisi.")), Length(max=120)],
+        default="{n}/SERT/{roman_month}/{year}",
+        description=_l(
+            "{n} nomor urut, {roman_month} bulan dalam angka Romawi, {month} bulan, "
+            "{year} tahun."
+        ),
+    )
+    lesson_hours = WholeNumberField(
+        _l("Jam pelajaran (JP)"),
+        [
+            Optional(),
+            NumberRange(min=0, message=_l("Jam pelajaran tidak boleh negatif.")),
+        ],
+        not_a_number=_l("Jam pelajaran harus berupa angka."),
+        default=0,
+    )
+    signatory_name = StringField(
+        _l("Nama penanda tangan"),
+        [InputRequired(_l("Nama penanda tangan wajib diisi.")), Length(max=200)],
+    )
+    signatory_position = StringField(
+        _l("Jabatan penanda tangan"),
+        [InputRequired(_l("Jabatan penanda tangan wajib diisi.")), Length(max=200)],
+    )
+    signatory_nip = _text(_l("NIP penanda tangan"), 30)
+    signature = FileField(_l("Gambar tanda tangan (PNG atau JPEG, paling besar 1 MB)"))
+    remove_signature = BooleanField(_l("Hapus gambar tanda tangan"))

@@ -6,7 +6,14 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from planner.extensions import db
-from planner.models import Budget, Event
+from planner.models import (
+    Budget,
+    Certificate,
+    CertificateTemplate,
+    Delegate,
+    DelegateStatus,
+    Event,
+)
 from planner.services.events import ChecklistItem, checklist_check
 
 
@@ -30,5 +37,33 @@ def _check_budget(event: Event):
             _("Penanda tangan daftar penerimaan (bendahara, pejabat) belum diisi."),
             "info",
             "paperwork.budget",
+        )
+    return None
+
+
+@checklist_check
+def _check_certificates(event: Event):
+    """Everyone who attended has a certificate, once the event has a template (one
+    query)."""
+    has_template = sa.select(CertificateTemplate.id).where(
+        CertificateTemplate.event_id == event.id
+    )
+    missing = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Delegate)
+        .where(
+            Delegate.event_id == event.id,
+            Delegate.status == DelegateStatus.ATTENDED,
+            has_template.exists(),
+            ~sa.select(Certificate.id)
+            .where(Certificate.delegate_id == Delegate.id)
+            .exists(),
+        )
+    )
+    if missing:
+        return ChecklistItem(
+            _("%(n)s peserta yang hadir belum mendapat sertifikat.", n=missing),
+            "info",
+            "paperwork.certificates",
         )
     return None
