@@ -27,6 +27,7 @@ from planner.models import (
     Delegate,
     DelegateChange,
     Delegation,
+    InvitationLetter,
     Leg,
     Person,
     SeatAssignment,
@@ -49,6 +50,7 @@ ENTITIES: dict[type, str] = {
     Budget: "budget",
     BudgetLine: "budget_line",
     Certificate: "certificate",
+    InvitationLetter: "invitation_letter",
 }
 
 #: Never written into the trail: secrets, bookkeeping, values derived from others.
@@ -123,7 +125,7 @@ def _summary(session: Session, obj) -> str | None:
         return values.get("title")
     if isinstance(obj, BudgetLine):
         return values.get("description")
-    if isinstance(obj, Certificate):
+    if isinstance(obj, Certificate | InvitationLetter):
         return values.get("number")
     if isinstance(obj, Delegate | SeatAssignment):
         delegate = obj if isinstance(obj, Delegate) else values.get("delegate")

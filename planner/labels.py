@@ -17,6 +17,7 @@ from planner.models import (
     EventStatus,
     LegMode,
     PlaceKind,
+    RecipientKind,
     RegionKind,
     Sex,
     SocialPillar,
@@ -196,6 +197,11 @@ ALLOWANCE_KIND = {
     AllowanceKind.OUT_OF_TOWN: _l("Perjalanan luar kota"),
     AllowanceKind.IN_TOWN: _l("Dalam kota lebih dari 8 jam"),
     AllowanceKind.TRAINING: _l("Diklat"),
+}
+
+RECIPIENT_KIND = {
+    RecipientKind.OFFICE: _l("Kepala Dinas Sosial kabupaten/kota"),
+    RecipientKind.CHAPTER: _l("Ketua IPSM kabupaten/kota"),
 }
 
 

@@ -143,6 +143,11 @@ EXPECTED: dict[str, str] = {
         "302 404 403 403 404 403 404",
     "/events/<int:event_id>/paperwork/certificates/issue": "302 403 403 403 ok  403 ok",
     "/events/<int:event_id>/paperwork/certificates/revoke": "302 403 403 403 ok  403 ok",
+    "/events/<int:event_id>/paperwork/letters":          "302 403 403 403 200 403 200",
+    "/events/<int:event_id>/paperwork/letters.pdf":      "302 403 403 403 404 403 404",
+    "/events/<int:event_id>/paperwork/letters/<int:delegation_id>.pdf":
+        "302 403 403 403 404 403 404",
+    "/events/<int:event_id>/paperwork/letters/issue":    "302 403 403 403 ok  403 ok",
     "/events/<int:event_id>/paperwork/payments.pdf":     "302 403 403 403 200 403 200",
     "/events/<int:event_id>/rosters/":                   "302 403 403 403 200 403 200",
     "/events/<int:event_id>/rosters/<int:delegation_id>": "302 403 200 403 200 403 200",

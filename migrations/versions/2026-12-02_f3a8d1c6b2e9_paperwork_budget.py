@@ -1,5 +1,5 @@
 """The paperwork of an event (issue 13): budget settings, hand-typed budget lines,
-certificate templates and certificates.
+certificate templates and certificates, invitation letters.
 
 Revision ID: f3a8d1c6b2e9
 Revises: e7b9c2d4f6a1
@@ -163,8 +163,51 @@ def upgrade():
     with op.batch_alter_table("certificates", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_certificates_event_id"), ["event_id"], unique=False)
 
+    op.create_table(
+        "letter_settings",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("event_id", sa.Integer(), nullable=False),
+        sa.Column("office_name", sa.String(length=200), nullable=False),
+        sa.Column("office_address", sa.String(length=300), nullable=False),
+        sa.Column("logo_image", sa.LargeBinary(), nullable=True),
+        sa.Column("logo_mime", sa.String(length=20), nullable=True),
+        sa.Column("number_pattern", sa.String(length=120), nullable=False),
+        sa.Column("first_number", sa.Integer(), nullable=False),
+        sa.Column("dated_on", sa.Date(), nullable=False),
+        sa.Column("recipient_kind", sa.Enum("office", "chapter", name="recipientkind", native_enum=False, length=12, create_constraint=False), nullable=False),
+        sa.Column("signing_place", sa.String(length=120), nullable=False),
+        sa.Column("signatory_name", sa.String(length=200), nullable=False),
+        sa.Column("signatory_position", sa.String(length=200), nullable=False),
+        sa.Column("signatory_nip", sa.String(length=30), nullable=True),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("first_number >= 1", name=op.f("ck_letter_settings_first_number_positive")),
+        sa.ForeignKeyConstraint(["event_id"], ["events.id"], name=op.f("fk_letter_settings_event_id_events"), ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_letter_settings")),
+        sa.UniqueConstraint("event_id", name=op.f("uq_letter_settings_event_id")),
+    )
+    op.create_table(
+        "invitation_letters",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("event_id", sa.Integer(), nullable=False),
+        sa.Column("delegation_id", sa.Integer(), nullable=False),
+        sa.Column("sequence", sa.Integer(), nullable=False),
+        sa.Column("number", sa.String(length=160), nullable=False),
+        sa.Column("issued_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["delegation_id"], ["delegations.id"], name=op.f("fk_invitation_letters_delegation_id_delegations"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["event_id"], ["events.id"], name=op.f("fk_invitation_letters_event_id_events"), ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_invitation_letters")),
+        sa.UniqueConstraint("delegation_id", name="uq_invitation_letters_delegation_id"),
+        sa.UniqueConstraint("event_id", "sequence", name="uq_invitation_letters_event_sequence"),
+    )
+    with op.batch_alter_table("invitation_letters", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_invitation_letters_event_id"), ["event_id"], unique=False)
+
 
 def downgrade():
+    with op.batch_alter_table("invitation_letters", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_invitation_letters_event_id"))
+    op.drop_table("invitation_letters")
+    op.drop_table("letter_settings")
     with op.batch_alter_table("certificates", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_certificates_event_id"))
     op.drop_table("certificates")

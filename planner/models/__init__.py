@@ -29,6 +29,9 @@ from planner.models.paperwork import (
     BudgetLine,
     Certificate,
     CertificateTemplate,
+    InvitationLetter,
+    LetterSettings,
+    RecipientKind,
 )
 from planner.models.person import Person, Sex, SocialPillar
 from planner.models.place import CoordinateSource, Place, PlaceKind
@@ -53,6 +56,9 @@ __all__ = [
     "BudgetLine",
     "Certificate",
     "CertificateTemplate",
+    "InvitationLetter",
+    "LetterSettings",
+    "RecipientKind",
     "CheckinAction",
     "CheckinOutcome",
     "OfflineCheckin",

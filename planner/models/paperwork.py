@@ -1,15 +1,16 @@
 """The paperwork an office files for an event: its budget (RAB) and the rates behind
-the payment sheets (daftar penerimaan)."""
+the payment sheets (daftar penerimaan), certificates and invitation letters."""
 
 from __future__ import annotations
 
 import enum
 import secrets
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     CheckConstraint,
+    Date,
     ForeignKey,
     LargeBinary,
     String,
@@ -212,3 +213,75 @@ class Certificate(db.Model):
 
     def __repr__(self) -> str:
         return f"<Certificate {self.id} {self.number}>"
+
+
+class RecipientKind(enum.StrEnum):
+    """Whom an invitation letter is addressed to in each region."""
+
+    OFFICE = "office"  #: Kepala Dinas Sosial
+    CHAPTER = "chapter"  #: Ketua IPSM
+
+
+class LetterSettings(db.Model):
+    """An event's invitation letters: letterhead, number pattern, signatory."""
+
+    __tablename__ = "letter_settings"
+    __table_args__ = (
+        CheckConstraint("first_number >= 1", name="first_number_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), unique=True
+    )
+    #: Letterhead: the sending office's name and address.
+    office_name: Mapped[str] = mapped_column(String(200))
+    office_address: Mapped[str] = mapped_column(String(300))
+    #: PNG or JPEG logo (checked: an image, at most 1 MB).
+    logo_image: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    logo_mime: Mapped[str | None] = mapped_column(String(20))
+    #: "005/{n}/DINSOS/{roman_month}/{year}"; {n} counts from ``first_number``.
+    number_pattern: Mapped[str] = mapped_column(String(120))
+    first_number: Mapped[int] = mapped_column(default=1)
+    dated_on: Mapped[date] = mapped_column(Date)
+    recipient_kind: Mapped[RecipientKind] = mapped_column(
+        str_enum(RecipientKind, 12), default=RecipientKind.OFFICE
+    )
+    signing_place: Mapped[str] = mapped_column(String(120))
+    signatory_name: Mapped[str] = mapped_column(String(200))
+    signatory_position: Mapped[str] = mapped_column(String(200))
+    signatory_nip: Mapped[str | None] = mapped_column(String(30))
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow
+    )
+
+    event: Mapped[Event] = relationship()
+
+
+class InvitationLetter(db.Model):
+    """The numbered invitation letter sent to one delegation."""
+
+    __tablename__ = "invitation_letters"
+    __table_args__ = (
+        UniqueConstraint("delegation_id", name="uq_invitation_letters_delegation_id"),
+        UniqueConstraint(
+            "event_id", "sequence", name="uq_invitation_letters_event_sequence"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    delegation_id: Mapped[int] = mapped_column(
+        ForeignKey("delegations.id", ondelete="CASCADE")
+    )
+    sequence: Mapped[int] = mapped_column()
+    number: Mapped[str] = mapped_column(String(160))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    event: Mapped[Event] = relationship()
+    delegation: Mapped[Delegation] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<InvitationLetter {self.id} {self.number}>"

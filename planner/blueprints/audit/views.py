@@ -32,6 +32,7 @@ ENTITY_LABELS = {
     "budget": _l("Anggaran"),
     "budget_line": _l("Baris anggaran"),
     "certificate": _l("Sertifikat"),
+    "invitation_letter": _l("Surat undangan"),
     "plan": _l("Berkas rencana"),
 }
 

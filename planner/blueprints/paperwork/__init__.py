@@ -7,4 +7,8 @@ bp = Blueprint("paperwork", __name__, url_prefix="/events/<int:event_id>/paperwo
 #: The public page a certificate's QR code opens.
 verify_bp = Blueprint("verify", __name__, url_prefix="/verify")
 
-from planner.blueprints.paperwork import certificates, views  # noqa: E402, F401
+from planner.blueprints.paperwork import (  # noqa: E402, F401
+    certificates,
+    letters,
+    views,
+)

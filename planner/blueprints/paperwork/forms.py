@@ -11,7 +11,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from planner import labels
 from planner.blueprints.choices import coerce_id
 from planner.blueprints.fields import WholeNumberField
-from planner.blueprints.people.forms import enum_choices
+from planner.blueprints.people.forms import IndonesianDateField, enum_choices
 
 _NOT_A_NUMBER = _l("Isi dengan bilangan bulat rupiah, tanpa titik.")
 _NOT_NEGATIVE = _l("Jumlah tidak boleh negatif.")
@@ -138,3 +138,54 @@ class CertificateTemplateForm(FlaskForm):
     signatory_nip = _text(_l("NIP penanda tangan"), 30)
     signature = FileField(_l("Gambar tanda tangan (PNG atau JPEG, paling besar 1 MB)"))
     remove_signature = BooleanField(_l("Hapus gambar tanda tangan"))
+
+
+class LetterSettingsForm(FlaskForm):
+    """The letterhead, number pattern and signatory of the invitation letters."""
+
+    office_name = StringField(
+        _l("Nama kantor (kop surat)"),
+        [InputRequired(_l("Nama kantor wajib diisi.")), Length(max=200)],
+    )
+    office_address = StringField(
+        _l("Alamat kantor"),
+        [InputRequired(_l("Alamat kantor wajib diisi.")), Length(max=300)],
+    )
+    logo = FileField(_l("Logo (PNG atau JPEG, paling besar 1 MB)"))
+    remove_logo = BooleanField(_l("Hapus logo"))
+    number_pattern = StringField(
+        _l("Pola nomor surat"),
+        [InputRequired(_l("Pola nomor wajib diisi.")), Length(max=120)],
+        default="005/{n}/DINSOS/{roman_month}/{year}",
+        description=_l(
+            "{n} nomor urut, {roman_month} bulan dalam angka Romawi, {month} bulan, "
+            "{year} tahun."
+        ),
+    )
+    first_number = WholeNumberField(
+        _l("Nomor urut pertama"),
+        [Optional(), NumberRange(min=1, message=_l("Nomor pertama paling kecil 1."))],
+        not_a_number=_l("Nomor urut harus berupa angka."),
+        default=1,
+    )
+    dated_on = IndonesianDateField(
+        _l("Tanggal surat"), [InputRequired(_l("Tanggal surat wajib diisi."))]
+    )
+    recipient_kind = SelectField(
+        _l("Ditujukan kepada"),
+        choices=enum_choices(labels.RECIPIENT_KIND),
+        invalid_choice_message=_l("Pilih salah satu dari daftar."),
+    )
+    signing_place = StringField(
+        _l("Tempat penandatanganan"),
+        [InputRequired(_l("Tempat wajib diisi.")), Length(max=120)],
+    )
+    signatory_name = StringField(
+        _l("Nama penanda tangan"),
+        [InputRequired(_l("Nama penanda tangan wajib diisi.")), Length(max=200)],
+    )
+    signatory_position = StringField(
+        _l("Jabatan penanda tangan"),
+        [InputRequired(_l("Jabatan penanda tangan wajib diisi.")), Length(max=200)],
+    )
+    signatory_nip = _text(_l("NIP penanda tangan"), 30)

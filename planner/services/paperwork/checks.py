@@ -12,7 +12,10 @@ from planner.models import (
     CertificateTemplate,
     Delegate,
     DelegateStatus,
+    Delegation,
     Event,
+    EventStatus,
+    InvitationLetter,
 )
 from planner.services.events import ChecklistItem, checklist_check
 
@@ -65,5 +68,29 @@ def _check_certificates(event: Event):
             _("%(n)s peserta yang hadir belum mendapat sertifikat.", n=missing),
             "info",
             "paperwork.certificates",
+        )
+    return None
+
+
+@checklist_check
+def _check_letters(event: Event):
+    """Every delegation has its numbered invitation letter (one query)."""
+    if event.status == EventStatus.FINISHED:
+        return None
+    missing = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Delegation)
+        .where(
+            Delegation.event_id == event.id,
+            ~sa.select(InvitationLetter.id)
+            .where(InvitationLetter.delegation_id == Delegation.id)
+            .exists(),
+        )
+    )
+    if missing:
+        return ChecklistItem(
+            _("%(n)s delegasi belum mendapat surat undangan bernomor.", n=missing),
+            "info",
+            "paperwork.letters",
         )
     return None
