@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from planner.extensions import db
+from planner.formatting.plain import format_rupiah
 from planner.models import (
     AllowanceKind,
     Budget,
@@ -76,7 +77,7 @@ def update_budget(event: Event, *, data: dict) -> Budget:
         raise BudgetError(
             _(
                 "Uang harian melebihi batas tertinggi SBM (%(ceiling)s).",
-                ceiling=f"{ceiling:,}".replace(",", "."),
+                ceiling=format_rupiah(ceiling),
             ),
             field="allowance_rate",
         )
