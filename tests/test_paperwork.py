@@ -445,3 +445,29 @@ def test_a_later_years_table_loads_beside_it(tmp_path, monkeypatch):
         assert rates.allowance_ceiling(2026, "19", "luar_kota") == 410000
     finally:
         rates.allowance_tables.cache_clear()
+
+
+def test_budget_takes_the_same_queries_for_a_bigger_plan(
+    plan, count_queries, make_delegation, make_delegate, make_leg, make_vehicle
+):
+    from planner.services.paperwork.budget import compute_budget
+
+    event = plan["event"]
+
+    def run() -> int:
+        db.session.expire_all()
+        with count_queries() as q:
+            compute_budget(db.session.get(type(event), event.id))
+        return len(q)
+
+    small = run()
+    c = make_delegation(event, region=region("19.03"), quota=4)
+    make_delegate(c, status=DelegateStatus.CONFIRMED)
+    van = make_vehicle(event, label="Travel B")
+    leg = make_leg(plan["road"].trip, mode=LegMode.FERRY)
+    leg.vehicles.append(van)
+    leg.delegations.append(c)
+    item = db.session.scalars(db.select(AgendaItem)).first()
+    item.speakers.append(AgendaSpeaker(name="Pak Joko", role=SpeakerRole.SPEAKER))
+    db.session.commit()
+    assert run() == small

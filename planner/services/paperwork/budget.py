@@ -22,16 +22,19 @@ from planner.formatting.plain import to_zone
 from planner.models import (
     ACTIVE_STATUSES,
     AgendaItem,
+    AgendaSpeaker,
     AgendaStatus,
     AllowanceKind,
     Budget,
     BudgetCategory,
     BudgetLine,
     Delegate,
+    Delegation,
     Event,
     Leg,
     LegMode,
     SpeakerRole,
+    Trip,
     Vehicle,
     VehicleKind,
 )
@@ -211,7 +214,8 @@ def _leg_lines(event: Event, budget: Budget) -> list[Line]:
         .order_by(Leg.departs_at, Leg.id)
         .options(
             selectinload(Leg.vehicles),
-            selectinload(Leg.delegations),
+            selectinload(Leg.delegations).selectinload(Delegation.delegates),
+            selectinload(Leg.trip).selectinload(Trip.seat_assignments),
             selectinload(Leg.from_place),
             selectinload(Leg.to_place),
         )
@@ -306,7 +310,7 @@ def _honorarium_lines(event: Event, rate: int) -> list[Line]:
         .where(
             AgendaItem.event_id == event.id, AgendaItem.status != AgendaStatus.CANCELLED
         )
-        .options(selectinload(AgendaItem.speakers))
+        .options(selectinload(AgendaItem.speakers).selectinload(AgendaSpeaker.person))
     ).all()
     sessions: dict[str, int] = defaultdict(int)
     for item in items:

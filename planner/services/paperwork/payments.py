@@ -20,6 +20,7 @@ from planner.extensions import db
 from planner.models import (
     TAKING_PART,
     AgendaItem,
+    AgendaSpeaker,
     AgendaStatus,
     Delegate,
     Event,
@@ -149,7 +150,9 @@ def payment_sheet(event: Event, kind: PaymentKind | str) -> PaymentSheet:
                 AgendaItem.event_id == event.id,
                 AgendaItem.status != AgendaStatus.CANCELLED,
             )
-            .options(selectinload(AgendaItem.speakers))
+            .options(
+                selectinload(AgendaItem.speakers).selectinload(AgendaSpeaker.person)
+            )
         ).all()
         sessions: dict[tuple[str, str], int] = defaultdict(int)
         for item in items:
