@@ -83,7 +83,9 @@ def save_template(
     for name in ("title", "signatory_name", "signatory_position"):
         if not (data.get(name) or "").strip():
             raise CertificateError(_("Wajib diisi."), field=name)
-    image = checked_image(signature, field="signature") if signature else None
+    image = (
+        checked_image(signature, field="signature") if signature is not None else None
+    )
     template = certificate_template(event)
     if template is None:
         template = CertificateTemplate(event=event)

@@ -62,7 +62,7 @@ def save_letter_settings(
         raise LetterError(
             _("Pilih salah satu dari daftar."), field="recipient_kind"
         ) from None
-    image = checked_image(logo, field="logo") if logo else None
+    image = checked_image(logo, field="logo") if logo is not None else None
     settings = letter_settings(event)
     if settings is None:
         settings = LetterSettings(event=event)
