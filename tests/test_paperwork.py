@@ -471,3 +471,22 @@ def test_budget_takes_the_same_queries_for_a_bigger_plan(
     item.speakers.append(AgendaSpeaker(name="Pak Joko", role=SpeakerRole.SPEAKER))
     db.session.commit()
     assert run() == small
+
+
+def test_destination_province_sets_the_ceiling(client, login, plan):
+    login(plan["organiser"])
+    url = f"/events/{plan['event'].id}/paperwork/budget"
+    jakarta = _ceiling("31")
+    assert jakarta > _ceiling("19")
+    r = client.post(url, data={**RATES, "province_code": "99"})
+    assert r.status_code == 422
+    assert "Provinsi tidak dikenal." in r.get_data(as_text=True)
+    r = client.post(url, data={**RATES, "province_code": "31", "allowance_rate": ""})
+    assert r.status_code == 302
+    html = client.get(url).get_data(as_text=True)
+    assert "untuk Daerah Khusus Ibukota Jakarta" in html
+    assert f"Rp{jakarta:,}".replace(",", ".") in html
+    r = client.post(
+        url, data={**RATES, "province_code": "31", "allowance_rate": str(jakarta)}
+    )
+    assert r.status_code == 302

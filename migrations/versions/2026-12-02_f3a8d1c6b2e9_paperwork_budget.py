@@ -47,6 +47,7 @@ def upgrade():
             ),
             nullable=False,
         ),
+        sa.Column("province_code", sa.String(length=2), nullable=True),
         sa.Column("allowance_rate", sa.Integer(), nullable=True),
         sa.Column("transport_allowance", sa.Integer(), nullable=False),
         sa.Column("ferry_passenger_fare", sa.Integer(), nullable=False),

@@ -78,6 +78,9 @@ class Budget(db.Model):
     allowance_kind: Mapped[AllowanceKind] = mapped_column(
         str_enum(AllowanceKind, 24), default=AllowanceKind.OUT_OF_TOWN
     )
+    #: Kemendagri code of the destination province whose ceilings apply; NULL: the
+    #: venue's province (else the host region's).
+    province_code: Mapped[str | None] = mapped_column(String(2))
     #: Daily allowance per person per day; NULL: the ceiling of the destination province.
     allowance_rate: Mapped[int | None] = mapped_column()
     #: Uang transport per person (local transport money), paid once.

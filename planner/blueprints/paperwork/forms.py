@@ -43,6 +43,12 @@ class BudgetForm(FlaskForm):
         choices=enum_choices(labels.ALLOWANCE_KIND),
         invalid_choice_message=_l("Pilih salah satu dari daftar."),
     )
+    province_code = SelectField(
+        _l("Provinsi tujuan (batas SBM)"),
+        choices=[],
+        validate_choice=False,
+        description=_l("Kosongkan untuk memakai provinsi tempat acara."),
+    )
     allowance_rate = _money(
         _l("Uang harian per orang per hari"),
         description=_l("Kosongkan untuk memakai batas tertinggi SBM."),

@@ -23,7 +23,7 @@ from planner.services.paperwork.editing import (
     update_budget,
 )
 from planner.services.paperwork.payments import PaymentKind, payment_sheet
-from planner.services.paperwork.rates import fiscal_years
+from planner.services.paperwork.rates import fiscal_years, provinces
 from planner.services.rosters import load_event
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -39,6 +39,14 @@ def _line_form(event: Event, **kw) -> BudgetLineForm:
     form = BudgetLineForm(prefix="line", **kw)
     form.delegation_id.choices = [SelectChoice("", _("Kegiatan (umum)"))] + [
         SelectChoice(d.id, d.name) for d in event.delegations
+    ]
+    return form
+
+
+def _budget_form(settings, **kw) -> BudgetForm:
+    form = BudgetForm(obj=settings, **kw)
+    form.province_code.choices = [SelectChoice("", _("Provinsi tempat acara"))] + [
+        SelectChoice(code, name) for code, name in provinces(settings.fiscal_year)
     ]
     return form
 
@@ -63,7 +71,7 @@ def budget(event_id: int):
     """The budget computed from the plan, its rates and its hand-typed lines."""
     event = _manage(event_id)
     settings = budget_settings(event)
-    form = BudgetForm(obj=settings)
+    form = _budget_form(settings)
     if form.validate_on_submit():
         if save(lambda: update_budget(event, data=form.data), form=form):
             flash(_("Anggaran disimpan."), "success")
@@ -83,7 +91,7 @@ def add_line(event_id: int):
             flash(_("Baris anggaran ditambahkan."), "success")
             return redirect(url_for("paperwork.budget", event_id=event_id))
     settings = budget_settings(event)
-    return _page(event, BudgetForm(obj=settings, formdata=None), form, 422)
+    return _page(event, _budget_form(settings, formdata=None), form, 422)
 
 
 @bp.post("/budget/lines/delete")

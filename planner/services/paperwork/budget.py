@@ -39,7 +39,11 @@ from planner.models import (
     VehicleKind,
 )
 from planner.models.paperwork import RATE_FIELDS
-from planner.services.paperwork.rates import allowance_ceiling, default_year
+from planner.services.paperwork.rates import (
+    allowance_ceiling,
+    default_year,
+    provinces,
+)
 from planner.services.transport.itinerary import ROAD_DETOUR, estimate
 
 #: Categories in the order a budget prints them.
@@ -140,13 +144,18 @@ def budget_settings(event: Event) -> Budget:
     return budget
 
 
+def province_code(event: Event, budget: Budget) -> str | None:
+    """The province whose ceilings apply: chosen on the budget, else the venue's."""
+    if budget.province_code:
+        return budget.province_code
+    province = destination_province(event)
+    return province.code if province is not None else None
+
+
 def effective_allowance(event: Event, budget: Budget) -> tuple[int, int]:
     """(rate paid, ceiling) of the daily allowance per person per day."""
-    province = destination_province(event)
     ceiling = allowance_ceiling(
-        budget.fiscal_year,
-        province.code if province is not None else None,
-        budget.allowance_kind,
+        budget.fiscal_year, province_code(event, budget), budget.allowance_kind
     )
     rate = budget.allowance_rate if budget.allowance_rate is not None else ceiling
     return rate, ceiling
@@ -346,13 +355,14 @@ def compute_budget(event: Event) -> BudgetSheet:
     """The event's budget as it stands now (reads only)."""
     budget = budget_settings(event)
     rate, ceiling = effective_allowance(event, budget)
-    province = destination_province(event)
+    code = province_code(event, budget)
+    names = dict(provinces(budget.fiscal_year))
     sheet = BudgetSheet(
         event_title=event.title,
         organiser_body=event.organiser_body,
         dates=(event.starts_on, event.ends_on),
         fiscal_year=budget.fiscal_year,
-        province=province.name if province is not None else None,
+        province=names.get(code or ""),
         allowance_rate=rate,
         allowance_ceiling=ceiling,
     )

@@ -22,7 +22,7 @@ from planner.models import (
 from planner.models.paperwork import RATE_FIELDS
 from planner.services import PlannerError
 from planner.services.paperwork.budget import budget_settings, effective_allowance
-from planner.services.paperwork.rates import fiscal_years
+from planner.services.paperwork.rates import fiscal_years, provinces
 
 TEXT_FIELDS = (
     "treasurer_name",
@@ -69,6 +69,10 @@ def update_budget(event: Event, *, data: dict) -> Budget:
         raise BudgetError(
             _("Jenis uang harian tidak dikenal."), field="allowance_kind"
         ) from None
+    code = (data.get("province_code") or "").strip() or None
+    if code is not None and code not in dict(provinces(year)):
+        raise BudgetError(_("Provinsi tidak dikenal."), field="province_code")
+    budget.province_code = code
     rates = {name: _amount(data.get(name), name) for name in RATE_FIELDS}
     rate = _amount(data.get("allowance_rate"), "allowance_rate", optional=True)
     budget.fiscal_year, budget.allowance_kind = year, kind

@@ -52,3 +52,21 @@ def allowance_ceiling(year: int, province_code: str | None, kind: AllowanceKind)
     table = allowance_tables().get(year, {})
     row = table.get(province_code or "")
     return row[AllowanceKind(kind)] if row else 0
+
+
+def provinces(year: int) -> list[tuple[str, str]]:
+    """(code, name) of the provinces of a year's table, in code order."""
+    return sorted(_names().get(year, {}).items())
+
+
+@cache
+def _names() -> dict[int, dict[str, str]]:
+    names: dict[int, dict[str, str]] = {}
+    for path in sorted(TABLES.glob("sbm_uang_harian_*.csv")):
+        match = _NAME.fullmatch(path.name)
+        if match:
+            with path.open(newline="", encoding="utf-8") as f:
+                names[int(match[1])] = {
+                    row["province_code"]: row["province"] for row in csv.DictReader(f)
+                }
+    return names
