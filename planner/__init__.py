@@ -188,6 +188,7 @@ def _register_blueprints(app: Flask) -> None:
         jobs,
         main,
         manifests,
+        paperwork,
         people,
         places,
         plans,
@@ -210,6 +211,7 @@ def _register_blueprints(app: Flask) -> None:
         agenda,
         feeds,
         manifests,
+        paperwork,
         places,
         people,
         regions,
@@ -221,3 +223,4 @@ def _register_blueprints(app: Flask) -> None:
         jobs,
     ):
         app.register_blueprint(module.bp)
+    app.register_blueprint(paperwork.verify_bp)

@@ -21,9 +21,13 @@ from sqlalchemy.orm import Session
 from planner.models import (
     AgendaItem,
     AgendaSpeaker,
+    Budget,
+    BudgetLine,
+    Certificate,
     Delegate,
     DelegateChange,
     Delegation,
+    InvitationLetter,
     Leg,
     Person,
     SeatAssignment,
@@ -43,11 +47,23 @@ ENTITIES: dict[type, str] = {
     SeatAssignment: "seat",
     AgendaItem: "agenda_item",
     AgendaSpeaker: "agenda_speaker",
+    Budget: "budget",
+    BudgetLine: "budget_line",
+    Certificate: "certificate",
+    InvitationLetter: "invitation_letter",
 }
 
 #: Never written into the trail: secrets, bookkeeping, values derived from others.
 IGNORED = frozenset(
-    {"id", "feed_token", "created_at", "updated_at", "sequence", "confirmed_count"}
+    {
+        "id",
+        "feed_token",
+        "code",
+        "created_at",
+        "updated_at",
+        "sequence",
+        "confirmed_count",
+    }
 )
 
 #: Collections whose membership is part of the row (ids before and after).
@@ -107,6 +123,10 @@ def _summary(session: Session, obj) -> str | None:
         return values.get("label")
     if isinstance(obj, AgendaItem):
         return values.get("title")
+    if isinstance(obj, BudgetLine):
+        return values.get("description")
+    if isinstance(obj, Certificate | InvitationLetter):
+        return values.get("number")
     if isinstance(obj, Delegate | SeatAssignment):
         delegate = obj if isinstance(obj, Delegate) else values.get("delegate")
         if delegate is None:

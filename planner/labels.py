@@ -8,6 +8,8 @@ from planner.models import (
     AgendaAudience,
     AgendaKind,
     AgendaStatus,
+    AllowanceKind,
+    BudgetCategory,
     CoordinateSource,
     DelegateRole,
     DelegateStatus,
@@ -15,6 +17,7 @@ from planner.models import (
     EventStatus,
     LegMode,
     PlaceKind,
+    RecipientKind,
     RegionKind,
     Sex,
     SocialPillar,
@@ -181,6 +184,24 @@ SPEAKER_ROLE = {
     SpeakerRole.SPEAKER: _l("Narasumber"),
     SpeakerRole.MODERATOR: _l("Moderator"),
     SpeakerRole.MC: _l("Pembawa acara (MC)"),
+}
+
+BUDGET_CATEGORY = {
+    BudgetCategory.ALLOWANCE: _l("Uang harian"),
+    BudgetCategory.TRANSPORT: _l("Transportasi"),
+    BudgetCategory.HONORARIUM: _l("Honorarium narasumber"),
+    BudgetCategory.OTHER: _l("Lain-lain"),
+}
+
+ALLOWANCE_KIND = {
+    AllowanceKind.OUT_OF_TOWN: _l("Perjalanan luar kota"),
+    AllowanceKind.IN_TOWN: _l("Dalam kota lebih dari 8 jam"),
+    AllowanceKind.TRAINING: _l("Diklat"),
+}
+
+RECIPIENT_KIND = {
+    RecipientKind.OFFICE: _l("Kepala Dinas Sosial kabupaten/kota"),
+    RecipientKind.CHAPTER: _l("Ketua IPSM kabupaten/kota"),
 }
 
 

@@ -221,3 +221,22 @@ def can_view_transport(user, event: Event) -> bool:
 def can_view_ferry_manifest(user, event: Event) -> bool:
     """Ferry manifests carry ID numbers (NIK): organisers only."""
     return can_manage_event(user, event)
+
+
+# Paperwork ---------------------------------------------------------------------------
+
+
+def can_manage_paperwork(user, event: Event) -> bool:
+    """Budget, payment sheets, letters and certificates: the event's organisers."""
+    return can_manage_event(user, event)
+
+
+def can_view_certificate(user, event: Event, delegate) -> bool:
+    """A certificate: the event's organisers, and the delegate it was given to."""
+    if can_manage_paperwork(user, event):
+        return True
+    return (
+        _signed_in(user)
+        and user.person_id is not None
+        and user.person_id == delegate.person_id
+    )

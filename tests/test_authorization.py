@@ -133,6 +133,23 @@ EXPECTED: dict[str, str] = {
         "302 403 200 200 200 403 200",
     "/events/<int:event_id>/manifests/trips/<int:trip_id>/vehicles/<int:vehicle_id>.xlsx":
         "302 403 200 200 200 403 200",
+    "/events/<int:event_id>/paperwork/budget":           "302 403 403 403 200 403 200",
+    "/events/<int:event_id>/paperwork/budget.pdf":       "302 403 403 403 200 403 200",
+    "/events/<int:event_id>/paperwork/budget.xlsx":      "302 403 403 403 200 403 200",
+    "/events/<int:event_id>/paperwork/budget/lines":     "302 403 403 403 ok  403 ok",
+    "/events/<int:event_id>/paperwork/budget/lines/delete": "302 403 403 403 ok  403 ok",
+    "/events/<int:event_id>/paperwork/certificates":     "302 403 403 403 200 403 200",
+    "/events/<int:event_id>/paperwork/certificates.pdf": "302 403 403 403 404 403 404",
+    "/events/<int:event_id>/paperwork/certificates/<int:delegate_id>.pdf":
+        "302 404 403 403 404 403 404",
+    "/events/<int:event_id>/paperwork/certificates/issue": "302 403 403 403 ok  403 ok",
+    "/events/<int:event_id>/paperwork/certificates/revoke": "302 403 403 403 ok  403 ok",
+    "/events/<int:event_id>/paperwork/letters":          "302 403 403 403 200 403 200",
+    "/events/<int:event_id>/paperwork/letters.pdf":      "302 403 403 403 404 403 404",
+    "/events/<int:event_id>/paperwork/letters/<int:delegation_id>.pdf":
+        "302 403 403 403 404 403 404",
+    "/events/<int:event_id>/paperwork/letters/issue":    "302 403 403 403 ok  403 ok",
+    "/events/<int:event_id>/paperwork/payments.pdf":     "302 403 403 403 200 403 200",
     "/events/<int:event_id>/rosters/":                   "302 403 403 403 200 403 200",
     "/events/<int:event_id>/rosters/<int:delegation_id>": "302 403 200 403 200 403 200",
     "/events/<int:event_id>/rosters/<int:delegation_id>/export.<any(csv, xlsx, pdf):fmt>":
@@ -191,6 +208,7 @@ EXPECTED: dict[str, str] = {
     "/regions/":                                         "302 200 200 200 200 200 200",
     "/regions/<code>":                                   "302 200 200 200 200 200 200",
     "/sw.js":                                            "200 200 200 200 200 200 200",
+    "/verify/<code>":                                    "404 404 404 404 404 404 404",
 }
 # fmt: on
 

@@ -23,6 +23,17 @@ from planner.models.delegation import (
 )
 from planner.models.event import Event, EventKind, EventStatus, event_organisers
 from planner.models.feed import FeedRevision
+from planner.models.paperwork import (
+    AllowanceKind,
+    Budget,
+    BudgetCategory,
+    BudgetLine,
+    Certificate,
+    CertificateTemplate,
+    InvitationLetter,
+    LetterSettings,
+    RecipientKind,
+)
 from planner.models.person import Person, Sex, SocialPillar
 from planner.models.place import CoordinateSource, Place, PlaceKind
 from planner.models.region import Region, RegionKind
@@ -40,6 +51,15 @@ from planner.models.types import UTCDateTime, utcnow
 from planner.models.user import User, user_regions
 
 __all__ = [
+    "AllowanceKind",
+    "Budget",
+    "BudgetCategory",
+    "BudgetLine",
+    "Certificate",
+    "CertificateTemplate",
+    "InvitationLetter",
+    "LetterSettings",
+    "RecipientKind",
     "CheckinAction",
     "CheckinOutcome",
     "OfflineCheckin",

@@ -29,6 +29,10 @@ ENTITY_LABELS = {
     "seat": _l("Kursi"),
     "agenda_item": _l("Mata acara"),
     "agenda_speaker": _l("Narasumber"),
+    "budget": _l("Anggaran"),
+    "budget_line": _l("Baris anggaran"),
+    "certificate": _l("Sertifikat"),
+    "invitation_letter": _l("Surat undangan"),
     "plan": _l("Berkas rencana"),
 }
 

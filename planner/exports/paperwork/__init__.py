@@ -1,0 +1,1 @@
+"""Builders of the paperwork: budget (PDF, XLSX with live formulas), payment sheets."""

@@ -1,0 +1,386 @@
+"""The budget (RAB, rencana anggaran biaya) of an event, computed from its plan.
+
+Every computed line is volume₁ × volume₂ × unit price: people × days × daily
+allowance, vehicles × km × fuel price, a speaker's sessions × honorarium. Lines typed
+by hand have one volume. Totals come per line, per category and per delegation; the
+builders in :mod:`planner.exports.paperwork` print them (PDF) or write them with live
+formulas (XLSX).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+
+from planner.extensions import db
+from planner.formatting.plain import to_zone
+from planner.models import (
+    ACTIVE_STATUSES,
+    AgendaItem,
+    AgendaSpeaker,
+    AgendaStatus,
+    AllowanceKind,
+    Budget,
+    BudgetCategory,
+    BudgetLine,
+    Delegate,
+    Delegation,
+    Event,
+    Leg,
+    LegMode,
+    SpeakerRole,
+    Trip,
+    Vehicle,
+    VehicleKind,
+)
+from planner.models.paperwork import RATE_FIELDS
+from planner.services.paperwork.rates import (
+    allowance_ceiling,
+    default_year,
+    provinces,
+)
+from planner.services.transport.itinerary import ROAD_DETOUR, estimate
+
+#: Categories in the order a budget prints them.
+CATEGORIES = (
+    BudgetCategory.ALLOWANCE,
+    BudgetCategory.TRANSPORT,
+    BudgetCategory.HONORARIUM,
+    BudgetCategory.OTHER,
+)
+#: Vehicles rented by the day (a boat is paid per crossing, not here).
+RENTED_KINDS = (
+    VehicleKind.TRAVEL_VAN,
+    VehicleKind.MINIBUS,
+    VehicleKind.BUS,
+    VehicleKind.CAR,
+)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One budget line: quantity × quantity2 × unit price."""
+
+    category: BudgetCategory
+    description: str
+    quantity: int
+    unit: str
+    unit_price: int
+    quantity2: int = 1
+    unit2: str = ""
+    #: Name of the delegation it is spent on; None: the event as a whole.
+    delegation: str | None = None
+    #: The hand-typed line's id (for deleting it), None for computed lines.
+    line_id: int | None = None
+
+    @property
+    def amount(self) -> int:
+        return self.quantity * self.quantity2 * self.unit_price
+
+
+@dataclass
+class BudgetSheet:
+    """The whole budget as printed."""
+
+    event_title: str
+    organiser_body: str
+    dates: tuple[date, date]
+    fiscal_year: int
+    province: str | None
+    allowance_rate: int
+    allowance_ceiling: int
+    lines: list[Line] = field(default_factory=list)
+
+    def category_lines(self, category: BudgetCategory) -> list[Line]:
+        return [x for x in self.lines if x.category == category]
+
+    def category_total(self, category: BudgetCategory) -> int:
+        return sum(x.amount for x in self.category_lines(category))
+
+    @property
+    def categories(self) -> list[tuple[BudgetCategory, list[Line], int]]:
+        """(category, its lines, its total) for each category that has lines."""
+        return [
+            (c, lines, sum(x.amount for x in lines))
+            for c in CATEGORIES
+            if (lines := self.category_lines(c))
+        ]
+
+    @property
+    def delegation_totals(self) -> list[tuple[str | None, int]]:
+        """(delegation name or None for the event as a whole, total), named first."""
+        totals: dict[str | None, int] = defaultdict(int)
+        for x in self.lines:
+            totals[x.delegation] += x.amount
+        named = sorted((k, v) for k, v in totals.items() if k is not None)
+        return named + ([(None, totals[None])] if None in totals else [])
+
+    @property
+    def total(self) -> int:
+        return sum(x.amount for x in self.lines)
+
+
+def destination_province(event: Event):
+    """The province of the venue (else of the host region), or None."""
+    region = event.venue.region if event.venue and event.venue.region else None
+    region = region or event.host_region
+    return region.province if region is not None else None
+
+
+def budget_settings(event: Event) -> Budget:
+    """The event's saved settings, or unsaved defaults (nothing is written)."""
+    budget = db.session.scalar(sa.select(Budget).filter_by(event_id=event.id))
+    if budget is None:
+        budget = Budget(
+            fiscal_year=default_year(event.starts_on.year),
+            allowance_kind=AllowanceKind.OUT_OF_TOWN,
+            **dict.fromkeys(RATE_FIELDS, 0),
+        )
+    return budget
+
+
+def province_code(event: Event, budget: Budget) -> str | None:
+    """The province whose ceilings apply: chosen on the budget, else the venue's."""
+    if budget.province_code:
+        return budget.province_code
+    province = destination_province(event)
+    return province.code if province is not None else None
+
+
+def effective_allowance(event: Event, budget: Budget) -> tuple[int, int]:
+    """(rate paid, ceiling) of the daily allowance per person per day."""
+    ceiling = allowance_ceiling(
+        budget.fiscal_year, province_code(event, budget), budget.allowance_kind
+    )
+    rate = budget.allowance_rate if budget.allowance_rate is not None else ceiling
+    return rate, ceiling
+
+
+def _allowance_lines(event: Event, rate: int) -> list[Line]:
+    days = len(event.days)
+    counts = db.session.execute(
+        sa.select(Delegate.delegation_id, sa.func.count())
+        .where(Delegate.event_id == event.id, Delegate.status.in_(ACTIVE_STATUSES))
+        .group_by(Delegate.delegation_id)
+    ).all()
+    names = {d.id: d.name for d in event.delegations}
+    lines = []
+    for delegation_id, n in sorted(
+        counts, key=lambda r: (r[0] is None, names.get(r[0], ""))
+    ):
+        name = names.get(delegation_id)
+        lines.append(
+            Line(
+                BudgetCategory.ALLOWANCE,
+                _("Uang harian %(who)s", who=name)
+                if name
+                else _("Uang harian panitia, narasumber dan undangan"),
+                n,
+                _("orang"),
+                rate,
+                days,
+                _("hari"),
+                delegation=name,
+            )
+        )
+    return lines
+
+
+def _transport_allowance_lines(event: Event, rate: int) -> list[Line]:
+    if not rate:
+        return []
+    n = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Delegate)
+        .where(Delegate.event_id == event.id, Delegate.status.in_(ACTIVE_STATUSES))
+    )
+    if not n:
+        return []
+    return [
+        Line(BudgetCategory.TRANSPORT, _("Uang transport peserta"), n, _("orang"), rate)
+    ]
+
+
+def _leg_passengers(leg: Leg) -> int:
+    """Passengers of a leg: people seated in its vehicles, plus its delegations'."""
+    vehicle_ids = {v.id for v in leg.vehicles}
+    seated = sum(1 for s in leg.trip.seat_assignments if s.vehicle_id in vehicle_ids)
+    walking_on = sum(
+        1 for d in leg.delegations for x in d.delegates if x.status in ACTIVE_STATUSES
+    )
+    return seated + walking_on
+
+
+def _leg_lines(event: Event, budget: Budget) -> list[Line]:
+    legs = db.session.scalars(
+        sa.select(Leg)
+        .where(Leg.event_id == event.id)
+        .order_by(Leg.departs_at, Leg.id)
+        .options(
+            selectinload(Leg.vehicles),
+            selectinload(Leg.delegations).selectinload(Delegation.delegates),
+            selectinload(Leg.trip).selectinload(Trip.seat_assignments),
+            selectinload(Leg.from_place),
+            selectinload(Leg.to_place),
+        )
+    ).all()
+    lines = []
+    for leg in legs:
+        route = f"{leg.from_place.name} → {leg.to_place.name}"
+        vehicles = len(leg.vehicles)
+        if leg.mode == LegMode.FERRY:
+            lines.append(
+                Line(
+                    BudgetCategory.TRANSPORT,
+                    _("Tiket kapal penumpang %(route)s", route=route),
+                    _leg_passengers(leg),
+                    _("orang"),
+                    budget.ferry_passenger_fare,
+                )
+            )
+            if vehicles:
+                lines.append(
+                    Line(
+                        BudgetCategory.TRANSPORT,
+                        _("Tiket kapal kendaraan %(route)s", route=route),
+                        vehicles,
+                        _("kendaraan"),
+                        budget.ferry_vehicle_fare,
+                    )
+                )
+        elif leg.mode == LegMode.ROAD and vehicles:
+            found = estimate(leg)
+            km = round(found.distance_km * ROAD_DETOUR) if found else 0
+            lines.append(
+                Line(
+                    BudgetCategory.TRANSPORT,
+                    _("BBM %(route)s", route=route),
+                    vehicles,
+                    _("kendaraan"),
+                    budget.fuel_per_km,
+                    km,
+                    "km",
+                )
+            )
+            if budget.toll_per_road_leg:
+                lines.append(
+                    Line(
+                        BudgetCategory.TRANSPORT,
+                        _("Tol %(route)s", route=route),
+                        vehicles,
+                        _("kendaraan"),
+                        budget.toll_per_road_leg,
+                    )
+                )
+    return lines
+
+
+def _rental_lines(event: Event, rate: int) -> list[Line]:
+    vehicles = db.session.scalars(
+        sa.select(Vehicle)
+        .where(Vehicle.event_id == event.id, Vehicle.kind.in_(RENTED_KINDS))
+        .order_by(Vehicle.label, Vehicle.id)
+        .options(selectinload(Vehicle.legs))
+    ).all()
+    lines = []
+    for vehicle in vehicles:
+        if vehicle.legs:
+            first = min(
+                to_zone(x.departs_at, event.timezone).date() for x in vehicle.legs
+            )
+            last = max(
+                to_zone(x.arrives_at, event.timezone).date() for x in vehicle.legs
+            )
+            days = (last - first).days + 1
+        else:
+            days = len(event.days)
+        lines.append(
+            Line(
+                BudgetCategory.TRANSPORT,
+                _("Sewa kendaraan %(label)s", label=vehicle.label),
+                1,
+                _("unit"),
+                rate,
+                days,
+                _("hari"),
+            )
+        )
+    return lines
+
+
+def _honorarium_lines(event: Event, rate: int) -> list[Line]:
+    items = db.session.scalars(
+        sa.select(AgendaItem)
+        .where(
+            AgendaItem.event_id == event.id, AgendaItem.status != AgendaStatus.CANCELLED
+        )
+        .options(selectinload(AgendaItem.speakers).selectinload(AgendaSpeaker.person))
+    ).all()
+    sessions: dict[str, int] = defaultdict(int)
+    for item in items:
+        for speaker in item.speakers:
+            if speaker.role == SpeakerRole.SPEAKER:
+                name = speaker.name or (
+                    speaker.person.formal_name if speaker.person else ""
+                )
+                if name:
+                    sessions[name] += 1
+    return [
+        Line(
+            BudgetCategory.HONORARIUM,
+            _("Honorarium narasumber %(name)s", name=name),
+            n,
+            _("sesi"),
+            rate,
+        )
+        for name, n in sorted(sessions.items())
+    ]
+
+
+def hand_lines(event: Event) -> list[BudgetLine]:
+    return db.session.scalars(
+        sa.select(BudgetLine)
+        .where(BudgetLine.event_id == event.id)
+        .order_by(BudgetLine.category, BudgetLine.id)
+        .options(selectinload(BudgetLine.delegation))
+    ).all()
+
+
+def compute_budget(event: Event) -> BudgetSheet:
+    """The event's budget as it stands now (reads only)."""
+    budget = budget_settings(event)
+    rate, ceiling = effective_allowance(event, budget)
+    code = province_code(event, budget)
+    names = dict(provinces(budget.fiscal_year))
+    sheet = BudgetSheet(
+        event_title=event.title,
+        organiser_body=event.organiser_body,
+        dates=(event.starts_on, event.ends_on),
+        fiscal_year=budget.fiscal_year,
+        province=names.get(code or ""),
+        allowance_rate=rate,
+        allowance_ceiling=ceiling,
+    )
+    sheet.lines += _allowance_lines(event, rate)
+    sheet.lines += _transport_allowance_lines(event, budget.transport_allowance)
+    sheet.lines += _leg_lines(event, budget)
+    sheet.lines += _rental_lines(event, budget.van_rental_per_day)
+    sheet.lines += _honorarium_lines(event, budget.honorarium_per_session)
+    for x in hand_lines(event):
+        sheet.lines.append(
+            Line(
+                BudgetCategory(x.category),
+                x.description,
+                x.quantity,
+                x.unit,
+                x.unit_price,
+                delegation=x.delegation.name if x.delegation else None,
+                line_id=x.id,
+            )
+        )
+    return sheet

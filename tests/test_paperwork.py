@@ -1,0 +1,492 @@
+"""The budget (RAB) and payment sheets: every amount recomputed here independently,
+the XLSX formulas evaluated cell by cell, the PDFs read back."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import openpyxl
+import pytest
+from geopy.distance import geodesic
+from pypdf import PdfReader
+
+from planner.extensions import db
+from planner.models import (
+    AgendaItem,
+    AgendaKind,
+    AgendaSpeaker,
+    AgendaStatus,
+    AuditEntry,
+    Budget,
+    BudgetLine,
+    DelegateStatus,
+    LegMode,
+    SeatAssignment,
+    SpeakerRole,
+)
+from planner.services.paperwork.payments import amount_in_words
+from planner.services.paperwork.rates import allowance_tables
+from tests.conftest import region
+
+SBM = Path(__file__).resolve().parent.parent / "planner" / "data"
+
+
+def _ceiling(province: str, column: str = "luar_kota") -> int:
+    with (SBM / "sbm_uang_harian_2026.csv").open(newline="") as f:
+        return next(
+            int(r[column]) for r in csv.DictReader(f) if r["province_code"] == province
+        )
+
+
+@pytest.fixture
+def plan(
+    make_user,
+    make_event,
+    make_delegation,
+    make_delegate,
+    make_vehicle,
+    make_trip,
+    make_leg,
+    make_place,
+):
+    """A three-day event in Bangka Belitung: two delegations (3 + 2 people, one of
+    them withdrawn), a van on a road leg and a ferry crossing, two speakers."""
+    organiser = make_user("organiser")
+    event = make_event(organisers=[organiser])
+    event.ends_on = event.starts_on + timedelta(days=2)
+    a = make_delegation(event, region=region("19.01"), quota=5)
+    b = make_delegation(event, region=region("19.02"), quota=5)
+    people_a = [make_delegate(a, status=DelegateStatus.CONFIRMED) for _ in range(3)]
+    make_delegate(b, status=DelegateStatus.CONFIRMED)
+    make_delegate(b, status=DelegateStatus.NOMINATED)
+    make_delegate(b, status=DelegateStatus.WITHDRAWN)
+    van = make_vehicle(event, label="Travel A")
+    trip = make_trip(event, name="Berangkat")
+    start = make_place(lat=-2.1291, lon=106.1090)
+    port = make_place(lat=-2.0396, lon=105.1393)
+    road = make_leg(trip, from_place=start, to_place=port)
+    ferry = make_leg(
+        trip,
+        mode=LegMode.FERRY,
+        from_place=port,
+        to_place=make_place(lat=-2.9, lon=104.7),
+        departs_at=road.arrives_at + timedelta(hours=1),
+        arrives_at=road.arrives_at + timedelta(hours=4),
+    )
+    road.vehicles.append(van)
+    ferry.vehicles.append(van)
+    ferry.delegations.append(b)
+    for n, d in enumerate(people_a, start=1):
+        db.session.add(
+            SeatAssignment(trip=trip, vehicle=van, delegate=d, seat_number=n)
+        )
+    starts = road.departs_at + timedelta(days=1)
+    for title, speakers, status in (
+        ("Konsep dasar PSM", ["Dr. Ahmad", "Ibu Rina"], AgendaStatus.SCHEDULED),
+        ("Wawasan kebangsaan", ["Dr. Ahmad"], AgendaStatus.SCHEDULED),
+        ("Batal", ["Ibu Rina"], AgendaStatus.CANCELLED),
+    ):
+        item = AgendaItem(
+            event=event,
+            title=title,
+            kind=AgendaKind.MATERIAL,
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=2),
+            status=status,
+        )
+        item.speakers = [
+            AgendaSpeaker(name=s, role=SpeakerRole.SPEAKER) for s in speakers
+        ]
+        item.speakers.append(AgendaSpeaker(name="MC", role=SpeakerRole.MC))
+        db.session.add(item)
+    db.session.commit()
+    return {
+        "event": event,
+        "organiser": organiser,
+        "a": a,
+        "b": b,
+        "road": road,
+        "ferry": ferry,
+    }
+
+
+RATES = {
+    "fiscal_year": "2026",
+    "allowance_kind": "luar_kota",
+    "allowance_rate": "",
+    "transport_allowance": "150000",
+    "ferry_passenger_fare": "65000",
+    "ferry_vehicle_fare": "850000",
+    "van_rental_per_day": "700000",
+    "fuel_per_km": "1500",
+    "toll_per_road_leg": "0",
+    "honorarium_per_session": "900000",
+    "treasurer_name": "Siti Bendahara",
+    "treasurer_nip": "198001012005012001",
+    "official_name": "Drs. Budi Pejabat",
+    "official_position": "Kepala Bidang Pemberdayaan Sosial",
+    "official_nip": "197501012000031001",
+    "signing_place": "Pangkalpinang",
+}
+
+
+def _expected(plan) -> dict[str, int]:
+    """The budget recomputed by hand from the plan above and RATES."""
+    days = 3
+    rate = _ceiling("19")
+    km = round(geodesic((-2.1291, 106.1090), (-2.0396, 105.1393)).km * 1.3)
+    allowance_a = 3 * days * rate
+    allowance_b = 2 * days * rate  # the withdrawn delegate is not budgeted
+    transport = (
+        5 * 150000  # uang transport, 5 active people
+        + 1 * km * 1500  # fuel of one van on the road leg
+        + (3 + 2) * 65000  # ferry: 3 seated in the van + delegation B walking on
+        + 1 * 850000  # the van on the ferry
+        + 1 * 1 * 700000  # the van rented for the one day of its legs
+    )
+    honoraria = (
+        2 * 900000 + 1 * 900000
+    )  # Dr. Ahmad twice, Ibu Rina once (one cancelled)
+    other = 2 * 1250000
+    return {
+        "allowance": allowance_a + allowance_b,
+        "transport": transport,
+        "honorarium": honoraria,
+        "other": other,
+        "total": allowance_a + allowance_b + transport + honoraria + other,
+        "a": allowance_a + other,
+        "b": allowance_b,
+    }
+
+
+def _set_up(client, login, plan):
+    login(plan["organiser"])
+    event_id = plan["event"].id
+    r = client.post(f"/events/{event_id}/paperwork/budget", data=RATES)
+    assert r.status_code == 302, r.get_data(as_text=True)[:2000]
+    r = client.post(
+        f"/events/{event_id}/paperwork/budget/lines",
+        data={
+            "line-description": "Spanduk dan ATK",
+            "line-category": "other",
+            "line-delegation_id": str(plan["a"].id),
+            "line-quantity": "2",
+            "line-unit": "paket",
+            "line-unit_price": "1250000",
+        },
+    )
+    assert r.status_code == 302, r.get_data(as_text=True)[:2000]
+    return event_id
+
+
+def test_rates_table_loads_by_file_name_and_has_every_province():
+    tables = allowance_tables()
+    assert 2026 in tables
+    assert len(tables[2026]) == 38
+    assert tables[2026]["19"]["luar_kota"] == _ceiling("19")
+    assert tables[2026]["31"]["diklat"] == _ceiling("31", "diklat")
+
+
+def test_budget_page_and_totals(client, login, plan):
+    event_id = _set_up(client, login, plan)
+    expected = _expected(plan)
+    page = client.get(f"/events/{event_id}/paperwork/budget")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    total = f"Rp{expected['total']:,}".replace(",", ".")
+    assert total in html
+    assert "Spanduk dan ATK" in html
+    assert "Dr. Ahmad" in html
+
+
+def _evaluate(wb) -> dict[tuple[str, str], int]:
+    """Every formula cell of the workbook evaluated independently (the only forms the
+    builder writes: a product of three cells, SUM of a column range, a sum of cells,
+    SUMIF over the detail sheet, a cell minus a SUM)."""
+    values: dict[tuple[str, str], int] = {}
+
+    def value(sheet, ref):
+        ref = ref.replace("$", "")
+        if (sheet, ref) in values:
+            return values[(sheet, ref)]
+        v = wb[sheet][ref].value
+        if isinstance(v, str) and v.startswith("="):
+            v = formula(sheet, v[1:])
+            values[(sheet, ref)] = v
+        return v or 0
+
+    def column(sheet, col, a, b):
+        return [value(sheet, f"{col}{r}") for r in range(int(a), int(b) + 1)]
+
+    def formula(sheet, f):
+        if m := re.fullmatch(r"([A-Z])(\d+)\*([A-Z])(\d+)\*([A-Z])(\d+)", f):
+            return (
+                value(sheet, m[1] + m[2])
+                * value(sheet, m[3] + m[4])
+                * value(sheet, m[5] + m[6])
+            )
+        if m := re.fullmatch(r"SUM\(([A-Z])(\d+):\1(\d+)\)", f):
+            return sum(v for v in column(sheet, m[1], m[2], m[3]) if isinstance(v, int))
+        if re.fullmatch(r"[A-Z]\d+(\+[A-Z]\d+)*", f):
+            return sum(value(sheet, ref) for ref in f.split("+"))
+        if m := re.fullmatch(r"SUMIF\('(.+)'!B(\d+):B(\d+),A(\d+),'\1'!H\2:H\3\)", f):
+            other, a, b, r = m[1], m[2], m[3], m[4]
+            key = value(sheet, f"A{r}")
+            names = column(other, "B", a, b)
+            amounts = column(other, "H", a, b)
+            return sum(x for n, x in zip(names, amounts, strict=True) if n == key)
+        if m := re.fullmatch(r"'(.+)'!H(\d+)-SUM\(B(\d+):B(\d+)\)", f):
+            return value(m[1], f"H{m[2]}") - sum(column(sheet, "B", m[3], m[4]))
+        if m := re.fullmatch(r"'(.+)'!H(\d+)", f):
+            return value(m[1], f"H{m[2]}")
+        raise AssertionError(f"formula not understood: {f}")
+
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    value(ws.title, cell.coordinate)
+    return values
+
+
+def test_budget_xlsx_formulas_evaluate_to_the_same_totals(client, login, plan):
+    event_id = _set_up(client, login, plan)
+    expected = _expected(plan)
+    r = client.get(f"/events/{event_id}/paperwork/budget.xlsx")
+    assert r.status_code == 200
+    wb = openpyxl.load_workbook(io.BytesIO(r.data))
+    values = _evaluate(wb)
+    detail, per = wb.worksheets
+    labels = {
+        detail[f"A{row}"].value: values.get((detail.title, f"H{row}"))
+        for row in range(1, detail.max_row + 1)
+    }
+    assert labels["TOTAL"] == expected["total"]
+    assert labels["Jumlah Uang harian"] == expected["allowance"]
+    assert labels["Jumlah Transportasi"] == expected["transport"]
+    assert labels["Jumlah Honorarium narasumber"] == expected["honorarium"]
+    assert labels["Jumlah Lain-lain"] == expected["other"]
+    by_delegation = {
+        per[f"A{row}"].value: values[(per.title, f"B{row}")]
+        for row in range(2, per.max_row + 1)
+    }
+    assert by_delegation[plan["a"].name] == expected["a"]
+    assert by_delegation[plan["b"].name] == expected["b"]
+    assert sum(by_delegation.values()) == expected["total"]
+    # Live: a price changed in Excel changes the totals (no value is frozen).
+    assert all(
+        isinstance(detail[f"H{row}"].value, str)
+        for row in range(5, detail.max_row + 1)
+        if isinstance(detail[f"G{row}"].value, int)
+    )
+
+
+def test_budget_pdf_reads_back(client, login, plan, tmp_path):
+    event_id = _set_up(client, login, plan)
+    expected = _expected(plan)
+    r = client.get(f"/events/{event_id}/paperwork/budget.pdf")
+    assert r.status_code == 200 and r.mimetype == "application/pdf"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(r.data)).pages)
+    assert "RENCANA ANGGARAN BIAYA" in text
+    assert f"Rp{expected['total']:,}".replace(",", ".") in text
+    (tmp_path / "budget.pdf").write_bytes(r.data)
+
+
+def test_allowance_may_be_lowered_not_raised(client, login, plan):
+    login(plan["organiser"])
+    event_id = plan["event"].id
+    ceiling = _ceiling("19")
+    r = client.post(
+        f"/events/{event_id}/paperwork/budget",
+        data={**RATES, "allowance_rate": str(ceiling + 1)},
+    )
+    assert r.status_code == 422
+    assert "batas tertinggi" in r.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count()).select_from(Budget)) == 0
+    r = client.post(
+        f"/events/{event_id}/paperwork/budget",
+        data={**RATES, "allowance_rate": "300000"},
+    )
+    assert r.status_code == 302
+    budget = db.session.scalar(db.select(Budget))
+    assert budget.allowance_rate == 300000
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("ferry_passenger_fare", "-5", "tidak boleh negatif"),
+        ("fuel_per_km", "satu", "bilangan bulat rupiah"),
+        ("fiscal_year", "1999", "Tidak ada tabel uang harian"),
+    ],
+)
+def test_bad_rates_are_refused_in_indonesian(
+    client, login, plan, field, value, message
+):
+    login(plan["organiser"])
+    r = client.post(
+        f"/events/{plan['event'].id}/paperwork/budget", data={**RATES, field: value}
+    )
+    assert r.status_code == 422
+    html = r.get_data(as_text=True)
+    assert message in html
+    assert f'value="{value}"' in html  # what was typed is kept
+    assert db.session.scalar(db.select(db.func.count()).select_from(Budget)) == 0
+
+
+def test_bad_line_is_refused_and_line_can_be_deleted(client, login, plan):
+    login(plan["organiser"])
+    url = f"/events/{plan['event'].id}/paperwork/budget/lines"
+    r = client.post(
+        url,
+        data={
+            "line-description": "ATK",
+            "line-quantity": "1",
+            "line-unit_price": "-1",
+            "line-category": "other",
+        },
+    )
+    assert r.status_code == 422
+    assert "tidak boleh negatif" in r.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count()).select_from(BudgetLine)) == 0
+    r = client.post(
+        url,
+        data={
+            "line-description": "ATK",
+            "line-quantity": "1",
+            "line-unit_price": "5000",
+            "line-category": "other",
+        },
+    )
+    assert r.status_code == 302
+    line = db.session.scalar(db.select(BudgetLine))
+    assert db.session.scalar(
+        db.select(AuditEntry).filter_by(entity="budget_line", action="create")
+    )
+    r = client.post(url + "/delete", data={"line_id": str(line.id)})
+    assert r.status_code == 302
+    db.session.expire_all()
+    assert db.session.scalar(db.select(db.func.count()).select_from(BudgetLine)) == 0
+
+
+def test_amount_in_words():
+    assert amount_in_words(2300000) == "dua juta tiga ratus ribu rupiah"
+    assert amount_in_words(1250000) == "satu juta dua ratus lima puluh ribu rupiah"
+
+
+@pytest.mark.parametrize(
+    ("kind", "people", "each"),
+    [
+        ("allowance", 4, 3 * 410000),  # confirmed only: 3 of A, 1 of B; 3 days
+        ("transport", 4, 150000),
+        ("honorarium", 2, None),
+    ],
+)
+def test_payment_sheets(client, login, plan, kind, people, each, tmp_path):
+    event_id = _set_up(client, login, plan)
+    assert _ceiling("19") == 410000
+    r = client.get(f"/events/{event_id}/paperwork/payments.pdf?kind={kind}")
+    assert r.status_code == 200 and r.mimetype == "application/pdf"
+    (tmp_path / f"{kind}.pdf").write_bytes(r.data)
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(r.data)).pages)
+    total = people * each if each else 3 * 900000
+    assert f"Rp{total:,}".replace(",", ".") in text
+    assert amount_in_words(total) in " ".join(text.split())
+    assert "Siti Bendahara" in text and "Drs. Budi Pejabat" in text
+    assert "NIP. 198001012005012001" in text
+
+
+def test_payments_unknown_kind_is_404(client, login, plan):
+    login(plan["organiser"])
+    r = client.get(f"/events/{plan['event'].id}/paperwork/payments.pdf?kind=x")
+    assert r.status_code == 404
+
+
+def test_only_organisers(client, login, plan, make_user):
+    login(make_user("organiser"))
+    r = client.get(f"/events/{plan['event'].id}/paperwork/budget")
+    assert r.status_code == 403
+
+
+def test_overview_links_budget_and_lists_it_to_do(client, login, plan):
+    login(plan["organiser"])
+    event_id = plan["event"].id
+    html = client.get(f"/events/{event_id}").get_data(as_text=True)
+    assert f"/events/{event_id}/paperwork/budget" in html
+    assert "Anggaran (RAB) belum disusun" in html
+    client.post(
+        f"/events/{event_id}/paperwork/budget",
+        data={**RATES, "treasurer_name": ""},
+    )
+    html = client.get(f"/events/{event_id}").get_data(as_text=True)
+    assert "Anggaran (RAB) belum disusun" not in html
+    assert "Penanda tangan daftar penerimaan" in html
+    assert db.session.scalar(db.select(AuditEntry).filter_by(entity="budget"))
+
+
+def test_a_later_years_table_loads_beside_it(tmp_path, monkeypatch):
+    from planner.services.paperwork import rates
+
+    text = (SBM / "sbm_uang_harian_2026.csv").read_text()
+    (tmp_path / "sbm_uang_harian_2026.csv").write_text(text)
+    (tmp_path / "sbm_uang_harian_2027.csv").write_text(
+        text.replace(",410000,", ",430000,")
+    )
+    monkeypatch.setattr(rates, "TABLES", tmp_path)
+    rates.allowance_tables.cache_clear()
+    try:
+        assert rates.fiscal_years() == [2026, 2027]
+        assert rates.default_year(2028) == 2027
+        assert rates.allowance_ceiling(2027, "19", "luar_kota") == 430000
+        assert rates.allowance_ceiling(2026, "19", "luar_kota") == 410000
+    finally:
+        rates.allowance_tables.cache_clear()
+
+
+def test_budget_takes_the_same_queries_for_a_bigger_plan(
+    plan, count_queries, make_delegation, make_delegate, make_leg, make_vehicle
+):
+    from planner.services.paperwork.budget import compute_budget
+
+    event = plan["event"]
+
+    def run() -> int:
+        db.session.expire_all()
+        with count_queries() as q:
+            compute_budget(db.session.get(type(event), event.id))
+        return len(q)
+
+    small = run()
+    c = make_delegation(event, region=region("19.03"), quota=4)
+    make_delegate(c, status=DelegateStatus.CONFIRMED)
+    van = make_vehicle(event, label="Travel B")
+    leg = make_leg(plan["road"].trip, mode=LegMode.FERRY)
+    leg.vehicles.append(van)
+    leg.delegations.append(c)
+    item = db.session.scalars(db.select(AgendaItem)).first()
+    item.speakers.append(AgendaSpeaker(name="Pak Joko", role=SpeakerRole.SPEAKER))
+    db.session.commit()
+    assert run() == small
+
+
+def test_destination_province_sets_the_ceiling(client, login, plan):
+    login(plan["organiser"])
+    url = f"/events/{plan['event'].id}/paperwork/budget"
+    jakarta = _ceiling("31")
+    assert jakarta > _ceiling("19")
+    r = client.post(url, data={**RATES, "province_code": "99"})
+    assert r.status_code == 422
+    assert "Provinsi tidak dikenal." in r.get_data(as_text=True)
+    r = client.post(url, data={**RATES, "province_code": "31", "allowance_rate": ""})
+    assert r.status_code == 302
+    html = client.get(url).get_data(as_text=True)
+    assert "untuk Daerah Khusus Ibukota Jakarta" in html
+    assert f"Rp{jakarta:,}".replace(",", ".") in html
+    r = client.post(
+        url, data={**RATES, "province_code": "31", "allowance_rate": str(jakarta)}
+    )
+    assert r.status_code == 302
