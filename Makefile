@@ -70,8 +70,10 @@ browser:
 	fi
 
 # In parallel, one worker per core (pytest-xdist); PYTEST_ARGS=-n0 runs in one process.
-# The 25 slowest tests are listed at the end, to keep the suite's time in view.
-PYTEST_ARGS ?= -n auto --durations=25
+# worksteal: an idle worker takes queued tests from a busy one, so a few slow tests at
+# the end do not leave a core idle. The 25 slowest tests are listed at the end, to keep
+# the suite's time in view.
+PYTEST_ARGS ?= -n auto --dist worksteal --durations=25
 test: install-test browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

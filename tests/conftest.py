@@ -1,10 +1,35 @@
 """Fixtures: an app per test on SQLite and (with TEST_DATABASE_URL) PostgreSQL, clients,
-factories that make rows with sane defaults, and a query counter."""
+factories that make rows with sane defaults, and a query counter.
+
+How tests are kept apart (read this before adding a fixture that touches the database):
+
+- Every test runs once per backend: ``database_url`` is a session fixture parametrised
+  over SQLite and, when TEST_DATABASE_URL is set (CI), PostgreSQL. Each xdist worker has
+  its own databases (a temporary SQLite file; PostgreSQL ``<name>_gw0`` …, made on first
+  use and emptied with DROP SCHEMA at the start of the session).
+- The schema is made once per backend and worker (``create_all``) and the reference
+  regions loaded once. Nothing wraps a test in a transaction: tests and the app commit
+  for real, use several connections (the sweeps read through ``db.engine``), threads
+  and subprocesses, and all of that sees the same rows as in production.
+- ``app`` builds a fresh application for every test (config, extensions and ``g`` never
+  leak); after the test ``_wipe`` empties every table but ``regions`` and restarts the
+  ids: DELETE on SQLite (the append-only trigger of the audit trail is lifted for it);
+  on PostgreSQL DELETE with triggers and foreign keys off (``session_replication_role``,
+  cheaper than TRUNCATE, which rewrites ~40 files per test) and every id sequence reset,
+  falling back to TRUNCATE … RESTART IDENTITY when the role may not do that.
+- Test databases skip the disk flush at commit (SQLite ``synchronous=OFF``,
+  PostgreSQL ``synchronous_commit=off``): a crash loses nothing a test needs.
+- Passwords are hashed with a cheap method in every test (``_cheap_password_hashes``);
+  a test may still patch ``generate_password_hash`` itself.
+- A test that makes its own database (migrations) or its own app cleans up after itself.
+"""
 
 from __future__ import annotations
 
+import functools
 import os
 import re
+import sqlite3
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import count
@@ -12,6 +37,7 @@ from itertools import count
 import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
+from werkzeug.routing.rules import Rule
 from werkzeug.security import generate_password_hash
 
 from planner import create_app
@@ -40,8 +66,59 @@ from planner.models.audit import APPEND_ONLY, DROP_APPEND_ONLY
 from planner.services.regions import load_regions
 
 PASSWORD = "rahasia-uji-123"
-#: Hashed once with a cheap method: the default scrypt costs ~0.4 s per account here.
-_PASSWORD_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+#: A cheap hash method for tests: the default scrypt costs ~0.4 s per hash here.
+CHEAP_HASH_METHOD = "pbkdf2:sha256:1000"
+#: Hashed once with the cheap method.
+_PASSWORD_HASH = generate_password_hash(PASSWORD, method=CHEAP_HASH_METHOD)
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashes(monkeypatch):
+    """Hash every password set in a test with the cheap method (tests may patch it
+    again); the production default stays scrypt."""
+    cheap = functools.partial(generate_password_hash, method=CHEAP_HASH_METHOD)
+    monkeypatch.setattr("planner.models.user.generate_password_hash", cheap)
+    monkeypatch.setattr("planner.services.accounts.generate_password_hash", cheap)
+
+
+@sa.event.listens_for(sa.engine.Engine, "connect")
+def _no_flush_at_commit(dbapi_connection, connection_record) -> None:
+    """Test databases need not survive a power cut: skip SQLite's fsync per commit."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.execute("PRAGMA synchronous=OFF")
+
+
+@sa.event.listens_for(sa.engine.Engine, "do_connect")
+def _no_wal_flush_at_commit(dialect, connection_record, cargs, cparams) -> None:
+    """The same for PostgreSQL: commits do not wait for the WAL to reach the disk."""
+    if dialect.name == "postgresql":
+        options = cparams.get("options", "")
+        cparams["options"] = f"{options} -c synchronous_commit=off".strip()
+
+
+#: Werkzeug compiles two URL builders per rule (ast + compile) each time an app is
+#: made: two thirds of ``create_app`` here, once per test. The builders depend only on
+#: the rule's parsed parts and defaults, and are bound to their rule when used, so
+#: the same rule of the next test's app reuses them.
+_builders: dict = {}
+_compile_builder = Rule._compile_builder
+
+
+def _cached_compile_builder(self, append_unknown: bool = True):
+    key = (
+        self.rule,
+        tuple(self._trace),
+        repr(sorted((self.defaults or {}).items())),
+        tuple(sorted((k, type(v).__name__) for k, v in self._converters.items())),
+        append_unknown,
+    )
+    builder = _builders.get(key)
+    if builder is None:
+        builder = _builders[key] = _compile_builder(self, append_unknown)
+    return builder
+
+
+Rule._compile_builder = _cached_compile_builder
 
 _BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
@@ -127,16 +204,46 @@ def _config(url: str, instance_path) -> dict:
 _KEEP = {"regions"}
 
 
+#: Resets every id sequence of the emptied tables (serial or identity columns).
+_RESTART_SEQUENCES = sa.text(
+    "SELECT setval(d.objid::regclass, 1, false) FROM pg_depend d"
+    " JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'"
+    " JOIN pg_class t ON t.oid = d.refobjid"
+    " JOIN pg_namespace n ON n.oid = t.relnamespace AND n.nspname = current_schema()"
+    " WHERE d.deptype IN ('a', 'i') AND t.relname <> ALL(:keep)"
+)
+#: False once PostgreSQL refused ``session_replication_role`` (not a superuser).
+_replica_role_allowed = True
+
+
+def _wipe_postgres(conn, tables) -> None:
+    """DELETE every row with triggers and foreign keys off, then restart the ids.
+
+    TRUNCATE gives every table and index a new file: ~40 per test, most of them
+    empty, which costs far more than deleting the few rows a test leaves.
+    """
+    global _replica_role_allowed
+    if _replica_role_allowed:
+        try:
+            with conn.begin_nested():
+                conn.execute(sa.text("SET LOCAL session_replication_role = replica"))
+        except sa.exc.DBAPIError:
+            _replica_role_allowed = False
+    if not _replica_role_allowed:
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        return
+    conn.exec_driver_sql("; ".join(f'DELETE FROM "{t.name}"' for t in tables))
+    conn.execute(_RESTART_SEQUENCES, {"keep": sorted(_KEEP)})
+
+
 def _wipe(app) -> None:
     """Empty every table but the reference ones (faster than re-creating the schema)."""
     with app.app_context():
         tables = [t for t in reversed(db.metadata.sorted_tables) if t.name not in _KEEP]
         with db.engine.begin() as conn:
             if conn.dialect.name == "postgresql":
-                names = ", ".join(f'"{t.name}"' for t in tables)
-                # The audit trail refuses TRUNCATE by trigger; replica mode skips it.
-                conn.execute(sa.text("SET LOCAL session_replication_role = replica"))
-                conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+                _wipe_postgres(conn, tables)
             else:
                 # The audit trail is append-only by trigger; tests start empty anyway.
                 for statement in DROP_APPEND_ONLY["sqlite"]:

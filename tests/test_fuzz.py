@@ -4,8 +4,9 @@ nothing; a script typed in is never shown back unescaped.
 
 The routes and field names come from the URL map and the pages themselves (as in
 ``test_hostile_input.py``, whose fixed hostile values complement these generated ones),
-so a new form is fuzzed the day it is added. The number of examples is bounded so that
-CI stays fast: ``FUZZ_EXAMPLES`` per route (set the environment variable to fuzz longer).
+so a new form is fuzzed the day it is added; each route is its own test, on a fresh world,
+so xdist spreads them. The number of examples is bounded so that CI stays fast:
+``FUZZ_EXAMPLES`` per route (set the environment variable to fuzz longer).
 """
 
 from __future__ import annotations
@@ -13,18 +14,15 @@ from __future__ import annotations
 import os
 import string
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests import test_hostile_input as hostile
 from tests.test_hostile_input import (
-    DESTRUCTIVE,
     QUERY_ARGUMENTS,
     SCRIPT,
     SESSION_ENDING,
-    _FieldNames,
-    _routes,
-    _snapshot,
     _text,
 )
 
@@ -55,78 +53,64 @@ SETTINGS = settings(
 )
 
 
-def _forms(app, client, world):
-    """(endpoint, url, field names) of every POST route, GET pages read for fields."""
-    every_field = _FieldNames()
-    fields_of: dict[str, list[str]] = {}
-    routes = sorted(_routes(app, world), key=lambda r: r[0] in DESTRUCTIVE)
-    for endpoint, url, methods in routes:
-        if "GET" in methods and endpoint not in SESSION_ENDING:
-            page = client.get(url)
-            if page.mimetype == "text/html":
-                parser = _FieldNames()
-                parser.feed(page.get_data(as_text=True))
-                every_field.feed(page.get_data(as_text=True))
-                fields_of[url] = parser.names
-    for endpoint, url, methods in routes:
-        if "POST" in methods and endpoint not in SESSION_ENDING:
-            if endpoint.startswith("auth.") or endpoint == "main.set_language":
-                continue  # signing in and out is covered by test_auth
-            yield endpoint, url, fields_of.get(url) or every_field.names
+#: Forms fuzzed: every POST route but signing in and out (covered by test_auth).
+FORM_ENDPOINTS = [
+    e
+    for e in hostile.POST_ENDPOINTS
+    if e not in SESSION_ENDING
+    and not e.startswith("auth.")
+    and e != "main.set_language"
+]
+PAGE_ENDPOINTS = [e for e in hostile.GET_ENDPOINTS if e not in SESSION_ENDING]
 
 
-def test_generated_form_values_never_break_a_form(app, client, login, world):
+def test_fuzzing_covers_enough_forms():
+    assert len(FORM_ENDPOINTS) > 30
+
+
+@pytest.mark.parametrize("endpoint", FORM_ENDPOINTS)
+def test_generated_form_values_never_break_a_form(app, client, login, world, endpoint):
     login(world["admin"])
     failures: list[str] = []
-    forms = list(_forms(app, client, world))
-    assert len(forms) > 30
+    url, _methods = hostile._route(app, world, endpoint)
+    fields = hostile.fields_for(app, client, world, endpoint)
+    unchanged = hostile.Unchanged(app)
 
-    def fuzz(url: str, fields: list[str]) -> None:
-        @SETTINGS
-        @given(st.fixed_dictionaries({name: VALUES for name in fields}))
-        def post(data):
-            with app.app_context():
-                before = _snapshot()
-            response = client.post(url, data=data)
-            if response.status_code >= 500:
-                failures.append(f"POST {url} {data!r:.200}: {response.status_code}")
-                return
-            if SCRIPT in _text(response):
-                failures.append(f"POST {url}: script echoed unescaped")
-            if response.status_code in (200, 400):  # the form came back: rejected
-                with app.app_context():
-                    if _snapshot() != before:
-                        failures.append(
-                            f"POST {url} {data!r:.200}: rejected but changed"
-                        )
+    @SETTINGS
+    @given(st.fixed_dictionaries({name: VALUES for name in fields}))
+    def post(data):
+        unchanged.prepare()
+        response = client.post(url, data=data)
+        if response.status_code >= 500:
+            failures.append(f"POST {url} {data!r:.200}: {response.status_code}")
+            unchanged.accepted()
+            return
+        if SCRIPT in _text(response):
+            failures.append(f"POST {url}: script echoed unescaped")
+        if response.status_code in (200, 400):  # the form came back: rejected
+            if not unchanged.rejected():
+                failures.append(f"POST {url} {data!r:.200}: rejected but changed")
+        else:
+            unchanged.accepted()
 
-        post()
-
-    for _endpoint, url, fields in forms:
-        fuzz(url, fields)
-        if failures:
-            break
+    post()
     assert failures == []
 
 
-def test_generated_query_values_never_break_a_page(app, client, login, world):
+@pytest.mark.parametrize("endpoint", PAGE_ENDPOINTS)
+def test_generated_query_values_never_break_a_page(app, client, login, world, endpoint):
     login(world["admin"])
     failures: list[str] = []
-    pages = [
-        url
-        for endpoint, url, methods in _routes(app, world)
-        if "GET" in methods and endpoint not in SESSION_ENDING
-    ]
+    url, _methods = hostile._route(app, world, endpoint)
 
     @SETTINGS
     @given(st.fixed_dictionaries({name: VALUES for name in QUERY_ARGUMENTS}))
     def visit(args):
-        for url in pages:
-            response = client.get(url, query_string=args)
-            if response.status_code >= 500:
-                failures.append(f"GET {url} {args!r:.200}: {response.status_code}")
-            elif SCRIPT in _text(response):
-                failures.append(f"GET {url}: script echoed unescaped")
+        response = client.get(url, query_string=args)
+        if response.status_code >= 500:
+            failures.append(f"GET {url} {args!r:.200}: {response.status_code}")
+        elif SCRIPT in _text(response):
+            failures.append(f"GET {url}: script echoed unescaped")
 
     visit()
     assert failures == []

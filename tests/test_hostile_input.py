@@ -1,7 +1,8 @@
 """Every form and every list filter, fed malformed and hostile values: never a 500, nothing
 changed on rejection, and whatever was accepted is shown back escaped.
 
-The routes are read from the URL map, so a new form is covered the day it is added.
+The routes are read from the URL map, so a new form is covered the day it is added. Each
+route is its own test (on a fresh world), so xdist spreads the sweep over its workers.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from html.parser import HTMLParser
 import pytest
 import sqlalchemy as sa
 
+from planner import create_app
 from planner.extensions import db
 from planner.models import (
     AgendaItem,
@@ -186,74 +188,150 @@ def _routes(app, world):
         yield rule.endpoint, url, rule.methods
 
 
-def test_every_form_survives_hostile_values(app, client, login, world):
-    login(world["admin"])
-    failures: list[str] = []
-    routes = sorted(
-        _routes(app, world),
-        key=lambda r: (r[0] in SESSION_ENDING, r[0] in DESTRUCTIVE),
+def _endpoints(methods: set[str] | None = None) -> list[str]:
+    """The endpoints of the URL map (all, or those taking one of ``methods``), read
+    from an app made at collection time: one test per route."""
+    rules = create_app(
+        {"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+    ).url_map.iter_rules()
+    return sorted(
+        {
+            rule.endpoint
+            for rule in rules
+            if not rule.endpoint.endswith("static")
+            and (methods is None or methods & rule.methods)
+        }
     )
-    # Field names of every form on every page: POST-only actions (confirm, nominate…)
-    # are posted from forms on other pages, so they get the union.
-    every_field = _FieldNames()
-    fields_of = {}
-    for endpoint, url, methods in routes:
-        if "GET" in methods and endpoint not in SESSION_ENDING:
-            page = client.get(url)
-            assert page.status_code < 500, f"GET {url}: {page.status_code}"
-            if page.mimetype != "text/html":
-                continue
+
+
+ENDPOINTS = _endpoints()
+GET_ENDPOINTS = _endpoints({"GET"})
+POST_ENDPOINTS = _endpoints({"POST"})
+
+
+def _route(app, world, endpoint: str) -> tuple[str, set[str]]:
+    """(url, methods) of one endpoint, filled with the world's ids."""
+    for name, url, methods in _routes(app, world):
+        if name == endpoint:
+            return url, methods
+    raise AssertionError(f"{endpoint} is no longer in the URL map")
+
+
+#: The union of the field names of every page: computed once per worker process, as
+#: reading every page costs a hundred requests (names do not depend on the ids).
+_every_field: dict[str, list[str]] = {}
+
+
+def fields_for(app, client, world, endpoint: str) -> list[str]:
+    """Names to post to an endpoint: the inputs of its own page, or (for POST-only
+    actions such as confirm or nominate, posted from forms on other pages) the
+    union of the inputs of every page."""
+    url, methods = _route(app, world, endpoint)
+    if "GET" in methods and endpoint not in SESSION_ENDING:
+        page = client.get(url)
+        assert page.status_code < 500, f"GET {url}: {page.status_code}"
+        if page.mimetype == "text/html":
             parser = _FieldNames()
             parser.feed(page.get_data(as_text=True))
-            every_field.feed(page.get_data(as_text=True))
-            fields_of[url] = parser.names
-    posted = 0
-    for endpoint, url, methods in routes:
-        if "POST" not in methods:
+            if parser.names:
+                return parser.names
+    key = "every page"
+    if key not in _every_field:
+        every_field = _FieldNames()
+        for name, page_url, page_methods in _routes(app, world):
+            if "GET" in page_methods and name not in SESSION_ENDING:
+                page = client.get(page_url)
+                if page.mimetype == "text/html":
+                    every_field.feed(page.get_data(as_text=True))
+        _every_field[key] = every_field.names
+    return _every_field[key]
+
+
+class Unchanged:
+    """Checks that rejected posts change nothing, reading the tables only when the
+    state may have moved (after an accepted post), not before every post."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.before = None
+
+    def snapshot(self):
+        with self.app.app_context():
+            return _snapshot()
+
+    def prepare(self) -> None:
+        if self.before is None:
+            self.before = self.snapshot()
+
+    def rejected(self) -> bool:
+        """True when nothing changed since :meth:`prepare`."""
+        now = self.snapshot()
+        same = now == self.before
+        self.before = now
+        return same
+
+    def accepted(self) -> None:
+        self.before = None
+
+
+def test_hostile_input_sweep_covers_every_route(app, world):
+    """The per-route tests below were made from this app's URL map."""
+    assert sorted({name for name, _url, _methods in _routes(app, world)}) == ENDPOINTS
+    assert len(POST_ENDPOINTS) > 30
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_every_form_survives_hostile_values(app, client, login, world, endpoint):
+    login(world["admin"])
+    failures: list[str] = []
+    url, methods = _route(app, world, endpoint)
+    if "POST" not in methods:
+        page = client.get(url)
+        assert page.status_code < 500, f"GET {url}: {page.status_code}"
+        return
+    fields = fields_for(app, client, world, endpoint)  # GETs the page: never a 500
+    unchanged = Unchanged(app)
+    for value in HOSTILE:
+        unchanged.prepare()
+        response = client.post(url, data={name: value for name in fields})
+        if response.status_code >= 500:
+            failures.append(f"POST {url} {value[:30]!r}: {response.status_code}")
+            unchanged.accepted()
             continue
-        fields = fields_of.get(url) or every_field.names
-        for value in HOSTILE:
-            with app.app_context():
-                before = _snapshot()
-            response = client.post(url, data={name: value for name in fields})
-            posted += 1
-            if response.status_code >= 500:
-                failures.append(f"POST {url} {value[:30]!r}: {response.status_code}")
-                continue
-            body = _text(response)
-            if SCRIPT in body:
-                failures.append(f"POST {url}: script echoed unescaped")
-            if response.status_code == 200:  # the form came back: a rejection
-                with app.app_context():
-                    if _snapshot() != before:
-                        failures.append(
-                            f"POST {url} {value[:30]!r}: rejected but changed"
-                        )
-            elif response.status_code == 302 and endpoint not in SESSION_ENDING:
+        body = _text(response)
+        if SCRIPT in body:
+            failures.append(f"POST {url}: script echoed unescaped")
+        if response.status_code == 200:  # the form came back: a rejection
+            if not unchanged.rejected():
+                failures.append(f"POST {url} {value[:30]!r}: rejected but changed")
+        else:
+            unchanged.accepted()
+            if response.status_code == 302 and endpoint not in SESSION_ENDING:
                 target = response.headers["Location"]
                 shown = _text(client.get(target))
                 if SCRIPT in shown:
                     failures.append(f"{target} after POST {url}: script unescaped")
-            if endpoint in SESSION_ENDING or "auth." in endpoint:
-                login(world["admin"])
-    assert posted > 100
+        if endpoint in SESSION_ENDING or "auth." in endpoint:
+            login(world["admin"])
     assert failures == []
 
 
-def test_every_page_survives_hostile_query_arguments(app, client, login, world):
+@pytest.mark.parametrize(
+    "endpoint", [e for e in GET_ENDPOINTS if e not in SESSION_ENDING]
+)
+def test_every_page_survives_hostile_query_arguments(
+    app, client, login, world, endpoint
+):
     login(world["admin"])
     failures = []
-    for endpoint, url, methods in _routes(app, world):
-        if "GET" not in methods or endpoint in {"auth.logout"}:
-            continue
-        for value in HOSTILE:
-            args = {name: value for name in QUERY_ARGUMENTS}
-            response = client.get(url, query_string=args)
-            if response.status_code >= 500:
-                failures.append(f"GET {url} {value[:30]!r}: {response.status_code}")
-            elif SCRIPT in _text(response):
-                failures.append(f"GET {url}: script echoed unescaped")
-        login(world["admin"])
+    url, _methods = _route(app, world, endpoint)
+    for value in HOSTILE:
+        args = {name: value for name in QUERY_ARGUMENTS}
+        response = client.get(url, query_string=args)
+        if response.status_code >= 500:
+            failures.append(f"GET {url} {value[:30]!r}: {response.status_code}")
+        elif SCRIPT in _text(response):
+            failures.append(f"GET {url}: script echoed unescaped")
     assert failures == []
 
 
@@ -277,13 +355,13 @@ def test_identity_fields_refuse_hostile_values_alone(app, client, login, world):
         ),
     ]
     failures = []
+    unchanged = Unchanged(app)
     for url, prefix, rest in forms:
         for name in valid:
             for value in HOSTILE:
                 data = {**rest, **{prefix + k: v for k, v in valid.items()}}
                 data[prefix + name] = value
-                with app.app_context():
-                    before = _snapshot()
+                unchanged.prepare()
                 response = client.post(url, data=data)
                 if "\x00" in value and response.status_code == 400:
                     continue  # refused before any view (main.refuse_nul_bytes)
@@ -291,10 +369,10 @@ def test_identity_fields_refuse_hostile_values_alone(app, client, login, world):
                     failures.append(
                         f"{url} {name}={value[:20]!r}: {response.status_code}"
                     )
+                    unchanged.accepted()
                     continue
                 if SCRIPT in _text(response):
                     failures.append(f"{url} {name}: script echoed unescaped")
-                with app.app_context():
-                    if _snapshot() != before:
-                        failures.append(f"{url} {name}={value[:20]!r}: changed")
+                if not unchanged.rejected():
+                    failures.append(f"{url} {name}={value[:20]!r}: changed")
     assert failures == []

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     String,
     Text,
@@ -69,6 +70,9 @@ class Delegation(db.Model):
         CheckConstraint(
             "confirmed_count >= 0 AND confirmed_count <= quota", name="within_quota"
         ),
+        # What a delegate's composite foreign key points at: the delegation *in its
+        # event*, so the database refuses a delegate whose event is not its delegation's.
+        UniqueConstraint("id", "event_id", name="uq_delegations_id_event_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -105,7 +109,9 @@ class Delegation(db.Model):
     region: Mapped[Region | None] = relationship()
     head: Mapped[User | None] = relationship()
     delegates: Mapped[list[Delegate]] = relationship(
-        back_populates="delegation", order_by="Delegate.id"
+        back_populates="delegation",
+        order_by="Delegate.id",
+        foreign_keys="Delegate.delegation_id",
     )
 
     @property
@@ -123,6 +129,17 @@ class Delegate(db.Model):
     __table_args__ = (
         UniqueConstraint("event_id", "person_id", name="uq_delegates_event_person"),
         Index("ix_delegates_delegation_status", "delegation_id", "status"),
+        # A delegate's delegation belongs to the delegate's own event (NULL delegation:
+        # not checked). The ORM relationship follows delegation_id alone; event_id is
+        # set by whoever creates the delegate.
+        ForeignKeyConstraint(
+            ["delegation_id", "event_id"],
+            ["delegations.id", "delegations.event_id"],
+            ondelete="RESTRICT",
+            name="fk_delegates_delegation_id_event_id_delegations",
+        ),
+        # Seats point at (delegate, event): see SeatAssignment.
+        UniqueConstraint("id", "event_id", name="uq_delegates_id_event_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -130,9 +147,7 @@ class Delegate(db.Model):
         ForeignKey("events.id", ondelete="CASCADE"), index=True
     )
     #: NULL for speakers, committee and guests who belong to no regional delegation.
-    delegation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("delegations.id", ondelete="RESTRICT")
-    )
+    delegation_id: Mapped[int | None] = mapped_column()
     person_id: Mapped[int] = mapped_column(
         ForeignKey("people.id", ondelete="RESTRICT"), index=True
     )
@@ -160,7 +175,9 @@ class Delegate(db.Model):
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     event: Mapped[Event] = relationship()
-    delegation: Mapped[Delegation | None] = relationship(back_populates="delegates")
+    delegation: Mapped[Delegation | None] = relationship(
+        back_populates="delegates", foreign_keys=[delegation_id]
+    )
     person: Mapped[Person] = relationship()
     replaces: Mapped[Delegate | None] = relationship(
         remote_side=[id], back_populates="replaced_by"

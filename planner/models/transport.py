@@ -10,11 +10,13 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     ForeignKey,
+    ForeignKeyConstraint,
     Integer,
     String,
     Table,
     Text,
     UniqueConstraint,
+    select,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -84,6 +86,8 @@ class Vehicle(db.Model):
     __table_args__ = (
         UniqueConstraint("event_id", "label", name="uq_vehicles_event_label"),
         CheckConstraint("seats >= 1 AND seats <= 100", name="seats_in_range"),
+        # Seats point at (vehicle, event): see SeatAssignment.
+        UniqueConstraint("id", "event_id", name="uq_vehicles_id_event_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -113,7 +117,7 @@ class Vehicle(db.Model):
         secondary=leg_vehicles, back_populates="vehicles"
     )
     seat_assignments: Mapped[list[SeatAssignment]] = relationship(
-        back_populates="vehicle"
+        back_populates="vehicle", foreign_keys="SeatAssignment.vehicle_id"
     )
 
     def __repr__(self) -> str:
@@ -124,7 +128,11 @@ class Trip(db.Model):
     """One journey of the group: the way there, the way back, an excursion."""
 
     __tablename__ = "trips"
-    __table_args__ = (UniqueConstraint("event_id", "name", name="uq_trips_event_name"),)
+    __table_args__ = (
+        UniqueConstraint("event_id", "name", name="uq_trips_event_name"),
+        # Seats point at (trip, event): see SeatAssignment.
+        UniqueConstraint("id", "event_id", name="uq_trips_id_event_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(
@@ -202,11 +210,41 @@ class Leg(db.Model):
         return f"<Leg {self.id} {self.mode} {self.from_place_id}->{self.to_place_id}>"
 
 
+def _event_of_trip(context) -> int | None:
+    """Default of ``seat_assignments.event_id`` for rows given only ids: the trip's."""
+    trip_id = context.get_current_parameters().get("trip_id")
+    return context.connection.scalar(
+        select(Trip.__table__.c.event_id).where(Trip.__table__.c.id == trip_id)
+    )
+
+
 class SeatAssignment(db.Model):
-    """A delegate's place in a vehicle for one trip (a seat number is optional)."""
+    """A delegate's place in a vehicle for one trip (a seat number is optional).
+
+    The trip, the vehicle and the delegate belong to one event, and the database holds
+    it: each is referred to by (id, event_id). Setting ``trip`` fills ``event_id``.
+    """
 
     __tablename__ = "seat_assignments"
     __table_args__ = (
+        ForeignKeyConstraint(
+            ["trip_id", "event_id"],
+            ["trips.id", "trips.event_id"],
+            ondelete="CASCADE",
+            name="fk_seat_assignments_trip_id_event_id_trips",
+        ),
+        ForeignKeyConstraint(
+            ["vehicle_id", "event_id"],
+            ["vehicles.id", "vehicles.event_id"],
+            ondelete="CASCADE",
+            name="fk_seat_assignments_vehicle_id_event_id_vehicles",
+        ),
+        ForeignKeyConstraint(
+            ["delegate_id", "event_id"],
+            ["delegates.id", "delegates.event_id"],
+            ondelete="CASCADE",
+            name="fk_seat_assignments_delegate_id_event_id_delegates",
+        ),
         UniqueConstraint("trip_id", "delegate_id", name="uq_seat_assignments_delegate"),
         UniqueConstraint(
             "trip_id", "vehicle_id", "seat_number", name="uq_seat_assignments_seat"
@@ -217,23 +255,23 @@ class SeatAssignment(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    trip_id: Mapped[int] = mapped_column(
-        ForeignKey("trips.id", ondelete="CASCADE"), index=True
-    )
-    vehicle_id: Mapped[int] = mapped_column(
-        ForeignKey("vehicles.id", ondelete="CASCADE"), index=True
-    )
-    delegate_id: Mapped[int] = mapped_column(
-        ForeignKey("delegates.id", ondelete="CASCADE"), index=True
-    )
+    #: The event of the trip, the vehicle and the delegate (filled from ``trip``, or
+    #: looked up from trip_id when only ids are given).
+    event_id: Mapped[int] = mapped_column(default=_event_of_trip)
+    trip_id: Mapped[int] = mapped_column(index=True)
+    vehicle_id: Mapped[int] = mapped_column(index=True)
+    delegate_id: Mapped[int] = mapped_column(index=True)
     seat_number: Mapped[int | None] = mapped_column()
     #: Made by hand: the automatic assignment leaves it alone.
     is_pinned: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    #: Over (trip_id, event_id): assigning the trip fills event_id too.
     trip: Mapped[Trip] = relationship(back_populates="seat_assignments")
-    vehicle: Mapped[Vehicle] = relationship(back_populates="seat_assignments")
-    delegate: Mapped[Delegate] = relationship()
+    vehicle: Mapped[Vehicle] = relationship(
+        back_populates="seat_assignments", foreign_keys=[vehicle_id]
+    )
+    delegate: Mapped[Delegate] = relationship(foreign_keys=[delegate_id])
 
     def __repr__(self) -> str:
         return f"<SeatAssignment trip={self.trip_id} vehicle={self.vehicle_id}>"

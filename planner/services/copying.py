@@ -377,6 +377,7 @@ def _copy_delegates(
     ).all()
     db.session.add_all(
         SeatAssignment(
+            event_id=copy.id,
             trip_id=trip_of[old.trip_id].id,
             vehicle_id=vehicle_of[old.vehicle_id].id,
             delegate_id=delegate_of[old.delegate_id].id,

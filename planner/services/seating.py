@@ -287,6 +287,7 @@ def auto_assign(
             insert(SeatAssignment.__table__),
             [
                 {
+                    "event_id": trip.event_id,
                     "trip_id": trip.id,
                     "vehicle_id": seat.vehicle_id,
                     "delegate_id": seat.delegate_id,
@@ -366,6 +367,7 @@ def copy_seats(source: Trip, target: Trip) -> int:
         taken.add((seat.vehicle_id, seat.seat_number))
         rows.append(
             {
+                "event_id": target.event_id,
                 "trip_id": target.id,
                 "vehicle_id": seat.vehicle_id,
                 "delegate_id": seat.delegate_id,

@@ -421,6 +421,7 @@ class _Writer:
             SeatAssignment,
             [
                 {
+                    "event_id": self.event_id,
                     "trip_id": trips[s["trip"]],
                     "vehicle_id": vehicles[s["vehicle"]],
                     "delegate_id": delegates[s["person"]],
