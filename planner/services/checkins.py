@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -30,6 +30,7 @@ from planner.models.checkin import CheckinAction, CheckinOutcome, OfflineCheckin
 from planner.models.types import utcnow
 from planner.services import PlannerError
 from planner.services.delegations import mark_attended, undo_attendance
+from planner.services.parsing import instant
 
 #: Records accepted in one request (a day at a busy gate is a few hundred).
 MAX_RECORDS = 500
@@ -63,18 +64,6 @@ class SyncResult:
         }
 
 
-def _moment(value) -> datetime | None:
-    if not isinstance(value, str) or len(value) > 40:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        return None
-    return moment.astimezone(UTC)
-
-
 def parse_records(payload) -> list[Record]:
     """The records of a JSON body, or a PlannerError saying what is wrong with them."""
     records = payload.get("records") if isinstance(payload, dict) else None
@@ -95,7 +84,7 @@ def parse_records(payload) -> list[Record]:
             raise PlannerError(_("Data check-in tidak terbaca.")) from None
         delegate_id = raw.get("delegate_id")
         action = raw.get("action")
-        at = _moment(raw.get("at"))
+        at = instant(raw.get("at"))
         if (
             not isinstance(delegate_id, int)
             or isinstance(delegate_id, bool)

@@ -88,6 +88,18 @@ def moment(
     return local.astimezone(UTC)
 
 
+def instant(value) -> datetime | None:
+    """An ISO 8601 moment with its offset (``2026-12-02T08:00:00+07:00``, ``…Z``) in UTC;
+    None when it is not one (a moment without offset is not one: whose clock?)."""
+    if not isinstance(value, str) or len(value) > 40:
+        return None
+    try:
+        found = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return found.astimezone(UTC) if found.tzinfo is not None else None
+
+
 def choice(enum_cls: type[E], value, *, field: str) -> E | None:
     """The member of ``enum_cls`` for a submitted value; None when empty."""
     if value in (None, ""):

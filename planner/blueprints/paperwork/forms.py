@@ -26,7 +26,7 @@ def _money(label, **kw):
     )
 
 
-def _text(label, n):
+def _text_field(label, n):
     return StringField(label, [Optional(), Length(max=n)])
 
 
@@ -60,12 +60,12 @@ class BudgetForm(FlaskForm):
     fuel_per_km = _money(_l("BBM per km"))
     toll_per_road_leg = _money(_l("Tol per kendaraan per ruas jalan"))
     honorarium_per_session = _money(_l("Honorarium narasumber per sesi"))
-    treasurer_name = _text(_l("Nama bendahara"), 200)
-    treasurer_nip = _text(_l("NIP bendahara"), 30)
-    official_name = _text(_l("Nama pejabat penanggung jawab"), 200)
-    official_position = _text(_l("Jabatan pejabat"), 200)
-    official_nip = _text(_l("NIP pejabat"), 30)
-    signing_place = _text(_l("Tempat penandatanganan"), 120)
+    treasurer_name = _text_field(_l("Nama bendahara"), 200)
+    treasurer_nip = _text_field(_l("NIP bendahara"), 30)
+    official_name = _text_field(_l("Nama pejabat penanggung jawab"), 200)
+    official_position = _text_field(_l("Jabatan pejabat"), 200)
+    official_nip = _text_field(_l("NIP pejabat"), 30)
+    signing_place = _text_field(_l("Tempat penandatanganan"), 120)
 
 
 class BudgetLineForm(FlaskForm):
@@ -96,7 +96,7 @@ class BudgetLineForm(FlaskForm):
         not_a_number=_l("Volume harus berupa angka."),
         default=1,
     )
-    unit = _text(_l("Satuan"), 40)
+    unit = _text_field(_l("Satuan"), 40)
     unit_price = WholeNumberField(
         _l("Harga satuan"),
         [
@@ -141,7 +141,7 @@ class CertificateTemplateForm(FlaskForm):
         _l("Jabatan penanda tangan"),
         [InputRequired(_l("Jabatan penanda tangan wajib diisi.")), Length(max=200)],
     )
-    signatory_nip = _text(_l("NIP penanda tangan"), 30)
+    signatory_nip = _text_field(_l("NIP penanda tangan"), 30)
     signature = FileField(_l("Gambar tanda tangan (PNG atau JPEG, paling besar 1 MB)"))
     remove_signature = BooleanField(_l("Hapus gambar tanda tangan"))
 
@@ -194,4 +194,4 @@ class LetterSettingsForm(FlaskForm):
         _l("Jabatan penanda tangan"),
         [InputRequired(_l("Jabatan penanda tangan wajib diisi.")), Length(max=200)],
     )
-    signatory_nip = _text(_l("NIP penanda tangan"), 30)
+    signatory_nip = _text_field(_l("NIP penanda tangan"), 30)
