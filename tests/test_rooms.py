@@ -1,0 +1,281 @@
+"""Stays, rooms and who sleeps where (issue 12): services, pages and exports."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from planner.extensions import db
+from planner.models import (
+    DelegateRole,
+    DelegateStatus,
+    LegMode,
+    PlaceKind,
+    Room,
+    Sex,
+    Stay,
+)
+from planner.services import PlannerError
+from planner.services.rooms import (
+    add_rooms,
+    assign_room,
+    auto_assign_rooms,
+    beds_by_night,
+    create_stay,
+    itinerary_nights,
+    room_warnings,
+    stays_from_itinerary,
+    travellers,
+    update_room,
+)
+from tests.conftest import region
+
+
+@pytest.fixture
+def tour(make_event, make_delegation, make_delegate, make_person, make_place):
+    """A five-day study tour: two delegations (men and women), a hotel booked."""
+    event = make_event(
+        starts_on=datetime(2031, 5, 5).date(), ends_on=datetime(2031, 5, 9).date()
+    )
+    bangka = make_delegation(event, region=region("19.01"), quota=10)
+    belitung = make_delegation(event, region=region("19.02"), quota=10)
+    people = []
+    for delegation, sexes in ((bangka, "MMMFF"), (belitung, "MFFF")):
+        for n, sex in enumerate(sexes):
+            person = make_person(
+                sex=Sex.MALE if sex == "M" else Sex.FEMALE,
+                phone=f"+62812000{delegation.id:02d}{n:03d}",
+            )
+            people.append(
+                make_delegate(
+                    delegation,
+                    person=person,
+                    status=DelegateStatus.CONFIRMED,
+                    role=DelegateRole.HEAD if n == 0 else DelegateRole.PARTICIPANT,
+                )
+            )
+    hotel = make_place(kind=PlaceKind.HOTEL, name="Hotel Sriwijaya")
+    return {"event": event, "people": people, "hotel": hotel}
+
+
+def _stay(tour, **kw):
+    data = {
+        "place_id": tour["hotel"].id,
+        "check_in_on": tour["event"].starts_on,
+        "check_out_on": tour["event"].starts_on + timedelta(days=2),
+    } | kw
+    stay = create_stay(tour["event"], data=data)
+    db.session.commit()
+    return stay
+
+
+def test_a_stay_and_its_rooms(tour):
+    stay = _stay(tour)
+    assert len(stay.nights) == 2
+    rooms = add_rooms(stay, data={"room_type": "twin", "count": 3, "rate": 450_000})
+    add_rooms(stay, data={"room_type": "dormitory", "count": 1, "beds": 6})
+    db.session.commit()
+    assert [r.label for r in rooms] == ["Twin 1", "Twin 2", "Twin 3"]
+    assert sum(r.beds for r in stay.rooms) == 12
+
+
+def test_check_out_before_check_in_is_refused(tour):
+    event = tour["event"]
+    for check_out in (event.starts_on, event.starts_on + timedelta(days=1)):
+        with pytest.raises(PlannerError, match="check-out") as info:
+            create_stay(
+                event,
+                data={
+                    "place_id": tour["hotel"].id,
+                    "check_in_on": event.starts_on + timedelta(days=1),
+                    "check_out_on": check_out,
+                },
+            )
+        assert info.value.field == "check_out_on"
+    with pytest.raises(PlannerError) as info:
+        create_stay(
+            event,
+            data={
+                "place_id": "",
+                "check_in_on": event.starts_on,
+                "check_out_on": event.ends_on,
+            },
+        )
+    assert info.value.field == "place_id"
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(Stay.id))) == 0
+
+
+def test_a_stay_outside_the_event_is_refused(tour):
+    event = tour["event"]
+    with pytest.raises(PlannerError) as info:
+        create_stay(
+            event,
+            data={
+                "place_id": tour["hotel"].id,
+                "check_in_on": event.starts_on + timedelta(days=30),
+                "check_out_on": event.starts_on + timedelta(days=31),
+            },
+        )
+    assert info.value.field == "check_in_on"
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"room_type": "dormitory", "beds": 0}, "beds"),
+        ({"rate": -1}, "rate"),
+        ({"count": 0}, "count"),
+        ({"room_type": "suite"}, "room_type"),
+    ],
+)
+def test_bad_rooms_are_refused(tour, data, field):
+    stay = _stay(tour)
+    with pytest.raises(PlannerError) as info:
+        add_rooms(stay, data={"room_type": "twin", "count": 1} | data)
+    assert info.value.field == field
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(Room.id))) == 0
+
+
+def test_a_hotel_made_on_the_spot(tour):
+    event = tour["event"]
+    stay = create_stay(
+        event,
+        data={
+            "new_place_name": "Wisma Atlet",
+            "check_in_on": event.starts_on,
+            "check_out_on": event.starts_on + timedelta(days=1),
+        },
+    )
+    assert stay.place.kind == PlaceKind.HOTEL and stay.place.name == "Wisma Atlet"
+
+
+def _occupants(stay):
+    db.session.expire_all()
+    return {
+        room.label: sorted(a.delegate_id for a in room.assignments)
+        for room in db.session.get(Stay, stay.id).rooms
+    }
+
+
+def test_automatic_rooms_keep_sex_and_delegation_and_use_few_rooms(tour):
+    stay = _stay(tour)
+    add_rooms(stay, data={"room_type": "triple", "count": 2})
+    add_rooms(stay, data={"room_type": "twin", "count": 4})
+    add_rooms(stay, data={"room_type": "single", "count": 2})
+    db.session.commit()
+    result = auto_assign_rooms(tour["event"])
+    db.session.commit()
+    assert result.placed == 9 and not result.unplaced
+    by_id = {d.id: d for d in tour["people"]}
+    used = [ids for ids in _occupants(stay).values() if ids]
+    for ids in used:
+        assert len({by_id[i].person.sex for i in ids}) == 1
+        assert len({by_id[i].delegation_id for i in ids}) == 1
+    # Bangka: 3 men (a triple) + 2 women (a twin); Belitung: 3 women (a triple)
+    # + 1 man (a single): four rooms.
+    assert result.rooms_used == 4 == len(used)
+    assert room_warnings(tour["event"]) == []
+
+
+def test_pinned_beds_are_kept_and_replacements_take_them(
+    tour, make_delegate, make_person
+):
+    stay = _stay(tour)
+    add_rooms(stay, data={"room_type": "twin", "count": 6})
+    db.session.commit()
+    first = tour["people"][1]
+    room = stay.rooms[5]
+    assign_room(room, delegate=first)
+    db.session.commit()
+    auto_assign_rooms(tour["event"])
+    db.session.commit()
+    assert first.id in _occupants(stay)["Twin 6"]
+
+    first.status = DelegateStatus.REPLACED
+    newcomer = make_delegate(
+        first.delegation,
+        person=make_person(sex=Sex.MALE),
+        status=DelegateStatus.CONFIRMED,
+        replaces=first,
+    )
+    auto_assign_rooms(tour["event"])
+    db.session.commit()
+    assert newcomer.id in _occupants(stay)["Twin 6"]
+    assert first.id not in {i for ids in _occupants(stay).values() for i in ids}
+
+
+def test_hand_made_choices_are_checked(tour):
+    stay = _stay(tour)
+    single = add_rooms(stay, data={"room_type": "single", "count": 1})[0]
+    twin = add_rooms(stay, data={"room_type": "twin", "count": 1})[0]
+    db.session.commit()
+    man, woman = tour["people"][0], tour["people"][3]
+    assign_room(single, delegate=man)
+    with pytest.raises(PlannerError, match="penuh"):
+        assign_room(single, delegate=woman)
+    assign_room(twin, delegate=woman)
+    with pytest.raises(PlannerError, match="keluarga"):
+        assign_room(twin, delegate=man)
+    update_room(
+        twin,
+        data={"label": "101", "room_type": "twin", "rate": 0, "is_family": True},
+    )
+    assign_room(twin, delegate=man)
+    db.session.commit()
+    assert {a.delegate_id for a in twin.assignments} == {man.id, woman.id}
+
+
+def test_warnings_name_what_is_missing(tour):
+    stay = _stay(tour)
+    add_rooms(stay, data={"room_type": "twin", "count": 2})
+    db.session.commit()
+    auto_assign_rooms(tour["event"])
+    db.session.commit()
+    text = " ".join(room_warnings(tour["event"]))
+    assert "belum mendapat tempat tidur" in text
+    assert "4 tempat tidur dipesan, 9 dibutuhkan" in text
+    rows = beds_by_night(tour["event"])
+    assert [(r.booked, r.needed) for r in rows] == [(4, 9), (4, 9)]
+
+
+def test_nights_follow_the_itinerary(tour, make_trip, make_leg, make_place):
+    event = tour["event"]
+    hotel = tour["hotel"]
+    trip = make_trip(event)
+    port = make_place(kind=PlaceKind.PORT)
+    day1 = datetime.combine(event.starts_on, time(9), tzinfo=UTC)
+    make_leg(trip, to_place=port, departs_at=day1, arrives_at=day1 + timedelta(hours=2))
+    make_leg(
+        trip,
+        from_place=port,
+        to_place=hotel,
+        mode=LegMode.FERRY,
+        departs_at=day1 + timedelta(hours=3),
+        arrives_at=day1 + timedelta(hours=6),
+    )
+    day3 = day1 + timedelta(days=2)
+    make_leg(
+        trip,
+        from_place=hotel,
+        to_place=port,
+        departs_at=day3,
+        arrives_at=day3 + timedelta(hours=1),
+    )
+    nights = itinerary_nights(event)
+    assert nights == {
+        event.starts_on: hotel,
+        event.starts_on + timedelta(days=1): hotel,
+    }
+    assert "belum ada pemesanan" in " ".join(room_warnings(event))
+    made = stays_from_itinerary(event)
+    db.session.commit()
+    assert [(s.check_in_on, s.check_out_on) for s in made] == [
+        (event.starts_on, event.starts_on + timedelta(days=2))
+    ]
+    assert stays_from_itinerary(event) == []
+    # Nobody rides a leg yet: no traveller needs a bed.
+    assert travellers(event) == set()
