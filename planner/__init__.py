@@ -183,6 +183,7 @@ def _register_blueprints(app: Flask) -> None:
         plans,
         pwa,
         regions,
+        rooms,
         rosters,
         transport,
     )
@@ -197,6 +198,7 @@ def _register_blueprints(app: Flask) -> None:
         rosters,
         checkin,
         transport,
+        rooms,
         agenda,
         feeds,
         manifests,

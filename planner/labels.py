@@ -16,6 +16,7 @@ from planner.models import (
     LegMode,
     PlaceKind,
     RegionKind,
+    RoomType,
     Sex,
     SocialPillar,
     SpeakerRole,
@@ -211,3 +212,12 @@ def register(app) -> None:
 
     app.jinja_env.globals["labels"] = sys.modules[__name__]
     app.jinja_env.filters["trip_name"] = trip_name
+
+
+ROOM_TYPE = {
+    RoomType.SINGLE: _l("Single"),
+    RoomType.TWIN: _l("Twin"),
+    RoomType.DOUBLE: _l("Double"),
+    RoomType.TRIPLE: _l("Triple"),
+    RoomType.DORMITORY: _l("Asrama"),
+}

@@ -221,3 +221,17 @@ def can_view_transport(user, event: Event) -> bool:
 def can_view_ferry_manifest(user, event: Event) -> bool:
     """Ferry manifests carry ID numbers (NIK): organisers only."""
     return can_manage_event(user, event)
+
+
+# Rooms ----------------------------------------------------------------------------
+
+
+def can_manage_rooms(user, event: Event) -> bool:
+    """Stays, rooms and who sleeps where: the event's organisers."""
+    return can_manage_event(user, event)
+
+
+def can_view_rooms(user, event: Event) -> bool:
+    """The stays and rooming lists: organisers, and once the event is published each
+    head of one of its delegations (who sees their own delegations' people only)."""
+    return can_view_transport(user, event)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
@@ -279,3 +280,180 @@ def test_nights_follow_the_itinerary(tour, make_trip, make_leg, make_place):
     assert stays_from_itinerary(event) == []
     # Nobody rides a leg yet: no traveller needs a bed.
     assert travellers(event) == set()
+
+
+# Pages ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def organiser(make_user, tour, login):
+    user = make_user("organiser")
+    tour["event"].organisers.append(user)
+    db.session.commit()
+    login(user)
+    return user
+
+
+def _base(tour):
+    return f"/events/{tour['event'].id}/rooms"
+
+
+def test_organiser_books_a_stay_and_rooms_through_the_pages(client, tour, organiser):
+    event = tour["event"]
+    response = client.post(
+        f"{_base(tour)}/stays/new",
+        data={
+            "place_id": tour["hotel"].id,
+            "check_in_on": event.starts_on.isoformat(),
+            "check_out_on": (event.starts_on + timedelta(days=3)).isoformat(),
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    stay = db.session.scalar(select(Stay))
+    response = client.post(
+        f"{_base(tour)}/stays/{stay.id}/rooms",
+        data={"rooms-room_type": "twin", "rooms-count": "5", "rooms-rate": "350000"},
+    )
+    assert response.status_code == 302
+    assert client.post(f"{_base(tour)}/auto").status_code == 302
+    page = client.get(f"{_base(tour)}/").get_data(as_text=True)
+    assert "Hotel Sriwijaya" in page and "beds-by-night" in page
+    page = client.get(f"{_base(tour)}/stays/{stay.id}").get_data(as_text=True)
+    assert "Twin 5" in page and page.count("rooming-night") == 3
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"check_out_on": "2031-05-04"}, "check-out harus sesudah"),
+        ({"check_in_on": "2031-08-01", "check_out_on": "2031-08-02"}, "terlalu jauh"),
+        ({"check_in_on": "kemarin"}, "Tanggal tidak valid"),
+    ],
+)
+def test_bad_stay_input_is_refused_with_a_message(
+    client, tour, organiser, data, message
+):
+    form = {
+        "place_id": tour["hotel"].id,
+        "check_in_on": "2031-05-05",
+        "check_out_on": "2031-05-07",
+    } | data
+    response = client.post(f"{_base(tour)}/stays/new", data=form)
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Stay.id))) == 0
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"rooms-room_type": "dormitory", "rooms-beds": "0"}, "1 sampai 100"),
+        ({"rooms-rate": "-1"}, "0 atau lebih"),
+        ({"rooms-count": "0"}, "paling sedikit 1"),
+        ({"rooms-rate": "sejuta"}, "angka rupiah"),
+    ],
+)
+def test_bad_room_input_is_refused_with_a_message(
+    client, tour, organiser, data, message
+):
+    stay = _stay(tour)
+    form = {"rooms-room_type": "twin", "rooms-count": "2"} | data
+    response = client.post(f"{_base(tour)}/stays/{stay.id}/rooms", data=form)
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Room.id))) == 0
+
+
+def _filled(tour):
+    stay = _stay(tour)
+    add_rooms(stay, data={"room_type": "twin", "count": 6})
+    db.session.commit()
+    auto_assign_rooms(tour["event"])
+    db.session.commit()
+    return stay
+
+
+def test_rooming_list_files_hold_every_traveller_once_per_night(
+    client, tour, organiser
+):
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    stay = _filled(tour)
+    names = [d.person.formal_name for d in tour["people"]]
+    response = client.get(f"{_base(tour)}/stays/{stay.id}/rooming.pdf")
+    assert response.mimetype == "application/pdf"
+    text = "\n".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages
+    )
+    for name in names:
+        assert text.count(name) == len(stay.nights), name
+    response = client.get(f"{_base(tour)}/stays/{stay.id}/rooming.xlsx")
+    book = load_workbook(io.BytesIO(response.data), read_only=True)
+    assert len(book.sheetnames) == len(stay.nights)
+    for sheet in book.worksheets:
+        cells = [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)]
+        assert sorted(cells) == sorted(names)
+    assert client.get(f"{_base(tour)}/stays/{stay.id}/rooming.doc").status_code == 404
+
+
+def test_a_head_sees_only_their_delegations_people(client, tour, make_user, login):
+    stay = _filled(tour)
+    head = make_user("chapter_head", regions=["19.02"])
+    login(head)
+    page = client.get(f"{_base(tour)}/stays/{stay.id}").get_data(as_text=True)
+    belitung = [d for d in tour["people"] if d.delegation.region.code == "19.02"]
+    bangka = [d for d in tour["people"] if d.delegation.region.code == "19.01"]
+    assert all(d.person.formal_name in page for d in belitung)
+    assert not any(d.person.formal_name in page for d in bangka)
+    assert "rooms-room_type" not in page
+    assert client.post(f"{_base(tour)}/auto").status_code == 403
+
+
+def test_a_participant_sees_their_own_room(client, tour, make_user, login):
+    _filled(tour)
+    delegate = tour["people"][1]
+    user = make_user("participant", person=delegate.person)
+    login(user)
+    page = client.get(f"{_base(tour)}/mine").get_data(as_text=True)
+    assert "Hotel Sriwijaya" in page and "Sekamar dengan" in page
+    assert client.get(f"{_base(tour)}/").status_code == 403
+
+
+def _grow(tour, make_delegate, make_person, n):
+    delegation = tour["people"][0].delegation
+    delegation.quota = 500
+    for i in range(n):
+        make_delegate(
+            delegation,
+            person=make_person(sex=Sex.MALE if i % 2 else Sex.FEMALE),
+            status=DelegateStatus.CONFIRMED,
+        )
+
+
+def test_query_counts_stay_constant(
+    client, tour, organiser, count_queries, make_delegate, make_person
+):
+    stay = _stay(tour)
+    add_rooms(stay, data={"room_type": "triple", "count": 80})
+    db.session.commit()
+    urls = [
+        f"{_base(tour)}/",
+        f"{_base(tour)}/stays/{stay.id}",
+        f"{_base(tour)}/stays/{stay.id}/rooming.pdf",
+        f"{_base(tour)}/stays/{stay.id}/rooming.xlsx",
+    ]
+
+    def counts():
+        auto_assign_rooms(tour["event"])
+        db.session.commit()
+        result = []
+        for url in urls:
+            with count_queries() as q:
+                assert client.get(url).status_code == 200
+            result.append(len(q))
+        return result
+
+    small = counts()
+    _grow(tour, make_delegate, make_person, 200)
+    assert counts() == small

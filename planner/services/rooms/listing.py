@@ -22,7 +22,9 @@ from planner.models import (
     Person,
     Room,
     RoomAssignment,
+    RoomType,
     SeatAssignment,
+    Sex,
     Stay,
     leg_delegations,
 )
@@ -50,28 +52,45 @@ def travellers(event: Event) -> set[int]:
 class RoomingRow:
     """One person in a room, as the front desk reads it."""
 
-    room: Room
-    delegate: Delegate
+    delegate_id: int
+    room: str
+    room_type: RoomType
+    name: str
+    sex: Sex | None
+    delegation: str
     head_phone: str | None
+    arrives_on: date
+    departs_on: date
 
 
 @dataclass
 class RoomingNight:
     """The rooming list of one stay for one night."""
 
-    stay: Stay
     night: date
     rows: list[RoomingRow] = field(default_factory=list)
 
 
-def _head_phones(event: Event) -> dict[int, str | None]:
+@dataclass
+class RoomingList:
+    """A stay's rooming list, night by night, in plain data for pages and files."""
+
+    event_title: str
+    hotel: str
+    address: str | None
+    check_in_on: date
+    check_out_on: date
+    nights: list[RoomingNight] = field(default_factory=list)
+
+
+def _head_phones(event_id: int) -> dict[int, str | None]:
     """Delegation id → the phone of its head of delegation (a delegate of role head)."""
     phones: dict[int, str | None] = {}
     for delegation_id, phone in db.session.execute(
         select(Delegate.delegation_id, Person.phone)
         .join(Person, Person.id == Delegate.person_id)
         .where(
-            Delegate.event_id == event.id,
+            Delegate.event_id == event_id,
             Delegate.role == DelegateRole.HEAD,
             Delegate.status.in_(TAKING_PART),
         )
@@ -101,19 +120,39 @@ def load_stay_rooms(stay: Stay) -> list[Room]:
 
 
 def rooming_list(
-    stay: Stay, *, delegation_ids: set[int] | None = None
-) -> list[RoomingNight]:
+    stay: Stay,
+    *,
+    delegation_ids: set[int] | None = None,
+    rooms: list[Room] | None = None,
+) -> RoomingList:
     """One list per night of the stay (the same rooms each night, since a bed is held
     for the whole stay); ``delegation_ids`` keeps only those delegations' people."""
-    rooms = load_stay_rooms(stay)
-    phones = _head_phones(stay.event)
+    rooms = load_stay_rooms(stay) if rooms is None else rooms
+    phones = _head_phones(stay.event_id)
     rows = [
-        RoomingRow(room, a.delegate, phones.get(a.delegate.delegation_id))
+        RoomingRow(
+            delegate_id=a.delegate_id,
+            room=room.label,
+            room_type=room.room_type,
+            name=a.delegate.person.formal_name,
+            sex=a.delegate.person.sex,
+            delegation=a.delegate.delegation.name if a.delegate.delegation else "",
+            head_phone=phones.get(a.delegate.delegation_id),
+            arrives_on=stay.check_in_on,
+            departs_on=stay.check_out_on,
+        )
         for room in rooms
         for a in room.assignments
         if delegation_ids is None or a.delegate.delegation_id in delegation_ids
     ]
-    return [RoomingNight(stay, night, rows) for night in stay.nights]
+    return RoomingList(
+        event_title=stay.event.title,
+        hotel=stay.place.name,
+        address=stay.place.address,
+        check_in_on=stay.check_in_on,
+        check_out_on=stay.check_out_on,
+        nights=[RoomingNight(night, rows) for night in stay.nights],
+    )
 
 
 def load_stays(event: Event) -> list[Stay]:
@@ -252,6 +291,7 @@ def _itinerary_warnings(event: Event, stays: list[Stay]) -> list[str]:
 
 __all__ = [
     "NightBeds",
+    "RoomingList",
     "RoomingNight",
     "RoomingRow",
     "beds_by_night",
