@@ -457,3 +457,38 @@ def test_query_counts_stay_constant(
     small = counts()
     _grow(tour, make_delegate, make_person, 200)
     assert counts() == small
+
+
+def test_the_personal_feed_carries_the_stays(client, tour):
+    import icalendar
+    import vobject
+
+    stay = _filled(tour)
+    hotel = tour["hotel"]
+    delegate = tour["people"][1]
+    response = client.get(f"/feeds/{delegate.feed_token}.ics")
+    assert response.status_code == 200
+    calendar = icalendar.Calendar.from_ical(response.data)
+    stays = [c for c in calendar.walk("VEVENT") if str(c["uid"]).startswith("stay-")]
+    assert len(stays) == 1
+    entry = stays[0]
+    assert entry.decoded("dtstart") == stay.check_in_on
+    assert entry.decoded("dtend") == stay.check_out_on
+    assert hotel.name in str(entry["location"])
+    assert (entry["geo"].latitude, entry["geo"].longitude) == (hotel.lat, hotel.lon)
+    assert "kamar" in str(entry["summary"])
+    parsed = vobject.readOne(response.get_data(as_text=True))
+    names = [
+        v.summary.value for v in parsed.vevent_list if v.uid.value.startswith("stay-")
+    ]
+    assert names == [str(entry["summary"])]
+
+    # Moving the bed changes the feed's fingerprint: no stale 304.
+    etag = response.headers["ETag"]
+    other = add_rooms(stay, data={"room_type": "single", "count": 1})[0]
+    assign_room(other, delegate=delegate)
+    db.session.commit()
+    again = client.get(
+        f"/feeds/{delegate.feed_token}.ics", headers={"If-None-Match": etag}
+    )
+    assert again.status_code == 200 and other.label in again.get_data(as_text=True)

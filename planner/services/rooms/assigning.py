@@ -1,15 +1,15 @@
 """Who sleeps in which room: by hand (pinned) or automatically.
 
-The automatic assignment goes through the event's stays by check-in date. For each
-stay, the travellers still without a bed on its nights are grouped by delegation and
-sex (a delegation's head first among their people); the largest group first, each
-group fills the largest free rooms until what is left fits one room, which is the
-smallest free room that holds it (best fit), so as few rooms are used as the types
-allow. Family rooms are left for hand-made choices. People for whom no free room
-remains take the spare beds of rooms of their own sex, still at the same stay; only
-then do they go on to the next stay of the same nights. Pinned assignments are kept
-and their beds count as taken. Free rooms are kept in one stack per bed count (a
-handful of distinct counts), so the work grows linearly with the number of people.
+The automatic assignment goes through the event's stays by check-in date, the
+stays of the same nights together (hotel after hotel). The travellers still without
+a bed on those nights are grouped by delegation and sex (a delegation's head first
+among their people); the largest group first, each group fills the largest free
+rooms until what is left fits one room, which is the smallest free room that holds
+it (best fit), so as few rooms are used as the types allow. Family rooms are left
+for hand-made choices. People for whom no free room remains take the spare beds of
+rooms of their own sex. Pinned assignments are kept and their beds count as taken.
+Free rooms are kept in one stack per bed count (a handful of distinct counts), so
+the work grows linearly with the number of people.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 
 from planner.extensions import db
 from planner.models import (
@@ -167,21 +167,21 @@ def auto_assign_rooms(event: Event) -> AssignResult:
             RoomAssignment.stay_id.in_(stay_ids), RoomAssignment.is_pinned.is_(False)
         )
     )
+    # Plain ints and strings only: the collector never has to walk them, which
+    # keeps a run over 10,000 people as cheap per person as one over 1,000.
     people = travellers(event)
-    info = {
-        row.id: row
-        for row in db.session.execute(
-            select(
-                Delegate.id,
-                Delegate.delegation_id,
-                Delegate.role,
-                Person.sex,
-            )
-            .join(Person, Person.id == Delegate.person_id)
-            .where(Delegate.event_id == event.id)
-        )
-        if row.id in people
-    }
+    info = _Info()
+    for delegate_id, delegation_id, role, sex in db.session.execute(
+        select(Delegate.id, Delegate.delegation_id, Delegate.role, Person.sex)
+        .join(Person, Person.id == Delegate.person_id)
+        .where(Delegate.event_id == event.id)
+        .order_by(Delegate.id)
+    ):
+        if delegate_id in people:
+            info.delegation[delegate_id] = delegation_id or 0
+            info.sex[delegate_id] = str(sex) if sex else ""
+            if role == DelegateRole.HEAD:
+                info.heads.add(delegate_id)
     rooms_by_stay: dict[int, list[_Room]] = defaultdict(list)
     for room_id, stay_id, beds, is_family in db.session.execute(
         select(Room.id, Room.stay_id, Room.beds, Room.is_family)
@@ -190,8 +190,10 @@ def auto_assign_rooms(event: Event) -> AssignResult:
     ):
         rooms_by_stay[stay_id].append(_Room(room_id, beds, is_family))
     room_index = {r.id: r for rooms in rooms_by_stay.values() for r in rooms}
-    covered: dict[int, set[date]] = defaultdict(set)
-    nights = {s.id: set(s.nights) for s in stays}
+    # Nights as bits of an int: night n after the first is bit n.
+    first = min(s.check_in_on for s in stays)
+    nights = {s.id: sum(1 << (n - first).days for n in s.nights) for s in stays}
+    covered: dict[int, int] = dict.fromkeys(info.delegation, 0)
     for stay_id, room_id, delegate_id in db.session.execute(
         select(
             RoomAssignment.stay_id, RoomAssignment.room_id, RoomAssignment.delegate_id
@@ -199,20 +201,27 @@ def auto_assign_rooms(event: Event) -> AssignResult:
     ):
         room = room_index[room_id]
         room.occupants.append(delegate_id)
-        person = info.get(delegate_id)
-        room.sex = room.sex or (str(person.sex) if person and person.sex else None)
-        covered[delegate_id] |= nights[stay_id]
+        room.sex = room.sex or info.sex.get(delegate_id) or None
+        covered[delegate_id] = covered.get(delegate_id, 0) | nights[stay_id]
 
+    # Stays of the same nights are filled as one (hotel after hotel, in order), so
+    # each person is looked at once per run of nights, however many hotels there are.
+    blocks: dict[tuple[date, date], list[Stay]] = defaultdict(list)
+    for stay in stays:
+        blocks[(stay.check_in_on, stay.check_out_on)].append(stay)
+    stay_of_room = {r.id: sid for sid, rooms in rooms_by_stay.items() for r in rooms}
     rows = []
     now = utcnow()
-    for stay in stays:
-        wanted = [d for d in info if not (covered[d] & nights[stay.id])]
-        placed = _fill(rooms_by_stay[stay.id], wanted, info)
-        for room_id, delegate_id in placed:
-            covered[delegate_id] |= nights[stay.id]
+    for block in blocks.values():
+        block_nights = nights[block[0].id]
+        wanted = [d for d in info.delegation if not covered[d] & block_nights]
+        rooms = [room for stay in block for room in rooms_by_stay[stay.id]]
+        room_ids, delegate_ids = _fill(rooms, wanted, info)
+        for room_id, delegate_id in zip(room_ids, delegate_ids, strict=True):
+            covered[delegate_id] |= block_nights
             rows.append(
                 {
-                    "stay_id": stay.id,
+                    "stay_id": stay_of_room[room_id],
                     "room_id": room_id,
                     "delegate_id": delegate_id,
                     "is_pinned": False,
@@ -220,34 +229,49 @@ def auto_assign_rooms(event: Event) -> AssignResult:
                 }
             )
     if rows:
-        db.session.execute(insert(RoomAssignment), rows)
+        db.session.execute(RoomAssignment.__table__.insert(), rows)
     result.placed = len(rows)
-    all_nights = set().union(*nights.values())
-    result.unplaced = {d for d in info if covered[d] != all_nights}
+    every_night = 0
+    for mask in nights.values():
+        every_night |= mask
+    result.unplaced = {d for d in info.delegation if covered[d] != every_night}
     result.rooms_used = sum(1 for r in room_index.values() if r.occupants)
     db.session.expire_all()
     return result
 
 
-def _groups(wanted: list[int], info: dict) -> list[tuple[str | None, list[int]]]:
+@dataclass
+class _Info:
+    """Per traveller: delegation id (0: none), sex ("" unknown), and the heads."""
+
+    delegation: dict[int, int] = field(default_factory=dict)
+    sex: dict[int, str] = field(default_factory=dict)
+    heads: set[int] = field(default_factory=set)
+
+
+def _groups(wanted: list[int], info: _Info) -> list[tuple[str | None, list[int]]]:
     """(sex, members) per delegation and sex, heads first, largest group first."""
     groups: dict[tuple, list[int]] = defaultdict(list)
     for delegate_id in wanted:
-        row = info[delegate_id]
-        sex = str(row.sex) if row.sex else None
-        groups[(row.delegation_id or 0, sex or "")].append(delegate_id)
-    ordered = []
-    for key in sorted(groups, key=lambda k: (-len(groups[k]), k)):
-        members = sorted(
-            groups[key],
-            key=lambda d: (info[d].role != DelegateRole.HEAD, d),
+        groups[(info.delegation[delegate_id], info.sex[delegate_id])].append(
+            delegate_id
         )
+    ordered = []
+    heads = info.heads
+    for key in sorted(groups, key=lambda k: (-len(groups[k]), k)):
+        members = groups[key]  # in id order already
+        leaders = [d for d in members if d in heads]
+        if leaders:
+            members = leaders + [d for d in members if d not in heads]
         ordered.append((key[1] or None, members))
     return ordered
 
 
-def _fill(rooms: list[_Room], wanted: list[int], info: dict) -> list[tuple[int, int]]:
-    """Place ``wanted`` in ``rooms``; (room id, delegate id) of each bed given."""
+def _fill(
+    rooms: list[_Room], wanted: list[int], info: _Info
+) -> tuple[list[int], list[int]]:
+    """Place ``wanted`` in ``rooms``; the room ids and delegate ids of the beds given,
+    side by side."""
     free: dict[int, list[_Room]] = defaultdict(list)
     partial: dict[str | None, list[_Room]] = defaultdict(list)
     for room in reversed(rooms):  # popped from the end: the first rooms first
@@ -258,13 +282,15 @@ def _fill(rooms: list[_Room], wanted: list[int], info: dict) -> list[tuple[int, 
         elif room.spare > 0:
             partial[room.sex].append(room)
     sizes = sorted(free)
-    placed: list[tuple[int, int]] = []
+    room_ids: list[int] = []
+    delegate_ids: list[int] = []
     leftovers: list[tuple[str | None, list[int]]] = []
 
     def take(room: _Room, members: list[int], sex: str | None) -> None:
         room.occupants.extend(members)
         room.sex = sex
-        placed.extend((room.id, d) for d in members)
+        room_ids.extend([room.id] * len(members))
+        delegate_ids.extend(members)
         if room.spare > 0:
             partial[sex].append(room)
 
@@ -289,11 +315,12 @@ def _fill(rooms: list[_Room], wanted: list[int], info: dict) -> list[tuple[int, 
             room = spare[-1]
             n = min(room.spare, len(rest))
             room.occupants.extend(rest[:n])
-            placed.extend((room.id, d) for d in rest[:n])
+            room_ids.extend([room.id] * n)
+            delegate_ids.extend(rest[:n])
             rest = rest[n:]
             if room.spare == 0:
                 spare.pop()
-    return placed
+    return room_ids, delegate_ids
 
 
 __all__ = [

@@ -4,7 +4,7 @@ delegate's card and their personal calendar feed."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -22,6 +22,8 @@ class PersonalStay:
     check_in_on: date
     check_out_on: date
     sequence: int
+    #: When the stay or the bed last changed (DTSTAMP in the feed).
+    updated_at: datetime
     room: str | None = None
     #: Names of the others in the same room.
     roommates: list[str] = field(default_factory=list)
@@ -50,6 +52,7 @@ def stays_of(delegate: Delegate) -> list[PersonalStay]:
             check_in_on=a.room.stay.check_in_on,
             check_out_on=a.room.stay.check_out_on,
             sequence=a.room.stay.sequence,
+            updated_at=max(a.room.stay.updated_at, a.created_at),
             room=a.room.label,
             roommates=[
                 other.delegate.person.formal_name
