@@ -85,6 +85,8 @@ class FeedContent:
     legs: list[LegEntry] = field(default_factory=list)
     #: A secret feed: plates, drivers and booking codes may be shown.
     private: bool = False
+    #: The subscriber's hotel nights (personal feed; ``stays_ical``).
+    stays: list = field(default_factory=list)
 
 
 @lru_cache(maxsize=16)
@@ -154,6 +156,14 @@ class _Builder:
             zones.update((from_tz, to_tz))
             entries.append(
                 ((leg.departs_at, 1, leg.id), self.leg(entry, from_tz, to_tz))
+            )
+        if feed.stays:
+            from planner.exports.stays_ical import stay_entries
+
+            entries.extend(
+                stay_entries(
+                    feed.stays, uid_domain=self.uid_domain, timezone=event.timezone
+                )
             )
         # Time zones first, sorted by TZID; then the entries by start, items before
         # legs, by id: a fixed order, so unchanged data gives identical bytes.

@@ -278,8 +278,21 @@ def delegate_feed(delegate: Delegate) -> FeedContent:
             name=delegate.person.formal_name,
         )
     return FeedContent(
-        event, name, description, delegate_items(delegate), legs, private=True
+        event,
+        name,
+        description,
+        delegate_items(delegate),
+        legs,
+        private=True,
+        stays=_stays(delegate),
     )
+
+
+def _stays(delegate: Delegate) -> list:
+    """The delegate's hotel nights (issue 12), kept apart for an easy merge."""
+    from planner.services.rooms.personal import stays_of
+
+    return stays_of(delegate)
 
 
 def load_delegation(delegation_id: int) -> Delegation | None:
@@ -491,7 +504,30 @@ def _delegate_parts(delegate_id) -> list:
         .join(Person, Person.id == Delegate.person_id)
         .where(Delegate.id == delegate_id),
         _seat_part("delegate_seats", SeatAssignment.delegate_id == delegate_id),
+        _stays_part(delegate_id),
     ]
+
+
+def _stays_part(delegate_id):
+    """The delegate's beds and their stays (issue 12): a moved bed or a changed stay
+    changes the fingerprint. A renamed room does not (rooms carry no revision)."""
+    from planner.models import RoomAssignment, Stay
+
+    return (
+        _part(
+            "delegate_stays",
+            func.count(RoomAssignment.id),
+            (func.max(Stay.updated_at), func.max(RoomAssignment.created_at)),
+            (
+                func.sum(_wide(RoomAssignment.room_id)),
+                func.sum(_wide(Stay.sequence)),
+                func.sum(_wide(RoomAssignment.id)),
+            ),
+        )
+        .select_from(RoomAssignment)
+        .join(Stay, Stay.id == RoomAssignment.stay_id)
+        .where(RoomAssignment.delegate_id == delegate_id)
+    )
 
 
 def _delegation_parts(delegation_id) -> list:
