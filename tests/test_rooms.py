@@ -492,3 +492,24 @@ def test_the_personal_feed_carries_the_stays(client, tour):
         f"/feeds/{delegate.feed_token}.ics", headers={"If-None-Match": etag}
     )
     assert again.status_code == 200 and other.label in again.get_data(as_text=True)
+
+
+def test_overview_and_todo_name_missing_beds(client, tour, organiser):
+    stay = _stay(tour)
+    add_rooms(stay, data={"room_type": "twin", "count": 2})
+    db.session.commit()
+    page = client.get(f"/events/{tour['event'].id}").get_data(as_text=True)
+    assert 'id="stat-beds"' in page and "4/9" in page
+    assert "4 tempat tidur dipesan, 9 dibutuhkan" in page
+
+
+def test_my_trip_and_card_show_the_hotel_and_room(client, tour, make_user, login):
+    _filled(tour)
+    delegate = tour["people"][1]
+    login(make_user("participant", person=delegate.person))
+    page = client.get("/my/trip").get_data(as_text=True)
+    assert "Hotel Sriwijaya" in page and "my-stay" in page
+    card = client.get(
+        f"/events/{tour['event'].id}/check-in/{delegate.id}/card"
+    ).get_data(as_text=True)
+    assert "Hotel Sriwijaya" in card

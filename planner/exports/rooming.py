@@ -20,8 +20,8 @@ def _headings() -> list[str]:
         _("L/P"),
         _("Delegasi"),
         _("Telepon ketua"),
-        _("Datang"),
-        _("Pulang"),
+        _("Tanggal tiba"),
+        _("Tanggal pulang"),
     ]
 
 
@@ -45,7 +45,7 @@ def night_title(night) -> str:
 
 def rooming_pdf(listing: RoomingList) -> bytes:
     """A4 portrait: hotel and dates on every page, a section per night."""
-    pdf = Document("P", title=f"{listing.hotel} · {_('Daftar kamar')}")
+    pdf = Document("P", title=_("Daftar kamar · %(hotel)s", hotel=listing.hotel))
     width = pdf.w - 2 * MARGIN
 
     def header(doc: Document) -> None:

@@ -9,6 +9,7 @@ from planner.services.rooms.assigning import (
     follow_replacements,
     unassign_room,
 )
+from planner.services.rooms.checks import RoomNumbers, room_numbers
 from planner.services.rooms.listing import (
     RoomingNight,
     beds_by_night,
@@ -31,6 +32,7 @@ from planner.services.rooms.stays import (
 __all__ = [
     "AssignResult",
     "RoomError",
+    "RoomNumbers",
     "RoomingNight",
     "add_rooms",
     "assign_room",
@@ -41,6 +43,7 @@ __all__ = [
     "delete_stay",
     "follow_replacements",
     "itinerary_nights",
+    "room_numbers",
     "room_warnings",
     "rooming_list",
     "stays_from_itinerary",
