@@ -137,10 +137,12 @@ EXPECTED: dict[str, str] = {
         "302 403 200 200 200 403 200",
     "/events/<int:event_id>/manifests/trips/<int:trip_id>/vehicles/<int:vehicle_id>.xlsx":
         "302 403 200 200 200 403 200",
-    "/events/<int:event_id>/rooms/":                 "302 403 200 200 200 403 200",
-    "/events/<int:event_id>/rooms/auto":             "302 403 403 403 ok  403 ok",
-    "/events/<int:event_id>/rooms/from-itinerary":   "302 403 403 403 ok  403 ok",
-    "/events/<int:event_id>/rooms/mine":             "302 200 403 403 403 403 403",
+    "/events/<int:event_id>/meals/":                     "302 403 403 403 200 403 200",
+    "/events/<int:event_id>/meals/order.<fmt>":          "302 403 403 403 404 403 404",
+    "/events/<int:event_id>/rooms/":                     "302 403 200 200 200 403 200",
+    "/events/<int:event_id>/rooms/auto":                 "302 403 403 403 ok  403 ok",
+    "/events/<int:event_id>/rooms/from-itinerary":       "302 403 403 403 ok  403 ok",
+    "/events/<int:event_id>/rooms/mine":                 "302 200 403 403 403 403 403",
     "/events/<int:event_id>/rooms/stays/<int:stay_id>":
         "302 403 200 200 200 403 200",
     "/events/<int:event_id>/rooms/stays/<int:stay_id>/assign":
@@ -157,7 +159,7 @@ EXPECTED: dict[str, str] = {
         "302 403 403 403 ok  403 ok",
     "/events/<int:event_id>/rooms/stays/<int:stay_id>/rooms/<int:room_id>/edit":
         "302 403 403 403 200 403 200",
-    "/events/<int:event_id>/rooms/stays/new":        "302 403 403 403 200 403 200",
+    "/events/<int:event_id>/rooms/stays/new":            "302 403 403 403 200 403 200",
     "/events/<int:event_id>/rosters/":                   "302 403 403 403 200 403 200",
     "/events/<int:event_id>/rosters/<int:delegation_id>": "302 403 200 403 200 403 200",
     "/events/<int:event_id>/rosters/<int:delegation_id>/export.<any(csv, xlsx, pdf):fmt>":
