@@ -13,7 +13,7 @@ from planner.services.meals import MealDay
 
 
 def _headings() -> list[str]:
-    return [_("Jam"), _("Konsumsi"), _("Jenis"), _("Tempat"), _("Porsi")]
+    return [_("Jam"), _("Konsumsi"), _("Jenis"), _("Tempat makan"), _("Porsi")]
 
 
 def _cells(meal, timezone: str) -> list[str]:
