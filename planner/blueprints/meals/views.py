@@ -49,4 +49,5 @@ def order(event_id: int, fmt: str):
         abort(404)
     build, mimetype = FORMATS[fmt]
     data = build(event.title, event.timezone, meal_days(event))
-    return download(data, mimetype, f"{event.title} - {_('Konsumsi')}", fmt)
+    name = _("Konsumsi")
+    return download(data, mimetype, f"{event.title} - {name}", fmt)
