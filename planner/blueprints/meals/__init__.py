@@ -5,6 +5,7 @@ from flask import Blueprint
 
 bp = Blueprint("meals", __name__, url_prefix="/events/<int:event_id>/meals")
 
+
 @bp.app_template_global("meal_days")
 def _meal_days(event):
     """The meals of the event per day, for the overview's tile."""
