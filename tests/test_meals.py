@@ -83,7 +83,7 @@ def test_order_sheet_page_pdf_and_xlsx(client, bimtek, count_queries, make_deleg
     assert "Makan siang" in text and "19" in text
     book = load_workbook(io.BytesIO(client.get(f"{base}/order.xlsx").data))
     rows = list(book.active.iter_rows(min_row=2, values_only=True))
-    assert sorted(r[-1] for r in rows) == [2, 7, 10]
+    assert sorted(r[5] for r in rows) == [2, 7, 10]
     assert client.get(f"{base}/order.doc").status_code == 404
 
     def counts():
@@ -101,3 +101,37 @@ def test_order_sheet_page_pdf_and_xlsx(client, bimtek, count_queries, make_deleg
         make_delegate(delegation, status=DelegateStatus.CONFIRMED)
     assert counts() == small
     assert meal_days(bimtek)[0].meals[0].portions == 210
+
+
+def test_special_portions_follow_dietary_notes(bimtek):
+    from planner.services.people import update_person
+
+    people = [d.person for d in bimtek.delegations[0].delegates[:3]]
+    for person, note in zip(
+        people, ("Vegetarian", " vegetarian ", "diabetes"), strict=True
+    ):
+        update_person(person, data={"dietary_notes": note}, acting_user=None)
+    db.session.commit()
+    meals = {m.title: m for m in meal_days(bimtek)[0].meals}
+    assert meals["Makan siang"].special == {"diabetes": 1, "vegetarian": 2}
+    assert meals["Makan malam panitia"].special == {}
+
+
+def test_a_leg_with_a_packed_meal_is_ordered(bimtek, make_trip, make_leg):
+    trip = make_trip(bimtek)
+    leg = make_leg(trip, has_packed_meal=True)
+    leg.delegations = [bimtek.delegations[1]]  # 3 confirmed + committee + speaker
+    make_leg(trip)  # no meal on this one
+    db.session.commit()
+    packed = [m for d in meal_days(bimtek) for m in d.meals if m.is_packed]
+    assert [(m.portions, m.place) for m in packed] == [(6, leg.from_place.name)]
+
+
+def test_a_dietary_note_too_long_is_refused(bimtek):
+    from planner.services import PlannerError
+    from planner.services.people import update_person
+
+    person = bimtek.delegations[0].delegates[0].person
+    with pytest.raises(PlannerError) as info:
+        update_person(person, data={"dietary_notes": "x" * 201}, acting_user=None)
+    assert info.value.field == "dietary_notes"

@@ -1,4 +1,5 @@
-"""Stays at hotels, the rooms booked there and who sleeps in them (issue 12).
+"""Stays at hotels, the rooms booked there and who sleeps in them; dietary notes on
+people and packed meals on legs (issue 12).
 
 Revision ID: f3a8d1c6b2e4
 Revises: e7b9c2d4f6a1
@@ -72,9 +73,17 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_room_assignments_delegate_id"), ["delegate_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_room_assignments_room_id"), ["room_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_room_assignments_stay_id"), ["stay_id"], unique=False)
+    with op.batch_alter_table("people", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("dietary_notes", sa.String(length=200), nullable=True))
+    with op.batch_alter_table("legs", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("has_packed_meal", sa.Boolean(), server_default=sa.false(), nullable=False))
 
 
 def downgrade():
+    with op.batch_alter_table("legs", schema=None) as batch_op:
+        batch_op.drop_column("has_packed_meal")
+    with op.batch_alter_table("people", schema=None) as batch_op:
+        batch_op.drop_column("dietary_notes")
     op.drop_table("room_assignments")
     op.drop_table("rooms")
     op.drop_table("stays")

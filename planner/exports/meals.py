@@ -13,16 +13,36 @@ from planner.services.meals import MealDay
 
 
 def _headings() -> list[str]:
-    return [_("Jam"), _("Konsumsi"), _("Jenis"), _("Tempat makan"), _("Porsi")]
+    return [
+        _("Jam"),
+        _("Konsumsi"),
+        _("Jenis"),
+        _("Tempat makan"),
+        _("Porsi"),
+        _("Porsi khusus"),
+    ]
+
+
+def kind_label(meal) -> str:
+    """The meal's kind as printed: the run-down kind, or "Nasi kotak"."""
+    if meal.is_packed:
+        return _("Nasi kotak")
+    return str(labels.AGENDA_KIND[meal.kind])
+
+
+def special_text(meal) -> str:
+    """ "vegetarian 3; diabetes 1"."""
+    return "; ".join(f"{note} {n}" for note, n in meal.special.items())
 
 
 def _cells(meal, timezone: str) -> list[str]:
     return [
         format_time(meal.starts_at, timezone),
         meal.title,
-        str(labels.AGENDA_KIND[meal.kind]),
+        kind_label(meal),
         meal.place,
         str(meal.portions),
+        special_text(meal),
     ]
 
 
@@ -39,7 +59,7 @@ def meals_pdf(title: str, timezone: str, days: list[MealDay]) -> bytes:
         doc.ln(1)
 
     pdf.draw_header = header
-    widths = (26, 60, 26, 54, 20)
+    widths = (20, 48, 20, 44, 14, 40)
     scale = width / sum(widths)
     columns = [
         Column(h, w * scale, "R" if i == 4 else "L")
@@ -58,7 +78,7 @@ def meals_pdf(title: str, timezone: str, days: list[MealDay]) -> bytes:
             _("Jumlah porsi %(day)s", day=format_date(day.day)), str(day.portions)
         )
     if not days:
-        table.row(["", _("Belum ada makan atau rehat di susunan acara."), "", "", ""])
+        table.row(["", _("Belum ada makan atau rehat di susunan acara."), *[""] * 4])
     table.end()
     return bytes(pdf.output())
 
@@ -66,7 +86,12 @@ def meals_pdf(title: str, timezone: str, days: list[MealDay]) -> bytes:
 def meals_xlsx(title: str, timezone: str, days: list[MealDay]) -> bytes:
     """One worksheet for the whole event: a row per meal, the day first."""
     rows = [
-        [format_date(day.day), *_cells(meal, timezone)[:4], meal.portions]
+        [
+            format_date(day.day),
+            *_cells(meal, timezone)[:4],
+            meal.portions,
+            special_text(meal),
+        ]
         for day in days
         for meal in day.meals
     ]

@@ -6,10 +6,9 @@ from flask import abort, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from planner import labels
 from planner.blueprints.meals import bp
 from planner.blueprints.rosters.views import download
-from planner.exports.meals import meals_pdf, meals_xlsx
+from planner.exports.meals import kind_label, meals_pdf, meals_xlsx, special_text
 from planner.extensions import db
 from planner.models import Event
 from planner.permissions import can_manage_event, require
@@ -36,7 +35,11 @@ def index(event_id: int):
     """Portions per meal and day, counted from the run-down."""
     event = _event(event_id)
     return render_template(
-        "meals/index.html", event=event, days=meal_days(event), labels=labels
+        "meals/index.html",
+        event=event,
+        days=meal_days(event),
+        kind_label=kind_label,
+        special_text=special_text,
     )
 
 
