@@ -23,6 +23,7 @@ from bench import calendars as calendar_cases
 from bench import jobs as job_cases
 from bench import manifests as manifest_cases
 from bench import plans as plan_cases
+from bench import rooming as rooming_cases
 from bench import rosters as roster_cases
 from bench import seating as seating_cases
 from bench.cases import CASES, Case, by_name
@@ -131,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
         choices=[c.name for c in CASES]
         + list(roster_cases.NAMES)
         + list(seating_cases.NAMES)
+        + list(rooming_cases.NAMES)
         + list(manifest_cases.NAMES)
         + list(plan_cases.NAMES)
         + list(calendar_cases.NAMES)
@@ -162,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"signed in {data.organiser_email} via {sign_in(app, client, data)}")
     only_rosters = args.only in roster_cases.NAMES
     only_seating = args.only in seating_cases.NAMES
+    only_rooming = args.only in rooming_cases.NAMES
     only_manifests = args.only in manifest_cases.NAMES
     only_plans = args.only in plan_cases.NAMES
     only_calendars = args.only in calendar_cases.NAMES
@@ -170,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
         []
         if only_rosters
         or only_seating
+        or only_rooming
         or only_manifests
         or only_plans
         or only_calendars
@@ -193,6 +197,9 @@ def main(argv: list[str] | None = None) -> int:
         for line in seating_cases.run(
             app, data, args.repeat, args.only if only_seating else None
         ):
+            print(line, flush=True)
+    if only_rooming or not args.only:
+        for line in rooming_cases.run(app, data, args.repeat):
             print(line, flush=True)
     if only_manifests or not args.only:
         for line in manifest_cases.run(app, client, engine, data, args.repeat):

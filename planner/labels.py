@@ -19,6 +19,7 @@ from planner.models import (
     PlaceKind,
     RecipientKind,
     RegionKind,
+    RoomType,
     Sex,
     SocialPillar,
     SpeakerRole,
@@ -232,3 +233,12 @@ def register(app) -> None:
 
     app.jinja_env.globals["labels"] = sys.modules[__name__]
     app.jinja_env.filters["trip_name"] = trip_name
+
+
+ROOM_TYPE = {
+    RoomType.SINGLE: _l("Single"),
+    RoomType.TWIN: _l("Twin"),
+    RoomType.DOUBLE: _l("Double"),
+    RoomType.TRIPLE: _l("Triple"),
+    RoomType.DORMITORY: _l("Asrama"),
+}

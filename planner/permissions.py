@@ -240,3 +240,17 @@ def can_view_certificate(user, event: Event, delegate) -> bool:
         and user.person_id is not None
         and user.person_id == delegate.person_id
     )
+
+
+# Rooms ----------------------------------------------------------------------------
+
+
+def can_manage_rooms(user, event: Event) -> bool:
+    """Stays, rooms and who sleeps where: the event's organisers."""
+    return can_manage_event(user, event)
+
+
+def can_view_rooms(user, event: Event) -> bool:
+    """The stays and rooming lists: organisers, and once the event is published each
+    head of one of its delegations (who sees their own delegations' people only)."""
+    return can_view_transport(user, event)

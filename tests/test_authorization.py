@@ -36,7 +36,12 @@ from planner.models import (
     DelegateStatus,
     EventStatus,
     LegMode,
+    PlaceKind,
+    Room,
+    RoomAssignment,
+    RoomType,
     SeatAssignment,
+    Stay,
 )
 from tests.conftest import PASSWORD, IsolatedClient, region
 
@@ -150,6 +155,29 @@ EXPECTED: dict[str, str] = {
         "302 403 403 403 404 403 404",
     "/events/<int:event_id>/paperwork/letters/issue":    "302 403 403 403 ok  403 ok",
     "/events/<int:event_id>/paperwork/payments.pdf":     "302 403 403 403 200 403 200",
+    "/events/<int:event_id>/meals/":                     "302 403 403 403 200 403 200",
+    "/events/<int:event_id>/meals/order.<fmt>":          "302 403 403 403 404 403 404",
+    "/events/<int:event_id>/rooms/":                     "302 403 200 200 200 403 200",
+    "/events/<int:event_id>/rooms/auto":                 "302 403 403 403 ok  403 ok",
+    "/events/<int:event_id>/rooms/from-itinerary":       "302 403 403 403 ok  403 ok",
+    "/events/<int:event_id>/rooms/mine":                 "302 200 403 403 403 403 403",
+    "/events/<int:event_id>/rooms/stays/<int:stay_id>":
+        "302 403 200 200 200 403 200",
+    "/events/<int:event_id>/rooms/stays/<int:stay_id>/assign":
+        "302 403 403 403 ok  403 ok",
+    "/events/<int:event_id>/rooms/stays/<int:stay_id>/delete":
+        "302 403 403 403 ok  403 ok",
+    "/events/<int:event_id>/rooms/stays/<int:stay_id>/edit":
+        "302 403 403 403 200 403 200",
+    "/events/<int:event_id>/rooms/stays/<int:stay_id>/rooming.<fmt>":
+        "302 403 404 404 404 403 404",
+    "/events/<int:event_id>/rooms/stays/<int:stay_id>/rooms":
+        "302 403 403 403 ok  403 ok",
+    "/events/<int:event_id>/rooms/stays/<int:stay_id>/rooms/<int:room_id>/delete":
+        "302 403 403 403 ok  403 ok",
+    "/events/<int:event_id>/rooms/stays/<int:stay_id>/rooms/<int:room_id>/edit":
+        "302 403 403 403 200 403 200",
+    "/events/<int:event_id>/rooms/stays/new":            "302 403 403 403 200 403 200",
     "/events/<int:event_id>/rosters/":                   "302 403 403 403 200 403 200",
     "/events/<int:event_id>/rosters/<int:delegation_id>": "302 403 200 403 200 403 200",
     "/events/<int:event_id>/rosters/<int:delegation_id>/export.<any(csv, xlsx, pdf):fmt>":
@@ -258,6 +286,17 @@ def world(
         ends_at=leg.arrives_at + (leg.arrives_at - leg.departs_at),
     )
     db.session.add(item)
+    hotel = make_place(kind=PlaceKind.HOTEL)
+    stay = Stay(
+        event=event,
+        place=hotel,
+        check_in_on=event.starts_on,
+        check_out_on=event.ends_on,
+    )
+    room = Room(stay=stay, label="101", room_type=RoomType.TWIN, beds=2)
+    db.session.add_all([stay, room])
+    db.session.flush()
+    db.session.add(RoomAssignment(stay_id=stay.id, room=room, delegate=delegate))
     db.session.commit()
     assert delegate.role == DelegateRole.PARTICIPANT
     # A finished plan export started by org_x (only they and admins may see it).
@@ -292,6 +331,8 @@ def world(
             "vehicle_id": vehicle.id,
             "trip_id": trip.id,
             "leg_id": leg.id,
+            "stay_id": stay.id,
+            "room_id": room.id,
             "item_id": item.id,
             "token": delegate.feed_token,
             "code": "19",

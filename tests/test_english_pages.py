@@ -29,6 +29,7 @@ from planner.models import (
     LegMode,
     Person,
     Place,
+    Stay,
     Trip,
     User,
 )
@@ -269,13 +270,40 @@ def _event_values(event: Event, participant: User) -> dict:
         "trip_id": legs[0].trip_id if legs else 0,
         "vehicle_id": legs[0].vehicles[0].id if legs and legs[0].vehicles else 0,
     }
+    stay = db.session.scalars(
+        sa.select(Stay).filter_by(event_id=event.id).order_by(Stay.id)
+    ).first()
+    values["stay_id"] = stay.id if stay else 0
+    values["room_id"] = stay.rooms[0].id if stay and stay.rooms else 0
     return values
+
+
+def _book_rooms(event: Event) -> None:
+    """A hotel night with rooms and beds given (the demo data has no stays yet)."""
+    from planner.services.rooms import add_rooms, auto_assign_rooms, create_stay
+
+    stay = create_stay(
+        event,
+        data={
+            "new_place_name": "Hotel Uji Bahasa",
+            "check_in_on": event.starts_on,
+            "check_out_on": event.ends_on,
+        },
+    )
+    add_rooms(stay, data={"room_type": "twin", "count": 30, "rate": 400_000})
+    auto_assign_rooms(event)
 
 
 @pytest.fixture
 def demo(app_ctx, fast_hashing):
     """The demo data: the PGK–JKT tour, the Bekasi bimtek, the rakor, their people."""
     load_demo()
+    db.session.commit()
+    _book_rooms(
+        db.session.execute(
+            sa.select(Event).filter_by(slug="tour-studi-pgk-jkt-2024")
+        ).scalar_one()
+    )
     db.session.commit()
     participant = db.session.execute(
         sa.select(User).filter_by(email="peserta@rombongan.test")

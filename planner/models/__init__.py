@@ -37,6 +37,7 @@ from planner.models.paperwork import (
 from planner.models.person import Person, Sex, SocialPillar
 from planner.models.place import CoordinateSource, Place, PlaceKind
 from planner.models.region import Region, RegionKind
+from planner.models.rooms import BEDS_BY_TYPE, Room, RoomAssignment, RoomType, Stay
 from planner.models.transport import (
     Leg,
     LegMode,
@@ -93,6 +94,11 @@ __all__ = [
     "SocialPillar",
     "UTCDateTime",
     "User",
+    "BEDS_BY_TYPE",
+    "Room",
+    "RoomAssignment",
+    "RoomType",
+    "Stay",
     "Leg",
     "LegMode",
     "SeatAssignment",

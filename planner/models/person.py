@@ -69,6 +69,8 @@ class Person(db.Model):
     nik: Mapped[str | None] = mapped_column(String(16), unique=True)
     birth_on: Mapped[date | None] = mapped_column(Date)
     notes: Mapped[str | None] = mapped_column(Text)
+    #: What the caterer must know: "vegetarian", "tanpa seafood", "diabetes"…
+    dietary_notes: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime, default=utcnow, onupdate=utcnow

@@ -18,6 +18,7 @@ from sqlalchemy import (
     UniqueConstraint,
     select,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import db
@@ -188,6 +189,10 @@ class Leg(db.Model):
     vessel: Mapped[str | None] = mapped_column(String(120))
     booking_ref: Mapped[str | None] = mapped_column(String(60))
     notes: Mapped[str | None] = mapped_column(Text)
+    #: The caterer packs a meal (nasi kotak) for everyone on this leg.
+    has_packed_meal: Mapped[bool] = mapped_column(
+        default=False, server_default=sa_false()
+    )
     #: iCalendar SEQUENCE: rises with every change (``track_revisions``).
     sequence: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

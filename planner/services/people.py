@@ -365,6 +365,10 @@ def _clean(data: dict, *, person: Person | None, acting_user) -> dict:
     _check_name_or_office(values, person)
     if "notes" in data:
         values["notes"] = (data["notes"] or "").strip() or None
+    if "dietary_notes" in data:
+        values["dietary_notes"] = parsing.text(
+            data["dietary_notes"], limit=200, field="dietary_notes", collapse=True
+        )
     if "birth_on" in data:
         birth_on = data["birth_on"]
         if birth_on is not None and not (date(1900, 1, 1) <= birth_on <= date.today()):

@@ -230,6 +230,12 @@ class PersonForm(PersonBasicFields, PersonIdentityFields, FlaskForm):
         validators=[Length(max=5000, message=_l("Catatan paling panjang 5000 huruf."))],
         render_kw={"rows": 3},
     )
+    dietary_notes = StringField(
+        _l("Catatan makanan"),
+        filters=[_strip],
+        validators=[Length(max=200, message=_l("Paling panjang 200 huruf."))],
+        description=_l("Misalnya: vegetarian, tanpa seafood, alergi kacang, diabetes"),
+    )
     confirm_duplicate = BooleanField(_l("Tetap simpan: ini orang yang berbeda"))
 
     def __init__(self, *args, regions: list[Region] | None = None, **kwargs):

@@ -186,6 +186,9 @@ class LegForm(FlaskForm):
         filters=[_strip],
         validators=[Length(max=5000, message=_TOO_LONG)],
     )
+    has_packed_meal = BooleanField(
+        _l("Makan di jalan: nasi kotak untuk semua penumpang")
+    )
 
     def validate_to_place_id(self, field) -> None:
         """A leg goes somewhere else."""

@@ -148,6 +148,8 @@ def _apply_leg(leg: Leg, trip: Trip, data: dict) -> None:
         booking_ref,
         notes,
     )
+    if "has_packed_meal" in data:
+        leg.has_packed_meal = bool(data["has_packed_meal"])
 
 
 def _next_position(trip: Trip) -> int:
@@ -227,6 +229,7 @@ def duplicate_leg(leg: Leg) -> Leg:
         carrier=leg.carrier,
         vessel=leg.vessel,
         notes=leg.notes,
+        has_packed_meal=leg.has_packed_meal,
         vehicles=list(leg.vehicles),
         delegations=list(leg.delegations),
         position=_next_position(leg.trip),

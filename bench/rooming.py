@@ -1,0 +1,188 @@
+"""Automatic room assignment at 1,000 and 10,000 delegates: its time at each size and
+the ratio t(10k)/t(1k), which must stay near 10 (near-linear, at most 12).
+
+The data are made here with bulk inserts, from the generated people: two events, each
+with every delegate confirmed, in delegations of about 19.5 people with a head each,
+one hotel stay per 200 delegates (50 hotels at 10,000) on the same two nights, each
+with rooms for about 5 % more people than it should hold (triples, twins and
+singles, a few dormitories). Each timed call runs ``auto_assign_rooms`` on empty
+rooms and is rolled back, so every call does the full work.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+from flask import Flask
+from sqlalchemy import insert, select
+
+from bench.generate import TODAY, BenchData
+from bench.measure import NAME_WIDTH, median
+from planner.extensions import db
+from planner.models import (
+    Delegate,
+    DelegateRole,
+    DelegateStatus,
+    Delegation,
+    Event,
+    EventKind,
+    EventStatus,
+    Person,
+    Place,
+    PlaceKind,
+    Room,
+    RoomType,
+    Stay,
+)
+
+NAMES = ("room_assignment_1k", "room_assignment_10k")
+PER_DELEGATION = 10_000 / 514
+#: Delegates per hotel (50 hotels at 10,000).
+PER_HOTEL = 200
+#: Rooms of each hotel, in turn: (type, beds) — 45 triples, 25 twins, 9 singles and
+#: two dormitories of 8: 210 beds.
+ROOM_MIX = (
+    [(RoomType.TRIPLE, 3)] * 45
+    + [(RoomType.TWIN, 2)] * 25
+    + [(RoomType.SINGLE, 1)] * 9
+    + [(RoomType.DORMITORY, 8)] * 2
+)
+
+
+def _event(session, size: int, people: list[int]) -> int:
+    """An event with ``size`` confirmed delegates in delegations and hotels; its id."""
+    starts = TODAY.replace(year=TODAY.year + 1)
+    event_id = session.scalar(
+        insert(Event).returning(Event.id),
+        [
+            {
+                "kind": EventKind.OTHER,
+                "title": f"Jambore PSM (uji kamar {size:,})",
+                "slug": f"bench-rooms-{size}",
+                "organiser_body": "IPSM Pengurus Nasional",
+                "starts_on": starts,
+                "ends_on": starts + timedelta(days=2),
+                "timezone": "Asia/Jakarta",
+                "status": EventStatus.OPEN,
+            }
+        ],
+    )
+    groups = max(1, round(size / PER_DELEGATION))
+    members: list[list[int]] = [[] for _ in range(groups)]
+    for n, person_id in enumerate(people[:size]):
+        members[n * groups // size].append(person_id)
+    delegation_ids = list(
+        session.scalars(
+            insert(Delegation).returning(Delegation.id, sort_by_parameter_order=True),
+            [
+                {
+                    "event_id": event_id,
+                    "name": f"Delegasi kamar {n + 1:03d}",
+                    "quota": len(ids),
+                    "confirmed_count": len(ids),
+                }
+                for n, ids in enumerate(members)
+            ],
+        )
+    )
+    session.execute(
+        insert(Delegate),
+        [
+            {
+                "event_id": event_id,
+                "delegation_id": delegation_id,
+                "person_id": person_id,
+                "role": DelegateRole.HEAD if i == 0 else DelegateRole.PARTICIPANT,
+                "status": DelegateStatus.CONFIRMED,
+            }
+            for delegation_id, ids in zip(delegation_ids, members, strict=True)
+            for i, person_id in enumerate(ids)
+        ],
+    )
+    hotels = max(1, size // PER_HOTEL)
+    place_ids = list(
+        session.scalars(
+            insert(Place).returning(Place.id, sort_by_parameter_order=True),
+            [
+                {"name": f"Hotel Uji {size}-{n + 1}", "kind": PlaceKind.HOTEL}
+                for n in range(hotels)
+            ],
+        )
+    )
+    stay_ids = list(
+        session.scalars(
+            insert(Stay).returning(Stay.id, sort_by_parameter_order=True),
+            [
+                {
+                    "event_id": event_id,
+                    "place_id": place_id,
+                    "check_in_on": starts,
+                    "check_out_on": starts + timedelta(days=2),
+                }
+                for place_id in place_ids
+            ],
+        )
+    )
+    session.execute(
+        insert(Room),
+        [
+            {
+                "stay_id": stay_id,
+                "label": f"{n + 101}",
+                "room_type": room_type,
+                "beds": beds,
+                "rate": 400_000,
+                "is_family": False,
+                "position": n,
+            }
+            for stay_id in stay_ids
+            for n, (room_type, beds) in enumerate(ROOM_MIX)
+        ],
+    )
+    return event_id
+
+
+def run(app: Flask, data: BenchData, repeat: int, only: str | None = None) -> list[str]:
+    """The report lines of the room-assignment cases; either name in ``only`` runs
+    both sizes, since the ratio needs them."""
+    from planner.services.rooms import auto_assign_rooms
+
+    sizes = {}
+    with app.app_context():
+        people = list(db.session.scalars(select(Person.id).order_by(Person.id)))
+        small = min(1_000, max(len(people) // 10, 1))
+        for name, size in zip(NAMES, (small, len(people)), strict=True):
+            if size:
+                sizes[name] = (size, _event(db.session, size, people))
+        db.session.commit()
+
+    times: dict[str, float] = {}
+    lines = []
+    heavy = max(1, min(repeat, 5))
+    for name, (size, event_id) in sizes.items():
+        runs = []
+        with app.test_request_context():
+            for n in range(heavy + 1):
+                event = db.session.get(Event, event_id)
+                start = time.perf_counter()
+                result = auto_assign_rooms(event)
+                elapsed = (time.perf_counter() - start) * 1000
+                db.session.rollback()
+                if n:  # the first call warms up
+                    runs.append(elapsed)
+        times[name] = median(runs)
+        lines.append(
+            f"{name:<{NAME_WIDTH}} median {times[name]:7.1f} ms  delegates {size:,}  "
+            f"hotels {max(1, size // PER_HOTEL)}  placed {result.placed:,}  "
+            f"unplaced {len(result.unplaced):,}  rooms used {result.rooms_used:,}"
+        )
+    if len(times) == 2:
+        small_t, large_t = times[NAMES[0]], times[NAMES[1]]
+        (small_n, _), (large_n, _) = sizes[NAMES[0]], sizes[NAMES[1]]
+        lines.append(
+            f"{'room_assignment_ratio':<{NAME_WIDTH}} ratio t(10k)/t(1k) "
+            f"{large_t / small_t:.1f} for {large_n / small_n:.0f}× the delegates "
+            "(near-linear: at most 12)"
+        )
+    return lines
