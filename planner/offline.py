@@ -22,6 +22,9 @@ KEPT_ENDPOINTS = frozenset(
         "manifests.vehicle",
         "manifests.leg",
         "agenda.index",
+        "rooms.index",
+        "rooms.stay",
+        "rooms.mine",
     }
 )
 HEADER = "X-Offline-Keep"

@@ -263,3 +263,26 @@ def test_manifest_and_service_worker(client):
     assert worker.headers["Cache-Control"] == "no-cache"
     body = worker.get_data(as_text=True)
     assert "offline-checkin." in body and "/offline" in body
+
+
+def test_tonights_rooming_list_is_kept_for_offline(
+    client, login, organiser, event, people, make_place
+):
+    from planner.models import PlaceKind
+    from planner.models.rooms import Stay
+
+    hotel = make_place(kind=PlaceKind.HOTEL, name="Hotel Luring")
+    stay = Stay(
+        event_id=event.id,
+        place_id=hotel.id,
+        check_in_on=event.starts_on,
+        check_out_on=event.ends_on,
+    )
+    db.session.add(stay)
+    db.session.commit()
+    login(organiser)
+    page = client.get(f"/events/{event.id}/check-in/offline").get_data(as_text=True)
+    assert f"/events/{event.id}/rooms/stays/{stay.id}" in page
+    kept = client.get(f"/events/{event.id}/rooms/stays/{stay.id}")
+    assert kept.status_code == 200
+    assert kept.headers["X-Offline-Keep"] == "1"

@@ -221,6 +221,8 @@ class OfflinePages:
 
     trip_vehicles: list[tuple[int, int]]
     ferry_legs: list[int]
+    #: Stays whose nights include tonight or tomorrow night (their rooming lists).
+    stays: list[int]
 
 
 def offline_pages(event: Event, now: datetime | None = None) -> OfflinePages:
@@ -228,6 +230,7 @@ def offline_pages(event: Event, now: datetime | None = None) -> OfflinePages:
     from zoneinfo import ZoneInfo
 
     from planner.models import Leg, LegMode, Vehicle, leg_vehicles
+    from planner.models.rooms import Stay
 
     zone = ZoneInfo(event.timezone)
     today = (now or utcnow()).astimezone(zone).date()
@@ -251,7 +254,17 @@ def offline_pages(event: Event, now: datetime | None = None) -> OfflinePages:
         if trips
         else []
     )
+    stays = db.session.scalars(
+        sa.select(Stay.id)
+        .where(
+            Stay.event_id == event.id,
+            Stay.check_in_on <= today + timedelta(days=1),
+            Stay.check_out_on > today,
+        )
+        .order_by(Stay.check_in_on, Stay.id)
+    ).all()
     return OfflinePages(
         trip_vehicles=[(t, v) for t, v in pairs],
         ferry_legs=[leg.id for leg in chosen if leg.mode == LegMode.FERRY],
+        stays=list(stays),
     )

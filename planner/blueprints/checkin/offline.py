@@ -63,6 +63,11 @@ def _pages_to_keep(event: Event) -> list[str]:
         url_for("manifests.vehicle", event_id=event.id, trip_id=t, vehicle_id=v)
         for t, v in pages.trip_vehicles
     ]
+    if pages.stays:
+        urls.append(url_for("rooms.index", event_id=event.id))
+        urls += [
+            url_for("rooms.stay", event_id=event.id, stay_id=s) for s in pages.stays
+        ]
     if can_view_ferry_manifest(current_user, event):
         urls += [
             url_for("manifests.leg", event_id=event.id, leg_id=leg)
