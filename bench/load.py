@@ -88,10 +88,17 @@ FEED_FULL, FEED_CONDITIONAL = "feed", "feed_if_none_match"
 #: Only in each client's first round: the feed just polled, with its ETag.
 FEED_AGAIN = "feed_again"
 LOGIN = "login"
+#: The trivial route, timed in turns with the mix: the yardstick of the ratio.
+TRIVIAL = "health"
+#: Issue 15's goals: the mix at least this share of the trivial route's requests per
+#: second, and every kind's p95 under this many milliseconds.
+RATIO_GOAL = 0.3
+P95_GOAL_MS = 1000
 KINDS = (FEED_FULL, FEED_CONDITIONAL, ROSTER_EVENT, ROSTER_DELEGATION, CONFIRM)
 #: Statuses that are a normal answer for each kind; anything else is an error.
 EXPECTED = {
     LOGIN: {302},
+    TRIVIAL: {200},
     FEED_FULL: {200},
     FEED_CONDITIONAL: {200, 304},
     ROSTER_EVENT: {200},
@@ -495,6 +502,7 @@ class Client:
         self.conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
         self.cookies: dict[str, dict[str, str]] = {"organiser": {}, "head": {}}
         self.etags: dict[str, str] = {}
+        self.first_round_done = False
         self.last_token = plan.feed_tokens[0]
         self.stats = Stats()
         self.confirms_posted = 0
@@ -583,6 +591,9 @@ class Client:
         if status == 200 and reply.get("etag"):
             self.etags[token] = reply["etag"]
 
+    def health(self) -> None:
+        self.send(TRIVIAL, "GET", "/health")
+
     def roster_event(self) -> None:
         self.send(
             ROSTER_EVENT,
@@ -620,6 +631,11 @@ class Client:
         )
         return True
 
+    def run_trivial(self, until: float) -> None:
+        """Only the trivial route until ``until`` (the yardstick's turn)."""
+        while not self.stopped.is_set() and time.monotonic() < until:
+            self.health()
+
     def run(self, until: float) -> None:
         """Every kind once, and a feed polled again at once (so short runs still
         cover the mix and the 304), then weighted draws until ``until``.
@@ -638,6 +654,9 @@ class Client:
         first = [k for k in (FEED, FEED_AGAIN) if FEED in kinds] + [
             k for k in kinds if k != FEED
         ]
+        if self.first_round_done:
+            first = []
+        self.first_round_done = True
         while not self.stopped.is_set() and (first or time.monotonic() < until):
             kind = first.pop(0) if first else self.rng.choices(kinds, weights)[0]
             if kind == CONFIRM and not self.confirm():
@@ -663,6 +682,8 @@ class Result:
     delegations: int
     server_locked: int
     server_tracebacks: int
+    trivial_seconds: float = 0.0
+    turns: int = 0
 
     @property
     def errors(self) -> int:
@@ -699,6 +720,36 @@ class Result:
             )
         timed_errors = sum(self.stats.errors[k] for k in KINDS)
         lines.append(stat_line("total", every, self.seconds, timed_errors, statuses))
+        trivial = self.stats.times.get(TRIVIAL, [])
+        if trivial and self.trivial_seconds:
+            lines.append(
+                stat_line(
+                    "trivial GET /health",
+                    trivial,
+                    self.trivial_seconds,
+                    self.stats.errors[TRIVIAL],
+                    self.stats.statuses.get(TRIVIAL, Counter()),
+                )
+            )
+            mixed_rps = len(every) / self.seconds
+            trivial_rps = len(trivial) / self.trivial_seconds
+            ratio = mixed_rps / trivial_rps
+            verdict = "meets" if ratio >= RATIO_GOAL else "MISSES"
+            lines.append(
+                f"ratio     mix {mixed_rps:,.1f} rps / trivial {trivial_rps:,.1f} rps = "
+                f"{ratio:.2f} (goal >= {RATIO_GOAL}, {verdict}; "
+                f"{self.turns} turns of each, alternating)"
+            )
+            worst = max(
+                (_p95(self.stats.times.get(k, [])), k)
+                for k in KINDS
+                if self.stats.times.get(k)
+            )
+            verdict = "meets" if worst[0] < P95_GOAL_MS else "MISSES"
+            lines.append(
+                f"p95       slowest kind {worst[1]} {worst[0]:,.1f} ms "
+                f"(goal every kind < {P95_GOAL_MS:,} ms, {verdict})"
+            )
         refused = self.confirms_posted - self.confirmed
         lines.append(
             f"confirmations: {self.confirms_posted:,} posted, {self.confirmed:,} "
@@ -722,6 +773,11 @@ class Result:
             )
         lines += [f"error: {e}" for e in self.stats.examples]
         return lines
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))] if ordered else 0.0
 
 
 def stat_line(
@@ -791,6 +847,8 @@ def run_load(
     timeout: float = 30,
     log_path: Path | None = None,
     out: Callable[[str], None] = print,
+    turns: int = 2,
+    trivial_seconds: float = 3.0,
 ) -> Result:
     """Start gunicorn, sign every client in, hold the mix for ``seconds``, stop
     gunicorn, then check the database."""
@@ -823,10 +881,20 @@ def run_load(
             f"load      {clients} clients for {seconds:g} s, weights "
             + ", ".join(f"{k} {w}" for k, w in weights.items())
         )
-        start = time.monotonic()
-        until = start + seconds
-        _in_threads([lambda c=client: c.run(until) for client in pool])
-        elapsed = time.monotonic() - start
+        # In turns: trivial, mix, trivial, mix … so both see the same machine.
+        elapsed = trivial_elapsed = 0.0
+        for _turn in range(max(turns, 1) if trivial_seconds > 0 else 1):
+            if trivial_seconds > 0:
+                start = time.monotonic()
+                until = start + trivial_seconds
+                _in_threads(
+                    [lambda c=client, u=until: c.run_trivial(u) for client in pool]
+                )
+                trivial_elapsed += time.monotonic() - start
+            start = time.monotonic()
+            until = start + seconds / max(turns, 1)
+            _in_threads([lambda c=client, u=until: c.run(u) for client in pool])
+            elapsed += time.monotonic() - start
     finally:
         stopped.set()
         for client in pool:
@@ -848,6 +916,8 @@ def run_load(
         delegations=delegations,
         server_locked=log.count("database is locked"),
         server_tracebacks=log.count("Traceback"),
+        trivial_seconds=trivial_elapsed,
+        turns=max(turns, 1) if trivial_seconds > 0 else 0,
     )
 
 
@@ -874,7 +944,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__)
     parser.add_argument("--people", type=int, default=3_000, help="default 3,000")
     parser.add_argument("--events", type=int, default=5, help="default 5")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (3)")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (4)")
+    parser.add_argument(
+        "--turns", type=int, default=2, help="turns of trivial route and mix (2)"
+    )
+    parser.add_argument(
+        "--trivial-seconds",
+        type=float,
+        default=3.0,
+        help="seconds of GET /health per turn, the ratio's yardstick (3; 0: none)",
+    )
     parser.add_argument("--clients", type=int, default=8, help="client threads (8)")
     parser.add_argument("--seconds", type=float, default=20, help="duration (20)")
     parser.add_argument("--seed", type=int, default=1)
@@ -907,6 +986,8 @@ def main(argv: list[str] | None = None) -> int:
         seconds=args.seconds,
         weights=weights,
         seed=args.seed,
+        turns=args.turns,
+        trivial_seconds=args.trivial_seconds,
     )
     for line in result.lines():
         print(line)

@@ -30,12 +30,18 @@ def test_a_short_mixed_load_runs_without_errors(tmp_path):
         seconds=3,
         log_path=tmp_path / "gunicorn.log",
         out=lines.append,
+        turns=2,
+        trivial_seconds=1,
     )
 
     report = "\n".join(lines + result.lines())
     assert result.errors == 0, report
     assert not result.invariant_problems, report
     assert result.ok
+    # The yardstick ran in turns with the mix, and the ratio and p95 lines say so.
+    assert result.stats.count(load.TRIVIAL) > 0 and result.turns == 2
+    assert any(line.startswith("ratio     mix ") for line in result.lines()), report
+    assert any(line.startswith("p95       slowest kind") for line in result.lines())
     for kind in (
         load.LOGIN,
         load.FEED_FULL,
