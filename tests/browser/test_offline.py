@@ -257,7 +257,7 @@ def test_signing_out_forgets_the_phones_data(browser, live_app, gate):
     assert page.evaluate("caches.has('rombongan-pages')")
     page.locator(".navbar-toggler").click()  # the menu is folded at 360 px
     page.locator("form[data-sign-out] button").click()
-    page.wait_for_url(f"{base}/auth/login*")
+    page.wait_for_url(f"{base}/auth/login*", timeout=40_000)
     assert not page.evaluate("caches.has('rombongan-pages')")
     names = page.evaluate("indexedDB.databases().then(dbs => dbs.map(d => d.name))")
     assert "rombongan" not in names
@@ -331,7 +331,7 @@ def test_scanning_a_card_checks_in_without_signal(browser, live_app, gate, tmp_p
         page.locator("#scan-start").click()
         _until(page, "document.querySelector('#scan-result').textContent.length > 0")
         assert "Peserta Luring 10 tercatat hadir" in page.inner_text("#scan-result")
-        assert _waiting(page) == 1
+        _until(page, "document.querySelector('#sync-status').dataset.waiting === '1'")
         page.locator("#scan-stop").click()
         context.set_offline(False)
         _until(page, "document.querySelector('#sync-status').dataset.waiting === '0'")

@@ -109,6 +109,7 @@
         if (form.dataset.cleared === "1") { return; }
         event.preventDefault();
         var finish = function () {
+          if (form.dataset.cleared === "1") { return; }
           form.dataset.cleared = "1";
           form.submit();
         };
@@ -123,6 +124,8 @@
                 .map(function (k) { return caches.delete(k); }));
             }));
           }
+          // Signing out never waits on a stuck store for more than a few seconds.
+          setTimeout(finish, 4000);
           Promise.all(clean).then(finish, finish);
         });
       });
