@@ -741,7 +741,7 @@ class Result:
                 f"{self.turns} turns of each, alternating)"
             )
             worst = max(
-                (_p95(self.stats.times.get(k, [])), k)
+                (percentile(self.stats.times[k], 95), k)
                 for k in KINDS
                 if self.stats.times.get(k)
             )
@@ -773,11 +773,6 @@ class Result:
             )
         lines += [f"error: {e}" for e in self.stats.examples]
         return lines
-
-
-def _p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))] if ordered else 0.0
 
 
 def stat_line(
