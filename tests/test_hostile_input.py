@@ -21,8 +21,10 @@ from planner.models import (
     AgendaKind,
     AgendaSpeaker,
     LegMode,
+    PlaceKind,
     SeatAssignment,
 )
+from planner.models.rooms import Room, RoomAssignment, RoomType, Stay
 from tests.conftest import region
 
 HOSTILE = [
@@ -154,6 +156,17 @@ def world(
     )
     item.speakers = [AgendaSpeaker(name="Narasumber Uji")]
     db.session.add(item)
+    hotel = make_place(kind=PlaceKind.HOTEL, name="Hotel Uji")
+    stay = Stay(
+        event=event,
+        place=hotel,
+        check_in_on=event.starts_on,
+        check_out_on=event.ends_on,
+    )
+    room = Room(stay=stay, label="101", room_type=RoomType.TWIN, beds=2)
+    db.session.add_all([stay, room])
+    db.session.flush()
+    db.session.add(RoomAssignment(stay_id=stay.id, room=room, delegate=delegate))
     db.session.commit()
     return {
         "admin": admin,
@@ -169,6 +182,8 @@ def world(
         "leg_id": leg.id,
         "item_id": item.id,
         "slug": event.slug,
+        "stay_id": stay.id,
+        "room_id": room.id,
     }
 
 

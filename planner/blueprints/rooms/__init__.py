@@ -14,6 +14,14 @@ def _stays_of(delegate):
     return stays_of(delegate)
 
 
+@bp.app_template_global("stays_of_many")
+def _stays_of_many(delegates):
+    """Where each of several delegates sleeps, by delegate id, in one go."""
+    from planner.services.rooms.personal import stays_of_many
+
+    return stays_of_many(d.id for d in delegates)
+
+
 @bp.app_template_global("room_numbers")
 def _room_numbers(event):
     """The beds figure of the event overview (None: no stay booked)."""

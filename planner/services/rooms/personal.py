@@ -31,9 +31,18 @@ class PersonalStay:
 
 def stays_of(delegate: Delegate) -> list[PersonalStay]:
     """The delegate's stays with their room and roommates, by check-in (three queries)."""
+    return stays_of_many([delegate.id]).get(delegate.id, [])
+
+
+def stays_of_many(delegate_ids) -> dict[int, list[PersonalStay]]:
+    """The stays of several delegates at once (one person's events on "Perjalanan
+    saya"): the same three queries however many there are."""
+    ids = list(delegate_ids)
+    if not ids:
+        return {}
     assignments = db.session.scalars(
         select(RoomAssignment)
-        .where(RoomAssignment.delegate_id == delegate.id)
+        .where(RoomAssignment.delegate_id.in_(ids))
         .options(
             joinedload(RoomAssignment.room)
             .joinedload(Room.stay)
@@ -45,24 +54,28 @@ def stays_of(delegate: Delegate) -> list[PersonalStay]:
             .joinedload(Delegate.person),
         )
     ).all()
-    result = [
-        PersonalStay(
-            stay_id=a.room.stay.id,
-            place=a.room.stay.place,
-            check_in_on=a.room.stay.check_in_on,
-            check_out_on=a.room.stay.check_out_on,
-            sequence=a.room.stay.sequence,
-            updated_at=max(a.room.stay.updated_at, a.created_at),
-            room=a.room.label,
-            roommates=[
-                other.delegate.person.formal_name
-                for other in a.room.assignments
-                if other.delegate_id != delegate.id
-            ],
+    found: dict[int, list[PersonalStay]] = {}
+    for a in assignments:
+        found.setdefault(a.delegate_id, []).append(
+            PersonalStay(
+                stay_id=a.room.stay.id,
+                place=a.room.stay.place,
+                check_in_on=a.room.stay.check_in_on,
+                check_out_on=a.room.stay.check_out_on,
+                sequence=a.room.stay.sequence,
+                updated_at=max(a.room.stay.updated_at, a.created_at),
+                room=a.room.label,
+                roommates=[
+                    other.delegate.person.formal_name
+                    for other in a.room.assignments
+                    if other.delegate_id != a.delegate_id
+                ],
+            )
         )
-        for a in assignments
-    ]
-    return sorted(result, key=lambda s: (s.check_in_on, s.stay_id))
+    return {
+        key: sorted(stays, key=lambda s: (s.check_in_on, s.stay_id))
+        for key, stays in found.items()
+    }
 
 
-__all__ = ["PersonalStay", "stays_of"]
+__all__ = ["PersonalStay", "stays_of", "stays_of_many"]
