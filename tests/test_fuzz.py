@@ -29,6 +29,13 @@ from tests.test_hostile_input import (
 #: The objects every URL names (one of each), shared with the hostile-input walk.
 world = hostile.world
 
+#: Generated values are fuzzed on SQLite only: what the database engine itself refuses
+#: (NUL bytes, numbers past its integers, 10,000-character texts) is posted on both
+#: engines by the fixed hostile-input walk (tests/test_hostile_input.py). Running the
+#: generated values again on PostgreSQL doubled these 180 tests in CI and found nothing
+#: the walk does not.
+SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
 FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "4"))
 
 #: What people (and attackers) type: any text, numbers, dates and times in and out of
@@ -69,6 +76,7 @@ def test_fuzzing_covers_enough_forms():
 
 
 @pytest.mark.parametrize("endpoint", FORM_ENDPOINTS)
+@SQLITE_ONLY
 def test_generated_form_values_never_break_a_form(app, client, login, world, endpoint):
     login(world["admin"])
     failures: list[str] = []
@@ -98,6 +106,7 @@ def test_generated_form_values_never_break_a_form(app, client, login, world, end
 
 
 @pytest.mark.parametrize("endpoint", PAGE_ENDPOINTS)
+@SQLITE_ONLY
 def test_generated_query_values_never_break_a_page(app, client, login, world, endpoint):
     login(world["admin"])
     failures: list[str] = []
