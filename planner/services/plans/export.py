@@ -33,6 +33,7 @@ from planner.models import (
     utcnow,
 )
 from planner.services.events import DEFAULT_TIMEZONE
+from planner.services.plans import lodging
 from planner.services.plans.common import (
     FORMAT,
     TOP_KEYS,
@@ -45,7 +46,6 @@ from planner.services.plans.common import (
     _value,
     _zone,
 )
-from planner.services.plans import lodging
 
 
 def _notice(personal_data: bool) -> str:
