@@ -26,8 +26,12 @@ from planner.models import (
     Leg,
     LegMode,
     PlaceKind,
+    Room,
+    RoomAssignment,
+    RoomType,
     SeatAssignment,
     SpeakerRole,
+    Stay,
     Trip,
     User,
     Vehicle,
@@ -156,6 +160,7 @@ def plan(
                 booking_ref=None,
             )
             road.vehicles.append(van)
+            road.has_packed_meal = True
             # The evening flight east: leaves at 22.00 WIB, lands 01.30 WITA the
             # next day (in the copy: on New Year's Day).
             flight = make_leg(
@@ -235,6 +240,37 @@ def plan(
             )
             db.session.add_all([opening, dialogue, dropped])
             items += [opening, dialogue]
+        hotel = make_place(name="Hotel Bumi Makassar", kind=PlaceKind.HOTEL)
+        stays = []
+        for i in range(size):
+            stay = Stay(
+                event=event,
+                place=hotel,
+                check_in_on=OLD_START + timedelta(days=1),
+                check_out_on=OLD_START + timedelta(days=3),
+                booking_ref=f"HBM-{i}",
+                notes="Sarapan termasuk",
+            )
+            twin = Room(
+                stay=stay, label=f"{i}01", room_type=RoomType.TWIN, beds=2, rate=400_000
+            )
+            dorm = Room(
+                stay=stay,
+                label=f"Asrama {i}",
+                room_type=RoomType.DORMITORY,
+                beds=12,
+                rate=90_000,
+                is_family=True,
+                position=1,
+            )
+            db.session.add_all([stay, twin, dorm])
+            db.session.flush()
+            db.session.add(
+                RoomAssignment(
+                    stay_id=stay.id, room=twin, delegate=delegates[0], is_pinned=True
+                )
+            )
+            stays.append(stay)
         db.session.commit()
         for item in items:  # a revised item: its copy starts again at 0
             item.notes = "direvisi"
@@ -251,6 +287,7 @@ def plan(
             "legs": legs,
             "items": items,
             "makassar": makassar,
+            "stays": stays,
         }
 
     return build
@@ -529,6 +566,46 @@ def test_seats_are_repointed_to_the_copied_trips_and_vehicles(plan):
     assert any(s.is_pinned for s in seats)
 
 
+def test_stays_and_rooms_move_with_the_event_and_nobody_is_in_them(plan):
+    """ "Salin sebagai templat": each stay shifted by the event's days at the same
+    hotel with the same rooms, rates and family marks; no booking reference and no
+    occupant, even when the delegates come along."""
+    data = plan(2)
+    copy = _copy(data, include_delegates=True, include_seats=True)
+    old = sorted(data["stays"], key=lambda s: s.id)
+    new = _rows(Stay, copy)
+    assert len(new) == len(old) == 2
+
+    def rooms(stay):
+        return [
+            (r.label, r.room_type, r.beds, r.rate, r.is_family, r.position)
+            for r in stay.rooms
+        ]
+
+    for before, after in zip(old, new, strict=True):
+        assert after.place_id == before.place_id
+        assert after.check_in_on == before.check_in_on + timedelta(days=SHIFT)
+        assert after.check_out_on == before.check_out_on + timedelta(days=SHIFT)
+        assert after.nights == [n + timedelta(days=SHIFT) for n in before.nights]
+        assert (after.booking_ref, after.notes) == (None, "Sarapan termasuk")
+        assert after.sequence == 0
+        assert rooms(after) == rooms(before) and len(rooms(after)) == 2
+    assert not db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(RoomAssignment)
+        .where(RoomAssignment.stay_id.in_(s.id for s in new))
+    )
+    # The old stays keep their people.
+    assert db.session.scalar(sa.select(sa.func.count(RoomAssignment.id))) == 2
+
+
+def test_packed_meals_are_copied_with_the_legs(plan):
+    data = plan(2)
+    copy = _copy(data)
+    marked = [leg.has_packed_meal for leg in _rows(Leg, copy)]
+    assert marked.count(True) == 2 and marked.count(False) == 3
+
+
 def test_the_old_event_is_unchanged(plan):
     data = plan(2)
     before = _snapshot()
@@ -591,6 +668,7 @@ def test_summary_counts_what_will_be_copied(plan):
     assert summary.cancelled_items == 2
     assert summary.delegates == 7  # 3 active of 5, twice, and the speaker
     assert summary.seats == 6
+    assert (summary.stays, summary.rooms) == (2, 4)
 
 
 def test_default_title_replaces_the_year(app_ctx, make_event):
@@ -666,6 +744,11 @@ def test_form_suggests_the_same_weekday_a_year_later(client, login, plan):
     summary = re.sub(r"\s+", " ", html[html.index('id="copy-summary"') :])
     assert 'Ruas perjalanan</span><span class="fw-semibold">3</span>' in summary
     assert 'Mata acara</span><span class="fw-semibold">2</span>' in summary
+    assert (
+        'Penginapan dan kamarnya (tanpa penghuni)</span><span class="fw-semibold">'
+        "1 / 2</span>" in summary
+    )
+    assert "kode pemesanan hotel dan pembagian kamar" in summary
     assert "1 mata acara yang dibatalkan" in summary
 
 

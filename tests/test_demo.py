@@ -503,6 +503,92 @@ def test_tour_is_fully_planned_both_ways(app, runner):
     assert after == before
 
 
+def test_tour_sleeps_everyone_at_its_two_hotels(app, runner):
+    """Palembang one night each way and Jakarta three: every traveller has exactly one
+    bed each night away, men and women apart, and the overview warns of nothing."""
+    from planner.models import TAKING_PART, PlaceKind, RoomAssignment, Stay
+    from planner.services.events import event_checklist
+    from planner.services.rooms import room_numbers, room_warnings, travellers
+    from planner.services.rooms.stays import itinerary_nights
+
+    _load(runner)
+    with app.app_context():
+        tour = _event("tour-studi-pgk-jkt-2024")
+        stays = db.session.scalars(
+            db.select(Stay).filter_by(event_id=tour.id).order_by(Stay.check_in_on)
+        ).all()
+        assert [(s.place.name, s.check_in_on, s.check_out_on) for s in stays] == [
+            ("Hotel Swarna Dwipa Palembang", date(2024, 5, 7), date(2024, 5, 8)),
+            ("Grand Cempaka Business Hotel", date(2024, 5, 8), date(2024, 5, 11)),
+            ("Hotel Swarna Dwipa Palembang", date(2024, 5, 11), date(2024, 5, 12)),
+        ]
+        hotels = {s.place for s in stays}
+        assert len(hotels) == 2 and {h.kind for h in hotels} == {PlaceKind.HOTEL}
+        assert {h.region.code for h in hotels} == {"16.71", "31.71"}
+        nights = sorted(n for s in stays for n in s.nights)
+        assert nights == sorted(itinerary_nights(tour))
+        assert len(nights) == 5
+
+        taking_part = set(
+            db.session.scalars(
+                db.select(Delegate.id).where(
+                    Delegate.event_id == tour.id, Delegate.status.in_(TAKING_PART)
+                )
+            )
+        )
+        assert travellers(tour) == taking_part and len(taking_part) == 19
+        beds: Counter = Counter()
+        for stay in stays:
+            for room in stay.rooms:
+                assert room.rate > 0 and len(room.assignments) <= room.beds
+                people = [a.delegate.person for a in room.assignments]
+                assert room.is_family or len({p.sex for p in people}) == 1
+                for a in room.assignments:
+                    beds.update((a.delegate_id, night) for night in stay.nights)
+        assert set(beds.values()) == {1}
+        assert set(beds) == {(d, n) for d in taking_part for n in nights}
+        # A delegation's women together, and its men, at every stay.
+        rooms_of: dict[tuple, set[int]] = {}
+        for a in db.session.scalars(
+            db.select(RoomAssignment).where(
+                RoomAssignment.stay_id.in_(s.id for s in stays)
+            )
+        ):
+            group = (a.stay_id, a.delegate.delegation_id, a.delegate.person.sex)
+            rooms_of.setdefault(group, set()).add(a.room_id)
+        assert {len(r) for r in rooms_of.values()} == {1}
+
+        assert room_warnings(tour) == []
+        assert not [i for i in event_checklist(tour) if i.endpoint == "rooms.index"]
+        numbers = room_numbers(tour)
+        assert (numbers.stays, numbers.booked, numbers.needed) == (3, 19, 19)
+
+
+def test_demo_meal_counts(app, runner):
+    """The tour counts its meals and two packed meals on the long drives, with the
+    special portions of its dietary notes; the bimtek counts its meals and breaks."""
+    from planner.services.meals import meal_days
+
+    _load(runner)
+    with app.app_context():
+        tour = [
+            m for day in meal_days(_event("tour-studi-pgk-jkt-2024")) for m in day.meals
+        ]
+        packed = [m for m in tour if m.is_packed]
+        assert len(packed) == 2 and all(m.portions == 19 for m in packed)
+        assert all(m.portions > 0 for m in tour)
+        dinner = next(m for m in tour if m.title == "Makan malam bersama")
+        assert dinner.special == {
+            "diabetes (tanpa gula)": 1,
+            "tanpa makanan laut": 2,
+            "vegetarian": 1,
+        }
+        bimtek = meal_days(_event("bimtek-psm-bekasi-2027"))
+        meals = [m for day in bimtek for m in day.meals]
+        assert len(bimtek) == 2 and len(meals) == 6
+        assert all(m.portions > 0 for m in meals)
+
+
 def test_demo_events_have_full_run_downs_without_conflicts(app, runner, client):
     """Every demo event has a run-down over all its days, the published ones (and the
     draft rakor) without conflicts; a second load adds no item."""

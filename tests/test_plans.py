@@ -458,7 +458,7 @@ def test_people_are_matched_by_nik_then_phone_then_name(app_ctx, make_person):
     ]
     doc["delegations"] = doc["delegations"][:1]
     doc["delegates"] = [{"person": k, "delegation": "bangka"} for k in "abcd"]
-    for section in ("seats", "agenda"):
+    for section in ("seats", "agenda", "stays"):
         doc[section] = []
     result = import_plan(doc)
     db.session.commit()
@@ -532,7 +532,7 @@ def test_progress_is_told_to_jobs(rich_event):
     db.session.rollback()
     total = seen[-1][1]
     assert seen[-1] == (total, total) and len({t for _d, t in seen}) == 1
-    assert total == 1 + 2 * sum(len(doc[name]) for name in _SECTIONS)
+    assert total == 1 + 2 * sum(len(doc.get(name, ())) for name in _SECTIONS)
     assert [d for d, _t in seen] == sorted(d for d, _t in seen) and len(seen) > 15
 
 
@@ -603,6 +603,8 @@ def test_import_writes_in_batches(app_ctx, count_queries, make_user):
         ]
         doc["seats"] = []
         doc["agenda"] = [doc["agenda"][1], doc["agenda"][5]]  # no speakers
+        for room, person in zip(doc["stays"][0]["rooms"], ("p0", "p1"), strict=True):
+            room["occupants"] = [{"person": person}]
         return doc
 
     counts = []

@@ -3,9 +3,9 @@
 Every moment is shifted by whole calendar days in the zone it is shown in (agenda items
 and delegation deadlines in the event's zone, a leg's departure in the zone of the place
 it leaves from and its arrival in the zone of the place it reaches), so that a 07.00 WIB
-departure stays a 07.00 WIB departure. What belongs to the old dates is left behind:
-booking references, cancelled agenda items, confirmations, delegate histories and feed
-addresses.
+departure stays a 07.00 WIB departure; a stay's check-in and check-out move by the same
+days. What belongs to the old dates is left behind: booking references, cancelled agenda
+items, confirmations, delegate histories, who slept in which room and feed addresses.
 """
 
 from __future__ import annotations
@@ -32,7 +32,9 @@ from planner.models import (
     EventStatus,
     Leg,
     Place,
+    Room,
     SeatAssignment,
+    Stay,
     Trip,
     Vehicle,
 )
@@ -60,6 +62,8 @@ class CopySummary:
     cancelled_items: int
     delegates: int
     seats: int
+    stays: int
+    rooms: int
 
 
 def copy_summary(event: Event) -> CopySummary:
@@ -81,6 +85,13 @@ def copy_summary(event: Event) -> CopySummary:
         .where(Delegate.event_id == event.id, active)
         .scalar_subquery()
     )
+    rooms = (
+        db.select(func.count())
+        .select_from(Room)
+        .join(Stay, Room.stay_id == Stay.id)
+        .where(Stay.event_id == event.id)
+        .scalar_subquery()
+    )
     row = db.session.execute(
         db.select(
             count(Delegation),
@@ -91,6 +102,8 @@ def copy_summary(event: Event) -> CopySummary:
             count(AgendaItem, AgendaItem.status == AgendaStatus.CANCELLED),
             count(Delegate, active),
             seats,
+            count(Stay),
+            rooms,
         )
     ).one()
     return CopySummary(*row)
@@ -163,10 +176,11 @@ def copy_event(
 ) -> Event:
     """Copy ``event`` as a new draft starting on ``starts_on``, everything shifted.
 
-    Delegations (quotas, heads, deadlines), vehicles, trips, legs and the scheduled
-    agenda items are copied; delegates only with ``include_delegates`` (as nominated:
-    they must confirm again) and their seats only with ``include_seats``. The copier
-    becomes an organiser next to the old ones.
+    Delegations (quotas, heads, deadlines), vehicles, trips, legs, the scheduled
+    agenda items and the stays with their rooms (nobody in them) are copied;
+    delegates only with ``include_delegates`` (as nominated: they must confirm again)
+    and their seats only with ``include_seats``. The copier becomes an organiser next
+    to the old ones.
 
     Bulk-friendly: one flush per table, parents before children so that every row of
     a table carries the same columns (explicit foreign-key ids), which PostgreSQL
@@ -279,6 +293,7 @@ def copy_event(
             vessel=old.vessel,
             booking_ref=None,
             notes=old.notes,
+            has_packed_meal=old.has_packed_meal,
             sequence=0,
             vehicles=[vehicle_of[v.id] for v in old.vehicles if v.id in vehicle_of],
             delegations=[
@@ -335,6 +350,7 @@ def copy_event(
     db.session.add_all(new_items)
     db.session.flush()
 
+    _copy_stays(event, copy, days)
     if include_delegates:
         _copy_delegates(event, copy, delegation_of, trip_of, vehicle_of, include_seats)
     return copy
@@ -387,5 +403,44 @@ def _copy_delegates(
         for old in seats
         # Rows of one event only; a stray reference to another event's is left out.
         if old.trip_id in trip_of and old.vehicle_id in vehicle_of
+    )
+    db.session.flush()
+
+
+def _copy_stays(event: Event, copy: Event, days: int) -> None:
+    """The stays moved by ``days`` with their rooms, as a template: no booking
+    reference and nobody in the rooms (people are given beds again for the new trip)."""
+    stays = db.session.scalars(
+        db.select(Stay)
+        .where(Stay.event_id == event.id)
+        .options(selectinload(Stay.rooms))
+        .order_by(Stay.check_in_on, Stay.id)
+    ).all()
+    stay_of = {
+        old.id: Stay(
+            event_id=copy.id,
+            place_id=old.place_id,
+            check_in_on=old.check_in_on + timedelta(days=days),
+            check_out_on=old.check_out_on + timedelta(days=days),
+            booking_ref=None,
+            notes=old.notes,
+            sequence=0,
+        )
+        for old in stays
+    }
+    db.session.add_all(stay_of.values())
+    db.session.flush()
+    db.session.add_all(
+        Room(
+            stay_id=stay_of[old.id].id,
+            label=room.label,
+            room_type=room.room_type,
+            beds=room.beds,
+            rate=room.rate,
+            is_family=room.is_family,
+            position=room.position,
+        )
+        for old in stays
+        for room in old.rooms
     )
     db.session.flush()

@@ -34,6 +34,7 @@ from planner.services.plans.common import (
     _shown,
     json_path,
 )
+from planner.services.plans.lodging import check_stays
 from planner.services.plans.resolving import (
     account_notices,
     e164,
@@ -130,6 +131,7 @@ class _Checker:
             "legs": lambda: check_legs(self),
             "seats": lambda: check_seats(self),
             "agenda": self._check_agenda,
+            "stays": lambda: check_stays(self),
         }
         for name in _SECTIONS:
             checks[name]()

@@ -49,6 +49,7 @@ TOP_KEYS = (
     "legs",
     "seats",
     "agenda",
+    "stays",
 )
 _SECTIONS = TOP_KEYS[6:]
 #: Delegate statuses that hold a place of the quota, as a file writes them.

@@ -33,6 +33,7 @@ from planner.models import (
     utcnow,
 )
 from planner.services.events import DEFAULT_TIMEZONE
+from planner.services.plans import lodging
 from planner.services.plans.common import (
     FORMAT,
     TOP_KEYS,
@@ -155,11 +156,13 @@ class _ExportRows:
             ).where(agenda_item_delegations.c.item_id.in_(item_ids))
         ):
             self.item_delegations[item_id].append(delegation_id)
+        self.lodging = lodging.LodgingRows(eid, rows)
         place_ids = sa.union(
             sa.select(Event.venue_id).where(Event.id == eid),
             sa.select(Leg.from_place_id).where(Leg.event_id == eid),
             sa.select(Leg.to_place_id).where(Leg.event_id == eid),
             sa.select(AgendaItem.place_id).where(AgendaItem.event_id == eid),
+            lodging.stay_place_ids(eid),
         )
         self.places = {p.id: p for p in table(Place, Place.id.in_(place_ids))}
         person_ids = sa.union(
@@ -185,7 +188,7 @@ def export_plan(
     does not depend on the size of the event. ``progress(done, total)`` is called
     after each query and when the document is built.
     """
-    counter = Progress(progress, _QUERIES + 1)
+    counter = Progress(progress, _QUERIES + lodging.QUERIES + 1)
     rows = _ExportRows(event, counter)
     zone = event.timezone or DEFAULT_TIMEZONE
 
@@ -453,6 +456,14 @@ def export_plan(
             for i in items
         ],
     }
+    lodging.export_lodging(
+        doc,
+        rows.lodging,
+        people=people,
+        legs=legs,
+        place_key=place_key,
+        delegate_person=delegate_person,
+    )
     counter.finish()
     return doc
 

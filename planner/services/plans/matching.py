@@ -30,6 +30,7 @@ FILLABLE = (
     "institution",
     "birth_on",
     "notes",
+    "dietary_notes",
 )
 _PERSON_COLUMNS = (
     Person.id,

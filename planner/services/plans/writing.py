@@ -44,6 +44,7 @@ from planner.services.plans.common import (
     _parse_date,
     _parse_datetime,
 )
+from planner.services.plans.lodging import write_stays
 from planner.services.plans.matching import FILLABLE, match_people, match_places
 
 
@@ -107,6 +108,13 @@ class _Writer:
         self._legs(places, trips, vehicles, delegations)
         self._seats(trips, vehicles, delegates)
         self._agenda(places, people, delegations)
+        write_stays(
+            self.sections["stays"],
+            event_id=self.event_id,
+            places=places,
+            delegates=delegates,
+        )
+        self.written("stays")
         db.session.flush()
         self._audit(event)
         result.notices = list(self.plan.notices)
@@ -192,6 +200,7 @@ class _Writer:
                     "nik": entries[n].get("nik"),
                     "birth_on": _parse_date(entries[n].get("birth_on")),
                     "notes": entries[n].get("notes"),
+                    "dietary_notes": entries[n].get("dietary_notes"),
                 }
                 for n in new
             ],
@@ -394,6 +403,7 @@ class _Writer:
                     "booking_ref": leg.get("booking_ref"),
                     "notes": leg.get("notes"),
                     "sequence": _int(leg.get("sequence")),
+                    "has_packed_meal": bool(leg.get("packed_meal", False)),
                 }
                 for leg in entries
             ],
