@@ -45,6 +45,7 @@ from planner.services.plans.common import (
     _value,
     _zone,
 )
+from planner.services.plans.papers import export_papers
 
 
 def _notice(personal_data: bool) -> str:
@@ -453,6 +454,9 @@ def export_plan(
             for i in items
         ],
     }
+    papers = export_papers(event, zone, delegation_key, delegate_person)
+    if papers is not None:
+        doc["paperwork"] = papers
     counter.finish()
     return doc
 

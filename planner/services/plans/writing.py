@@ -45,6 +45,7 @@ from planner.services.plans.common import (
     _parse_datetime,
 )
 from planner.services.plans.matching import FILLABLE, match_people, match_places
+from planner.services.plans.papers import write_papers
 
 
 def write_plan(
@@ -107,6 +108,7 @@ class _Writer:
         self._legs(places, trips, vehicles, delegations)
         self._seats(trips, vehicles, delegates)
         self._agenda(places, people, delegations)
+        write_papers(self.plan, event.id, delegations, delegates)
         db.session.flush()
         self._audit(event)
         result.notices = list(self.plan.notices)
