@@ -300,9 +300,11 @@ def test_negative_rates_and_amounts_are_refused(papers_doc):
     papers = papers_doc[SECTION]
     papers["budget"]["transport_allowance"] = -5
     papers["budget_lines"][0]["unit_price"] = -1
+    papers["budget_lines"][1]["quantity"] = 2**31  # beyond a PostgreSQL integer
     assert _refused(papers_doc) == [
         "$.paperwork.budget.transport_allowance: Paling kecil 0.",
         "$.paperwork.budget_lines[0].unit_price: Paling kecil 0.",
+        "$.paperwork.budget_lines[1].quantity: Paling besar 2000000000.",
     ]
 
 
