@@ -361,15 +361,19 @@ def test_bimtek_allocates_475_of_500(app, runner):
         counts = delegation_counts(bimtek)
         assert 55 <= counts[kota.id].active + counts[kab.id].active <= 65
         for delegation in (kota, kab):
-            assert 0 < counts[delegation.id].confirmed < counts[delegation.id].active
-            assert delegation.confirmed_count == counts[delegation.id].confirmed
-        assert counts[pusat.id].confirmed == 4
+            held = counts[delegation.id]
+            assert 0 < held.confirmed < held.attended < held.active
+            assert delegation.confirmed_count == held.confirmed + held.attended
+        assert (counts[pusat.id].confirmed, counts[pusat.id].attended) == (1, 3)
         speakers = db.session.scalars(
             db.select(Delegate).filter_by(event_id=bimtek.id, delegation_id=None)
         ).all()
         assert len(speakers) == 4
         assert {d.role for d in speakers} == {DelegateRole.SPEAKER}
-        assert allocation.attended == 0
+        # Marked present for the demo's certificates (see docs/demo.md), the
+        # speakers aside; a few confirmed people did not come.
+        assert {d.status for d in speakers} == {DelegateStatus.CONFIRMED}
+        assert allocation.attended == 21 and allocation.confirmed == 9
 
 
 def test_second_run_adds_no_delegates(app, runner):
@@ -674,3 +678,79 @@ def test_a_refused_demo_file_stops_the_load_and_writes_nothing(
     assert "tidak dapat diimpor" in result.output
     assert "$.event.kind" in result.output
     assert _counts(app) == before
+
+
+def test_bimtek_has_its_paperwork(app, runner, client):
+    """A budget for DKI Jakarta (the venue's province), payment sheets with rows,
+    one numbered letter per delegation, a certificate for everyone who attended; the
+    overview, the to-do list and the paperwork pages show them without errors."""
+    from planner.models import Certificate, InvitationLetter
+    from planner.services.events import event_checklist
+    from planner.services.paperwork.budget import CATEGORIES, compute_budget
+    from planner.services.paperwork.payments import PaymentKind, payment_sheet
+
+    _load(runner)
+    with app.app_context():
+        bimtek = _event("bimtek-psm-bekasi-2027")
+        budget = compute_budget(bimtek)
+        assert budget.province == "Daerah Khusus Ibukota Jakarta"
+        assert budget.allowance_rate == budget.allowance_ceiling == 160_000
+        assert budget.total > 0
+        assert [c for c, _lines, total in budget.categories if total > 0] == list(
+            CATEGORIES
+        )
+        hand = [x for x in budget.lines if x.line_id is not None]
+        assert len(hand) == 5 and {x.delegation for x in hand} == {
+            None,
+            "Kabupaten Bekasi",
+            "Kota Bekasi",
+        }
+        for kind in PaymentKind:
+            sheet = payment_sheet(bimtek, kind)
+            assert sheet.rows and sheet.total > 0, kind
+            assert sheet.treasurer_name and sheet.official_name
+        taking_part = 21 + 9  # attended, confirmed (the speakers among them)
+        assert len(payment_sheet(bimtek, PaymentKind.TRANSPORT).rows) == taking_part
+        letters = db.session.scalars(
+            db.select(InvitationLetter).filter_by(event_id=bimtek.id)
+        ).all()
+        assert len(letters) == 3
+        assert {x.delegation_id for x in letters} == {d.id for d in bimtek.delegations}
+        certified = set(
+            db.session.scalars(
+                db.select(Certificate.delegate_id).filter_by(event_id=bimtek.id)
+            )
+        )
+        attended = set(
+            db.session.scalars(
+                db.select(Delegate.id).filter_by(
+                    event_id=bimtek.id, status=DelegateStatus.ATTENDED
+                )
+            )
+        )
+        assert len(certified) == 21 and certified == attended
+        todo = " ".join(item.text for item in event_checklist(bimtek))
+        for missing in ("sertifikat", "surat undangan", "Anggaran", "Penanda tangan"):
+            assert missing not in todo
+        event_id = bimtek.id
+    client.post(
+        "/auth/login",
+        data={"email": "panitia@rombongan.test", "password": "demo-panitia-2024"},
+    )
+    base = f"/events/{event_id}"
+    overview = client.get(base)
+    assert overview.status_code == 200
+    assert f"{base}/paperwork/letters" in overview.get_data(as_text=True)
+    for tail, shown in (
+        ("/paperwork/budget", "Penggandaan modul bimtek"),
+        ("/paperwork/letters", "005/123/PSPKKM/XII/2026"),
+        ("/paperwork/certificates", "21/SERT-BIMTEK/PSPKKM/I/2027"),
+    ):
+        page = client.get(base + tail)
+        assert page.status_code == 200, tail
+        assert shown in page.get_data(as_text=True), tail
+    for kind in PaymentKind:
+        pdf = client.get(f"{base}/paperwork/payments.pdf?kind={kind}")
+        assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    for tail in ("/paperwork/letters.pdf", "/paperwork/certificates.pdf"):
+        assert client.get(base + tail).status_code == 200, tail

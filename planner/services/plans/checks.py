@@ -35,6 +35,7 @@ from planner.services.plans.common import (
     json_path,
 )
 from planner.services.plans.lodging import check_stays
+from planner.services.plans.papers import check_papers
 from planner.services.plans.resolving import (
     account_notices,
     e164,
@@ -78,6 +79,7 @@ def check_plan(
         phones=checker.phones,
         driver_phones=checker.driver_phones,
         notices=account_notices(checker.unknown_users),
+        paperwork=doc.get("paperwork"),
     )
 
 
@@ -137,6 +139,7 @@ class _Checker:
             checks[name]()
             if self.progress is not None:
                 self.progress.advance(len(self.sections[name]))
+        check_papers(self)
 
     def _keys(self, section: str) -> dict[str, int]:
         """Key → position in the section; a key used twice is a problem."""

@@ -134,6 +134,8 @@ class CheckedPlan:
     driver_phones: list[str | None]
     #: What will be imported differently from the file, as sentences.
     notices: list[str]
+    #: The file's ``paperwork`` section (see :mod:`planner.services.plans.papers`).
+    paperwork: dict | None = None
 
     def region_id(self, code: str | None) -> int | None:
         return self.regions[code].id if code is not None else None

@@ -46,6 +46,7 @@ from planner.services.plans.common import (
     _value,
     _zone,
 )
+from planner.services.plans.papers import export_papers
 
 
 def _notice(personal_data: bool) -> str:
@@ -464,6 +465,9 @@ def export_plan(
         place_key=place_key,
         delegate_person=delegate_person,
     )
+    papers = export_papers(event, zone, delegation_key, delegate_person)
+    if papers is not None:
+        doc["paperwork"] = papers
     counter.finish()
     return doc
 

@@ -46,6 +46,7 @@ from planner.services.plans.common import (
 )
 from planner.services.plans.lodging import write_stays
 from planner.services.plans.matching import FILLABLE, match_people, match_places
+from planner.services.plans.papers import write_papers
 
 
 def write_plan(
@@ -115,6 +116,7 @@ class _Writer:
             delegates=delegates,
         )
         self.written("stays")
+        write_papers(self.plan, event.id, delegations, delegates)
         db.session.flush()
         self._audit(event)
         result.notices = list(self.plan.notices)
