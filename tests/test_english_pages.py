@@ -144,7 +144,8 @@ class Data:
     """Every text value stored in the database: names, places, titles, notes.
 
     Stored values are removed from a page before it is searched, also when a PDF
-    wraps them over two lines or a page cuts them short with "…".
+    wraps them over two lines, a page cuts them short with "…" or a letterhead prints
+    them in capitals.
     """
 
     def __init__(self, values: set[str]):
@@ -154,6 +155,8 @@ class Data:
                 continue
             pieces.add(_spaced(value))
             pieces.update(_spaced(line) for line in value.splitlines())
+            # A letterhead prints the office's name in capitals.
+            pieces.add(_spaced(value.upper()))
         #: word → data values containing it, longest first.
         self.by_word: dict[str, list[str]] = {}
         for piece in sorted((p for p in pieces if p), key=len, reverse=True):

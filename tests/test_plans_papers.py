@@ -445,3 +445,109 @@ def test_issuing_and_revoking_are_in_the_history(papered, client, login):
         assert label in page.get_data(as_text=True)
     page = client.get(f"/events/{papered.id}/history/?kind=certificate")
     assert "Salah nama" in page.get_data(as_text=True)
+
+
+def test_fast_schema_check_agrees_with_jsonschema_on_the_paperwork(papers_doc):
+    """As for the other sections: each leaf of the paperwork given two wrong values,
+    each key dropped, an unknown key added; both checks give the same verdict."""
+    from jsonschema import Draft202012Validator
+
+    from planner.services.plans import schema_accepts
+    from tests.test_plans import _WRONG, _leaves
+
+    validator = Draft202012Validator(plan_schema())
+    papers = papers_doc[SECTION]
+    for name in ("budget_lines", "letters", "certificates"):
+        papers[name] = papers[name][:1]
+    verdicts: list[tuple[bool, bool]] = []
+
+    def judge(what) -> None:
+        verdicts.append((schema_accepts(papers_doc), validator.is_valid(papers_doc)))
+        assert verdicts[-1][0] == verdicts[-1][1], what
+
+    judge("as it is")
+    for n, path in enumerate([p for p in _leaves(papers) if p]):
+        parent = papers
+        for part in path[:-1]:
+            parent = parent[part]
+        key, kept = path[-1], parent[path[-1]]
+        for value in (_WRONG[n % len(_WRONG)], _WRONG[(n + 8) % len(_WRONG)]):
+            parent[key] = value
+            judge((path, value))
+        parent[key] = kept
+        if isinstance(parent, dict):
+            del parent[key]
+            judge(("without", path))
+            parent[key] = kept
+            parent["unknown_field"] = 1
+            judge(("unknown field beside", path))
+            del parent["unknown_field"]
+    assert verdicts[0] == (True, True)
+    assert verdicts.count((True, True)) > 20 and verdicts.count((False, False)) > 100
+
+
+def test_minimal_paperwork_written_by_hand(app_ctx):
+    """Only the required fields: the documented defaults fill in the rest."""
+    from planner.models import Budget, LetterSettings
+
+    doc = {
+        "format": "rombongan-plan",
+        "version": 1,
+        "event": {
+            "slug": "temu-psm-babel-2027",
+            "title": "Temu PSM",
+            "kind": "bimtek",
+            "organiser_body": "",
+            "starts_on": "2027-05-01",
+            "ends_on": "2027-05-01",
+            "host_region": "19",
+        },
+        "people": [{"key": "p1", "full_name": "Wati"}],
+        "delegations": [{"key": "pusat", "name": "IPSM Pusat", "quota": 1}],
+        "delegates": [{"person": "p1", "delegation": "pusat", "status": "attended"}],
+        SECTION: {
+            "budget": {"fiscal_year": 2026},
+            "budget_lines": [{"description": "Spanduk"}],
+            "letter_settings": {
+                "office_name": "Dinas Sosial",
+                "office_address": "Pangkalpinang",
+                "number_pattern": "{n}/UND/{year}",
+                "dated_on": "2027-04-01",
+                "signing_place": "Pangkalpinang",
+                "signatory_name": "Budi",
+                "signatory_position": "Kepala Dinas",
+            },
+            "letters": [{"delegation": "pusat", "sequence": 1, "number": "1/UND/2027"}],
+            "certificate_template": {
+                "title": "Sertifikat",
+                "number_pattern": "{n}/SERT",
+                "signatory_name": "Budi",
+                "signatory_position": "Kepala Dinas",
+            },
+            "certificates": [{"person": "p1", "sequence": 1, "number": "1/SERT"}],
+        },
+    }
+    assert validate_plan(doc) == []
+    event = import_plan(doc).event
+    db.session.commit()
+    budget = db.session.scalars(sa.select(Budget)).one()
+    assert budget.allowance_kind == AllowanceKind.OUT_OF_TOWN
+    assert budget.allowance_rate is None and budget.transport_allowance == 0
+    sheet = compute_budget(event)
+    assert sheet.province == "Kepulauan Bangka Belitung"  # the host region's
+    assert sheet.allowance_rate == sheet.allowance_ceiling > 0
+    settings = db.session.scalars(sa.select(LetterSettings)).one()
+    assert (settings.first_number, settings.recipient_kind) == (1, RecipientKind.OFFICE)
+    out = export_plan(event)[SECTION]
+    assert out["budget_lines"] == [
+        {
+            "category": "other",
+            "description": "Spanduk",
+            "delegation": None,
+            "quantity": 1,
+            "unit": "paket",
+            "unit_price": 0,
+        }
+    ]
+    assert out["letters"][0]["issued_at"] and out["certificates"][0]["issued_at"]
+    assert out["certificates"][0]["revoked_at"] is None

@@ -19,7 +19,7 @@ file as JSON), ``schema`` (format, version and the schema), ``resolving`` (regio
 accounts and phones the file names), ``checks`` and ``transport_checks`` (every other
 problem), ``matching`` (places and people already here), ``writing`` (the rows),
 ``importing`` (the three steps in order), ``export`` (the event as a document, and
-its bytes).
+its bytes), ``papers`` (the optional paperwork section: its export, checks and rows).
 """
 
 from planner.services.plans.common import (
