@@ -459,11 +459,6 @@ def test_query_counts_stay_constant(
     assert counts() == small
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="stays are not yet wired into the rebuilt feed builder (feed_data/ical.py "
-    "with stored revisions); planner/exports/stays_ical.py builds the entries",
-)
 def test_the_personal_feed_carries_the_stays(client, tour):
     import icalendar
     import vobject
