@@ -1178,3 +1178,14 @@ def test_personal_feed_queries_are_the_same_at_10_and_200_beds(
     stays = _stay_entries(client, url)
     assert len(stays) == 7
     assert max(e.description.count(",") for e in stays.values()) >= 95
+
+
+def test_subscription_page_says_the_stays_are_in_the_calendar(
+    client, login, world, booked
+):
+    login(world.participant)
+    page = client.get(
+        f"/events/{world.event_id}/delegates/{world.delegate_id}/calendar"
+    ).get_data(as_text=True)
+    assert "Malam-malam Anda di hotel" in page
+    assert "Saat ini: 3 mata acara, 2 perjalanan. 1 penginapan." in page

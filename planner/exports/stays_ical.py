@@ -52,7 +52,8 @@ def stay_entry(stay: StayData, *, event: EventData, uid_domain: str) -> VEvent:
     else:
         summary = _("Menginap: %(hotel)s", hotel=place.name)
     if cancelled:
-        summary = f"{_('DIBATALKAN')}: {summary}"
+        word = _("DIBATALKAN")
+        summary = f"{word}: {summary}"
     component.add("summary", summary)
     lines = []
     if cancelled:

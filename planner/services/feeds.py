@@ -281,6 +281,7 @@ def feed_summary(feed: FeedData) -> dict[str, int]:
         "items": len(feed.items) - cancelled,
         "cancelled": cancelled,
         "legs": len(feed.legs),
+        "stays": len(feed.stays),
     }
 
 
