@@ -133,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
         + list(roster_cases.NAMES)
         + list(seating_cases.NAMES)
         + list(rooming_cases.NAMES)
+        + list(rooming_cases.PDF_NAMES)
         + list(manifest_cases.NAMES)
         + list(plan_cases.NAMES)
         + list(calendar_cases.NAMES)
@@ -165,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     only_rosters = args.only in roster_cases.NAMES
     only_seating = args.only in seating_cases.NAMES
     only_rooming = args.only in rooming_cases.NAMES
+    only_rooming_list = args.only in rooming_cases.PDF_NAMES
     only_manifests = args.only in manifest_cases.NAMES
     only_plans = args.only in plan_cases.NAMES
     only_calendars = args.only in calendar_cases.NAMES
@@ -174,6 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         if only_rosters
         or only_seating
         or only_rooming
+        or only_rooming_list
         or only_manifests
         or only_plans
         or only_calendars
@@ -201,6 +204,10 @@ def main(argv: list[str] | None = None) -> int:
     if only_rooming or not args.only:
         for line in rooming_cases.run(app, data, args.repeat):
             print(line, flush=True)
+    if only_rooming_list or not args.only:
+        for line in rooming_cases.run_list(app, client, engine, data, args.repeat):
+            print(line, flush=True)
+            ok = ok and "FAILED" not in line
     if only_manifests or not args.only:
         for line in manifest_cases.run(app, client, engine, data, args.repeat):
             print(line, flush=True)

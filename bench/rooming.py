@@ -1,5 +1,9 @@
 """Automatic room assignment at 1,000 and 10,000 delegates: its time at each size and
-the ratio t(10k)/t(1k), which must stay near 10 (near-linear, at most 12).
+the ratio t(10k)/t(1k), which must stay near 10 (near-linear, at most 12). And the
+rooming list of a large hotel as PDF (``rooming_list_pdf``): 2,000 occupants over
+three nights, timed over HTTP and as the builder alone, in turns, against bare fpdf2
+drawing the same rows with ``text()`` and ``line()`` (see
+:func:`bench.rosters.bare_pdf`; goal of issue 16: at most 1.5 times).
 
 The data are made here with bulk inserts, from the generated people: two events, each
 with every delegate confirmed, in delegations of about 19.5 people with a head each,
@@ -15,10 +19,12 @@ import time
 from datetime import timedelta
 
 from flask import Flask
-from sqlalchemy import insert, select
+from flask.testing import FlaskClient
+from sqlalchemy import Engine, insert, select
 
 from bench.generate import TODAY, BenchData
-from bench.measure import NAME_WIDTH, median
+from bench.measure import NAME_WIDTH, in_turns, measure, median
+from bench.rosters import TURNS, bare_pdf, ratio_line
 from planner.extensions import db
 from planner.models import (
     Delegate,
@@ -34,9 +40,16 @@ from planner.models import (
     Room,
     RoomType,
     Stay,
+    event_organisers,
 )
 
 NAMES = ("room_assignment_1k", "room_assignment_10k")
+PDF_NAMES = ("rooming_list_pdf",)
+#: Goal of issue 16: builder time over the bare library's.
+PDF_GOAL = 1.5
+#: The rooming list's hotel: its occupants and nights.
+LIST_OCCUPANTS = 2_000
+LIST_NIGHTS = 3
 PER_DELEGATION = 10_000 / 514
 #: Delegates per hotel (50 hotels at 10,000).
 PER_HOTEL = 200
@@ -50,8 +63,17 @@ ROOM_MIX = (
 )
 
 
-def _event(session, size: int, people: list[int]) -> int:
-    """An event with ``size`` confirmed delegates in delegations and hotels; its id."""
+def _event(
+    session,
+    size: int,
+    people: list[int],
+    *,
+    hotels: int | None = None,
+    nights: int = 2,
+    slug: str | None = None,
+) -> int:
+    """An event with ``size`` confirmed delegates in delegations and ``hotels`` hotels
+    (one per :data:`PER_HOTEL` delegates unless told) booked for ``nights``; its id."""
     starts = TODAY.replace(year=TODAY.year + 1)
     event_id = session.scalar(
         insert(Event).returning(Event.id),
@@ -59,10 +81,10 @@ def _event(session, size: int, people: list[int]) -> int:
             {
                 "kind": EventKind.OTHER,
                 "title": f"Jambore PSM (uji kamar {size:,})",
-                "slug": f"bench-rooms-{size}",
+                "slug": slug or f"bench-rooms-{size}",
                 "organiser_body": "IPSM Pengurus Nasional",
                 "starts_on": starts,
-                "ends_on": starts + timedelta(days=2),
+                "ends_on": starts + timedelta(days=nights),
                 "timezone": "Asia/Jakarta",
                 "status": EventStatus.OPEN,
             }
@@ -100,12 +122,17 @@ def _event(session, size: int, people: list[int]) -> int:
             for i, person_id in enumerate(ids)
         ],
     )
-    hotels = max(1, size // PER_HOTEL)
+    hotels = hotels or max(1, size // PER_HOTEL)
+    rooms_each = max(1, round(size / hotels / PER_HOTEL))
     place_ids = list(
         session.scalars(
             insert(Place).returning(Place.id, sort_by_parameter_order=True),
             [
-                {"name": f"Hotel Uji {size}-{n + 1}", "kind": PlaceKind.HOTEL}
+                {
+                    "name": f"Hotel Uji {size}-{n + 1}",
+                    "kind": PlaceKind.HOTEL,
+                    "address": f"Jl. Jenderal Sudirman Kav. {n + 1}, Jakarta Pusat",
+                }
                 for n in range(hotels)
             ],
         )
@@ -118,7 +145,7 @@ def _event(session, size: int, people: list[int]) -> int:
                     "event_id": event_id,
                     "place_id": place_id,
                     "check_in_on": starts,
-                    "check_out_on": starts + timedelta(days=2),
+                    "check_out_on": starts + timedelta(days=nights),
                 }
                 for place_id in place_ids
             ],
@@ -137,7 +164,7 @@ def _event(session, size: int, people: list[int]) -> int:
                 "position": n,
             }
             for stay_id in stay_ids
-            for n, (room_type, beds) in enumerate(ROOM_MIX)
+            for n, (room_type, beds) in enumerate(ROOM_MIX * rooms_each)
         ],
     )
     return event_id
@@ -186,3 +213,93 @@ def run(app: Flask, data: BenchData, repeat: int, only: str | None = None) -> li
             "(near-linear: at most 12)"
         )
     return lines
+
+
+def prepare_list(app: Flask, data: BenchData) -> tuple[int, int, int]:
+    """One hotel of :data:`LIST_OCCUPANTS` guests for :data:`LIST_NIGHTS` nights, every
+    bed given by the automatic assignment, organised by the bench's organiser;
+    (event id, stay id, occupants)."""
+    from planner.services.rooms import auto_assign_rooms
+
+    with app.app_context():
+        people = list(db.session.scalars(select(Person.id).order_by(Person.id)))
+        size = min(LIST_OCCUPANTS, len(people))
+        event_id = _event(
+            db.session,
+            size,
+            people,
+            hotels=1,
+            nights=LIST_NIGHTS,
+            slug="bench-rooming-list",
+        )
+        db.session.execute(
+            insert(event_organisers),
+            [{"event_id": event_id, "user_id": data.organiser_id}],
+        )
+        db.session.commit()
+    with app.test_request_context():
+        placed = auto_assign_rooms(db.session.get(Event, event_id)).placed
+        db.session.commit()
+        stay_id = db.session.scalar(select(Stay.id).filter_by(event_id=event_id))
+    return event_id, stay_id, placed
+
+
+def run_list(
+    app: Flask, client: FlaskClient, engine: Engine, data: BenchData, repeat: int
+) -> list[str]:
+    """The report line of the rooming-list PDF."""
+    from planner.exports.pdf import MARGIN, Document, Table
+    from planner.exports.rooming import (
+        PDF_FONT_SIZE,
+        pdf_cells,
+        pdf_columns,
+        rooming_pdf,
+    )
+    from planner.services.rooms.listing import rooming_list
+
+    name = PDF_NAMES[0]
+    event_id, stay_id, placed = prepare_list(app, data)
+    path = f"/events/{event_id}/rooms/stays/{stay_id}/rooming.pdf"
+    probe = client.get(path)
+    if probe.status_code != 200:
+        return [f"{name:<{NAME_WIDTH}} skipped (FAILED: HTTP {probe.status_code})"]
+    heavy = max(1, min(repeat, 3))
+    line = measure(
+        name, lambda: client.get(path), repeat=heavy, warmup=0, engine=engine
+    ).line()
+    with app.test_request_context():
+        listing = rooming_list(db.session.get(Stay, stay_id))
+        # The lines the builder draws in each cell, wrapped as it wraps them, in its
+        # columns and font size.
+        pdf = Document()
+        table = Table(pdf, pdf_columns(pdf.w - 2 * MARGIN), font_size=PDF_FONT_SIZE)
+        rows = []
+        for night in listing.nights:
+            for row in night.rows:
+                cells = table.cell_lines(pdf_cells(row))
+                rows.append((table.height_of(cells), cells))
+        table.pdf.close_fonts()
+        texts = sum(len(x) for _, cells in rows for x in cells)
+        widths = [c.width for c in table.columns]
+        times = in_turns(
+            {
+                "builder": lambda: rooming_pdf(listing),
+                "bare fpdf2": lambda: bare_pdf(rows, widths, font_size=table.font_size),
+            },
+            repeat=max(1, min(repeat, TURNS)),
+        )
+    return [
+        ratio_line(
+            f"{line}  rows {len(rows):,} ({placed:,} guests × {LIST_NIGHTS} nights)",
+            times,
+            "builder",
+            "bare fpdf2",
+            PDF_GOAL,
+        )
+        + f"  [bare: the same {texts:,} text lines and rules with text()/line(),"
+        " regular font only, page after page; builder also: each night from a new"
+        " page, hotel, event, address and dates atop every page (bold title,"
+        " wrapped), headings on every page, the night's subheading with its count"
+        " and \u201c(lanjutan)\u201d after a break, centred cells, page numbers, the"
+        " bold font]"
+    ]

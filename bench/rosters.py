@@ -180,19 +180,20 @@ def bare_pdf(
     widths: Sequence[float],
     *,
     signatures: bool = False,
+    font_size: float = 8.5,
 ) -> bytes:
     """fpdf2 drawing ``rows`` — (height, lines of each cell) — as a ruled table:
     each line with ``text()`` from the cell's left edge, centred in the row as
     ``cell()`` would, a rule under each row and the column rules once per page; a
     new page when the next row does not fit. With ``signatures``, each row's number
     and its dotted line in the left or right half of the last column (the attendance
-    sheet's signature space). Regular Lato only: the one font the rows use.
+    sheet's signature space). Regular Lato only, at the rows' ``font_size``.
     """
     from planner.exports.pdf import FOOTER, MARGIN, font_files
 
     pdf = FPDF(unit="mm", format="A4")
     pdf.add_font("Lato", "", str(font_files()[""]))
-    pdf.set_font("Lato", "", 8.5)
+    pdf.set_font("Lato", "", font_size)
     pdf.set_auto_page_break(False)
     pad, line_height = 1.2, 4.6
     edges = [float(MARGIN)]

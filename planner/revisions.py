@@ -2,9 +2,9 @@
 
 A feed's ETag and its cache key are made of two stored revisions (``feed_revisions``):
 its event's (the items, speakers, legs, vehicles, places and delegations' names every
-feed of the event shows) and its owner's (a delegate's row, name and seats; a
-delegation's row, members and seats). Listening to the session instead of calling a
-function from each service means no service can forget it:
+feed of the event shows) and its owner's (a delegate's row, name, seats and stays with
+room and roommates; a delegation's row, members and seats). Listening to the session
+instead of calling a function from each service means no service can forget it:
 
 - ``after_flush`` notes what the unit of work created, changed or deleted;
 - ``do_orm_execute`` notes what bulk statements sent through ``session.execute`` touch
@@ -12,11 +12,16 @@ function from each service means no service can forget it:
   and deletes by selecting the keys of the rows they will touch first, with the same
   WHERE clause; what cannot be told (an UPDATE run once per parameter set, a statement
   without WHERE) marks every event;
+- ``before_flush`` and ``do_orm_execute`` also name, before a stay, room, delegate or
+  delegation is deleted, the delegates who slept there or beside its members: the
+  database deletes the beds with it (ON DELETE CASCADE), so afterwards nothing tells;
 - ``before_commit`` turns the notes into scopes (an item into its event, a place into
-  the events that use it, a person into their delegates and the events where they
-  speak, a region into every event) and writes a fresh random revision for each, in
-  key order, as the last statements of the transaction: their row locks are held only
-  while committing, and always taken in the same order.
+  the events that use it and the delegates sleeping there, a person into their
+  delegates, their roommates and the events where they speak, a bed into its
+  delegate and everyone in its room, a stay or a room into its occupants, a region
+  into every event) and writes a fresh random revision for each, in key order, as
+  the last statements of the transaction: their row locks are held only while
+  committing, and always taken in the same order.
 
 Statements sent around the session (``session.connection().execute``, text SQL) are
 not seen.
@@ -30,7 +35,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import event, inspect, select, union
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from planner.models import (
     AgendaItem,
@@ -38,6 +43,8 @@ from planner.models import (
     Delegate,
     Event,
     Leg,
+    RoomAssignment,
+    Stay,
     utcnow,
 )
 from planner.models.feed import DELEGATE, DELEGATION, EVENT, FeedRevision
@@ -62,7 +69,13 @@ KEYS: dict[str, tuple[str, ...]] = {
     "places": ("id",),
     "people": ("id",),
     "regions": (),
+    "stays": ("id",),
+    "rooms": ("id",),
+    "room_assignments": ("delegate_id", "room_id"),
 }
+#: Tables whose deleted rows take beds with them (ON DELETE CASCADE): the delegates
+#: concerned are looked up before the rows go.
+TAKES_BEDS = frozenset({"stays", "rooms", "delegates", "delegations"})
 #: Columns of a delegation that feeds of its whole event show (its name on items and
 #: legs); a change of any other (quota, count, head, token) is the delegation's own.
 DELEGATION_SHOWN = frozenset({"name", "event_id"})
@@ -80,6 +93,10 @@ class Pending:
     seated: set[int] = field(default_factory=set)  #: delegates whose seats changed
     places: set[int] = field(default_factory=set)
     people: set[int] = field(default_factory=set)
+    stays: set[int] = field(default_factory=set)
+    rooms: set[int] = field(default_factory=set)
+    #: Delegates whose name changed (another person): their roommates' feeds show it.
+    renamed: set[int] = field(default_factory=set)
     every_event: bool = False
     #: Events were inserted whose ids were not seen (a bulk INSERT).
     new_events: bool = False
@@ -95,6 +112,9 @@ class Pending:
                 self.seated,
                 self.places,
                 self.people,
+                self.stays,
+                self.rooms,
+                self.renamed,
                 self.every_event,
                 self.new_events,
             )
@@ -134,6 +154,15 @@ class Pending:
             self.people.update(ids("id"))
         elif table == "regions" and action != "insert":
             self.every_event = True
+        elif table == "stays" and action != "insert":
+            self.stays.update(ids("id"))
+        elif table == "rooms" and action != "insert":
+            self.rooms.update(ids("id"))
+        elif table == "room_assignments":
+            # The bed's delegate (both when moved to another) and everyone in the
+            # rooms it left or joined (their roommates changed).
+            self.delegates.update(ids("delegate_id"))
+            self.rooms.update(ids("room_id"))
 
 
 def pending(session: Session) -> Pending:
@@ -143,7 +172,56 @@ def pending(session: Session) -> Pending:
     return found
 
 
+# Who sleeps where ---------------------------------------------------------------------
+
+
+def _sleepers(table: str, ids: list[int]):
+    """The ids of the delegates whose stays show rows of ``table``: a stay's or a
+    room's occupants, those sleeping at a place, and everyone sharing a room with a
+    delegate, a delegation's members or a person (their name is on the roommates'
+    entries)."""
+    if table == "stays":
+        return select(RoomAssignment.delegate_id).where(RoomAssignment.stay_id.in_(ids))
+    if table == "rooms":
+        return select(RoomAssignment.delegate_id).where(RoomAssignment.room_id.in_(ids))
+    if table == "places":
+        return (
+            select(RoomAssignment.delegate_id)
+            .join(Stay, Stay.id == RoomAssignment.stay_id)
+            .where(Stay.place_id.in_(ids))
+        )
+    mine, other = aliased(RoomAssignment), aliased(RoomAssignment)
+    statement = select(other.delegate_id).join(mine, mine.room_id == other.room_id)
+    if table == "delegates":
+        return statement.where(mine.delegate_id.in_(ids))
+    statement = statement.join(Delegate, Delegate.id == mine.delegate_id)
+    if table == "delegations":
+        return statement.where(Delegate.delegation_id.in_(ids))
+    if table == "people":
+        return statement.where(Delegate.person_id.in_(ids))
+    raise ValueError(table)
+
+
+def _note_sleepers(connection, notes: Pending, table: str, ids: Iterable[int]) -> None:
+    """Note now the delegates whose beds go with rows about to be deleted."""
+    for chunk in _chunks(i for i in ids if i is not None):
+        notes.delegates.update(connection.scalars(_sleepers(table, chunk)))
+
+
 # Noting changes ----------------------------------------------------------------------
+
+
+def _before_flush(session: Session, flush_context, instances) -> None:
+    deleted: dict[str, set[int]] = {}
+    for obj in session.deleted:
+        state = inspect(obj)
+        table = state.mapper.local_table.name
+        if table in TAKES_BEDS and state.identity is not None:
+            deleted.setdefault(table, set()).add(state.identity[0])
+    if deleted:
+        connection, notes = session.connection(), pending(session)
+        for table, ids in sorted(deleted.items()):
+            _note_sleepers(connection, notes, table, ids)
 
 
 def _after_flush(session: Session, flush_context) -> None:
@@ -175,6 +253,12 @@ def _after_flush(session: Session, flush_context) -> None:
                 shown = any(
                     state.attrs[name].history.has_changes() for name in DELEGATION_SHOWN
                 )
+            if (
+                table == "delegates"
+                and action == "update"
+                and state.attrs["person_id"].history.has_changes()
+            ):
+                notes.renamed.update(values["id"])
             notes.note(table, values, action=action, shown=shown)
 
 
@@ -216,23 +300,30 @@ def _do_orm_execute(state) -> None:
             notes.note(table_name, {k: row.get(k) for k in keys}, action="insert")
         return
     action = "update" if state.is_update else "delete"
-    shown = True
-    if table_name == "delegations" and state.is_update:
+    shown = renamed = True
+    if state.is_update and table_name in ("delegations", "delegates"):
         columns = _set_columns(statement, parameters)
         shown = columns is None or bool(columns & DELEGATION_SHOWN)
+        renamed = columns is None or "person_id" in columns
     where = getattr(statement, "whereclause", None)
     if where is None or isinstance(parameters, list) or not keys:
         # Every event's revision changes, and with it the key of every feed.
         notes.every_event = True
         return
     table = statement.table
-    found = state.session.connection().execute(
+    connection = state.session.connection()
+    found = connection.execute(
         select(*(table.c[k] for k in keys)).where(where), parameters or {}
-    )
+    ).all()
     for row in found:
         notes.note(
             table_name, dict(zip(keys, row, strict=True)), action=action, shown=shown
         )
+    # Every table taking beds has "id" first among its keys.
+    if state.is_delete and table_name in TAKES_BEDS:
+        _note_sleepers(connection, notes, table_name, (row[0] for row in found))
+    elif state.is_update and table_name == "delegates" and renamed:
+        notes.renamed.update(row[0] for row in found)
 
 
 # Writing the revisions ---------------------------------------------------------------
@@ -267,6 +358,15 @@ def _scopes(connection, notes: Pending) -> dict[str, set[int]]:
                 .distinct()
             )
         )
+    for table, ids in (
+        ("stays", notes.stays),
+        ("rooms", notes.rooms),
+        ("delegates", notes.renamed),
+        ("places", notes.places),
+        ("people", notes.people),
+    ):
+        for chunk in _chunks(ids):
+            delegates.update(connection.scalars(_sleepers(table, chunk)))
     for chunk in _chunks(notes.places):
         events.update(
             connection.scalars(
@@ -347,6 +447,7 @@ def _after_transaction_end(session: Session, transaction) -> None:
 def register(session_class) -> None:
     """Listen on the application's session class (idempotent)."""
     for name, listener in (
+        ("before_flush", _before_flush),
         ("after_flush", _after_flush),
         ("do_orm_execute", _do_orm_execute),
         ("before_commit", _before_commit),

@@ -1,5 +1,6 @@
-"""Shared by the calendar tests: a small event with agenda and a WITA → WIB trip, and
-reading a feed back with two independent parsers (icalendar and vobject)."""
+"""Shared by the calendar tests: a small event with agenda and a WITA → WIB trip, a
+hotel stay for it, and reading a feed back with two independent parsers (icalendar
+and vobject)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from planner.models import (
     AgendaItem,
     AgendaKind,
     AgendaSpeaker,
+    Delegate,
     DelegateRole,
     DelegateStatus,
     LegMode,
@@ -23,6 +25,7 @@ from planner.models import (
     SeatAssignment,
     SpeakerRole,
 )
+from planner.services.rooms import add_rooms, assign_room, create_stay
 from tests.conftest import region
 
 #: 6 May 2027: the flight leaves Makassar at 09.00 WITA and lands at 10.30 WIB.
@@ -225,6 +228,62 @@ def build_world(
     )
 
 
+#: The hotel of the stay (``book_stay``): two nights before and during the rakor.
+HOTEL = "Hotel Aryaduta Menteng"
+HOTEL_ADDRESS = "Jl. Prajurit KKO Usman dan Harun 44-48"
+HOTEL_LAT, HOTEL_LON = -6.1812, 106.8337
+CHECK_IN = date(2027, 5, 6)
+CHECK_OUT = date(2027, 5, 8)
+
+
+@dataclass
+class Booking:
+    """Ids of a stay booked for the world: the delegate and the other delegate share
+    a four-bed room; ``outsider`` sleeps alone in a twin at the same hotel."""
+
+    stay_id: int
+    shared_room_id: int
+    twin_room_id: int
+    outsider_id: int
+    outsider_token: str
+
+
+def book_stay(world: World, *, make_place, make_delegate) -> Booking:
+    """Book the hotel for the world and give its delegates their beds."""
+    from planner.models import Delegation, Event
+
+    event = db.session.get(Event, world.event_id)
+    hotel = make_place(
+        name=HOTEL,
+        kind=PlaceKind.HOTEL,
+        region=region("31.74"),
+        address=HOTEL_ADDRESS,
+        lat=HOTEL_LAT,
+        lon=HOTEL_LON,
+    )
+    stay = create_stay(
+        event,
+        data={"place_id": hotel.id, "check_in_on": CHECK_IN, "check_out_on": CHECK_OUT},
+    )
+    shared = add_rooms(stay, data={"room_type": "dormitory", "count": 1, "beds": 4})[0]
+    twin = add_rooms(stay, data={"room_type": "twin", "count": 1})[0]
+    db.session.commit()
+    outsider = make_delegate(
+        db.session.get(Delegation, world.other_delegation_id),
+        status=DelegateStatus.CONFIRMED,
+    )
+    assign_room(shared, delegate=db.session.get(Delegate, world.delegate_id))
+    assign_room(shared, delegate=db.session.get(Delegate, world.other_delegate_id))
+    assign_room(twin, delegate=outsider)
+    db.session.commit()
+    return Booking(stay.id, shared.id, twin.id, outsider.id, outsider.feed_token)
+
+
+def stays_of(entries: dict) -> dict:
+    """The stay entries among a parsed feed's."""
+    return {uid: e for uid, e in entries.items() if uid.startswith("stay-")}
+
+
 def committee_role(delegate) -> None:
     """Make a delegate a committee member (panitia)."""
     delegate.role = DelegateRole.COMMITTEE
@@ -240,8 +299,8 @@ class Entry:
     uid: str
     summary: str
     description: str
-    start_utc: datetime
-    end_utc: datetime
+    start_utc: datetime | date  #: a date for an all-day entry
+    end_utc: datetime | date
     start_tzid: str
     end_tzid: str
     status: str
@@ -249,7 +308,10 @@ class Entry:
     location: str | None
 
 
-def _utc(value: datetime) -> datetime:
+def _utc(value: datetime | date) -> datetime | date:
+    """A time in UTC; an all-day entry's date as it is."""
+    if not isinstance(value, datetime):
+        return value
     assert value.tzinfo is not None, "a floating time in a feed"
     return value.astimezone(UTC)
 

@@ -23,7 +23,11 @@ from planner.models import (
     Event,
     EventStatus,
     Leg,
+    Person,
+    Room,
+    RoomAssignment,
     SeatAssignment,
+    Stay,
     leg_vehicles,
 )
 from planner.services import feeds
@@ -784,3 +788,404 @@ def test_a_change_in_one_worker_shows_in_every_other(app, world, shared):
         from planner.blueprints.feeds.cache import feed_cache
 
         assert feed_cache(one).redis is not None
+
+
+# Stays in the personal feed (issue 12) ---------------------------------------------------
+
+
+@pytest.fixture
+def booked(world, make_place, make_delegate):
+    """The world with its hotel stay booked (see calendar_support.book_stay)."""
+    return calendar_support.book_stay(
+        world, make_place=make_place, make_delegate=make_delegate
+    )
+
+
+def _stay_entries(client, url: str) -> dict:
+    return calendar_support.stays_of(_assert_calendar(client.get(url)))
+
+
+def test_the_personal_feed_carries_each_stay_and_no_other_feed_does(
+    client, world, booked
+):
+    import icalendar
+
+    response = client.get(token_url(world.delegate_token))
+    entries = calendar_support.stays_of(_assert_calendar(response))
+    assert list(entries) == [f"stay-{booked.stay_id}@rombongan.id"]
+    entry = entries[f"stay-{booked.stay_id}@rombongan.id"]
+    assert entry.summary == f"Menginap: {calendar_support.HOTEL} · kamar Asrama 1"
+    assert entry.description == "Sekamar dengan: Rahmat Bangka"
+    assert (entry.start_utc, entry.end_utc) == (
+        calendar_support.CHECK_IN,
+        calendar_support.CHECK_OUT,
+    )
+    assert entry.start_tzid is None and entry.status == "CONFIRMED"
+    assert entry.location.startswith(calendar_support.HOTEL)
+    assert calendar_support.HOTEL_ADDRESS in entry.location
+    component = next(
+        c
+        for c in icalendar.Calendar.from_ical(response.data).walk("VEVENT")
+        if str(c["UID"]).startswith("stay-")
+    )
+    assert (component["GEO"].latitude, component["GEO"].longitude) == (
+        calendar_support.HOTEL_LAT,
+        calendar_support.HOTEL_LON,
+    )
+    assert b"DTSTART;VALUE=DATE:20270506\r\n" in response.data
+    # The roommate's feed names the delegate; the outsider sleeps alone.
+    other = db.session.get(Delegate, world.other_delegate_id)
+    theirs = _stay_entries(client, token_url(other.feed_token))
+    assert [e.description for e in theirs.values()] == ["Sekamar dengan: Andi Makassar"]
+    alone = _stay_entries(client, token_url(booked.outsider_token))
+    assert [e.summary for e in alone.values()] == [
+        f"Menginap: {calendar_support.HOTEL} · kamar Twin 1"
+    ]
+    assert [e.description for e in alone.values()] == [""]
+    # Neither the public feed nor the delegation's shows hotels or rooms.
+    for url in (public_url(world), token_url(world.delegation_token)):
+        data = client.get(url).get_data()
+        assert not calendar_support.stays_of(_assert_calendar(client.get(url)))
+        assert calendar_support.HOTEL.encode() not in data
+
+
+def _roommate_joins(world, booked):
+    from planner.services.rooms import assign_room
+
+    room = db.session.get(Room, booked.shared_room_id)
+    outsider = db.session.get(Delegate, booked.outsider_id)
+    assign_room(room, delegate=outsider)
+
+
+def _change_stay(world, booked):
+    from planner.services.rooms import update_stay
+
+    stay = db.session.get(Stay, booked.stay_id)
+    update_stay(
+        stay,
+        data={
+            "place_id": stay.place_id,
+            "check_in_on": stay.check_in_on,
+            "check_out_on": stay.check_out_on + timedelta(days=1),
+        },
+    )
+
+
+def _relabel_room(world, booked):
+    from planner.services.rooms import update_room
+
+    room = db.session.get(Room, booked.shared_room_id)
+    update_room(
+        room,
+        data={"label": "305", "room_type": "dormitory", "beds": 4, "rate": 0},
+    )
+
+
+def _rename_roommate(world, booked):
+    db.session.get(Delegate, world.other_delegate_id).person.full_name = "Rahmat B."
+
+
+def _move_hotel(world, booked):
+    db.session.get(Stay, booked.stay_id).place.address = "Jl. Kebon Sirih 1"
+
+
+def _unassign(world, booked):
+    from planner.services.rooms import unassign_room
+
+    unassign_room(
+        db.session.get(Stay, booked.stay_id),
+        delegate=db.session.get(Delegate, world.delegate_id),
+    )
+
+
+def _move_bed(world, booked):
+    from planner.services.rooms import assign_room
+
+    room = db.session.get(Room, booked.twin_room_id)
+    assign_room(room, delegate=db.session.get(Delegate, world.delegate_id))
+
+
+def _roommate_leaves(world, booked):
+    from planner.services.rooms import unassign_room
+
+    unassign_room(
+        db.session.get(Stay, booked.stay_id),
+        delegate=db.session.get(Delegate, world.other_delegate_id),
+    )
+
+
+def _delete_room(world, booked):
+    from planner.services.rooms.stays import delete_room
+
+    delete_room(db.session.get(Room, booked.shared_room_id))
+
+
+def _delete_stay(world, booked):
+    from planner.services.rooms.stays import delete_stay
+
+    delete_stay(db.session.get(Stay, booked.stay_id))
+
+
+def _new_stay(world, booked):
+    from planner.services.rooms import add_rooms, assign_room, create_stay
+
+    event = db.session.get(Event, world.event_id)
+    stay = create_stay(
+        event,
+        data={
+            "new_place_name": "Wisma Transit",
+            "check_in_on": calendar_support.CHECK_OUT,
+            "check_out_on": calendar_support.CHECK_OUT + timedelta(days=1),
+        },
+    )
+    room = add_rooms(stay, data={"room_type": "single", "count": 1})[0]
+    assign_room(room, delegate=db.session.get(Delegate, world.delegate_id))
+
+
+#: change → (what the delegate's stays read afterwards, whether the outsider's feed
+#: changes too).
+STAY_CHANGES = {
+    "new stay": (_new_stay, ["Asrama 1", "Wisma Transit"], False),
+    "bed moved": (_move_bed, ["Twin 1"], True),
+    "bed taken away": (_unassign, [], False),
+    "roommate joins": (_roommate_joins, ["Rahmat Bangka, "], True),
+    "roommate leaves": (_roommate_leaves, ["Asrama 1"], False),
+    "roommate renamed": (_rename_roommate, ["Rahmat B."], False),
+    "room relabelled": (_relabel_room, ["kamar 305"], False),
+    "room deleted": (_delete_room, [], False),
+    "stay changed": (_change_stay, ["Asrama 1"], True),
+    "stay deleted": (_delete_stay, [], True),
+    "hotel moved": (_move_hotel, ["Jl. Kebon Sirih 1"], True),
+}
+
+
+@pytest.mark.parametrize("change", list(STAY_CHANGES))
+def test_each_change_of_a_bed_room_or_stay_refreshes_the_personal_feed(
+    client, world, booked, change
+):
+    """Adding, editing, deleting or moving a stay, room or bed changes the stored
+    revision of every personal feed that shows it, and of no other feed."""
+    act, expected, outsider_changes = STAY_CHANGES[change]
+    urls = {
+        "mine": token_url(world.delegate_token),
+        "outsider": token_url(booked.outsider_token),
+        "public": public_url(world),
+        "delegation": token_url(world.delegation_token),
+    }
+    first = {name: client.get(url) for name, url in urls.items()}
+    before = calendar_support.stays_of(_assert_calendar(first["mine"]))
+    act(world, booked)
+    db.session.commit()
+    after = {
+        name: client.get(url, headers={"If-None-Match": first[name].headers["ETag"]})
+        for name, url in urls.items()
+    }
+    assert after["mine"].status_code == 200
+    stays = calendar_support.stays_of(_assert_calendar(after["mine"]))
+    assert stays != before
+    shown = "\n".join(
+        f"{e.summary}\n{e.description}\n{e.location}" for e in stays.values()
+    )
+    for text in expected:
+        assert text in shown, (change, shown)
+    if not expected:
+        assert not stays
+    assert after["outsider"].status_code == (200 if outsider_changes else 304)
+    assert after["public"].status_code == 304
+    assert after["delegation"].status_code == 304
+
+
+def test_a_stay_edit_raises_the_entry_sequence(client, world, booked):
+    url = token_url(world.delegate_token)
+    (before,) = _stay_entries(client, url).values()
+    _change_stay(world, booked)
+    db.session.commit()
+    (after,) = _stay_entries(client, url).values()
+    assert after.sequence == before.sequence + 1
+    assert after.end_utc == calendar_support.CHECK_OUT + timedelta(days=1)
+
+
+def test_bulk_statements_on_beds_rooms_and_stays_change_the_personal_feed(
+    client, world, booked
+):
+    """The automatic assignment (bulk DELETE and INSERT of beds) and bulk deletes of
+    rooms and stays reach the stored revisions, though the database deletes the beds
+    (ON DELETE CASCADE) where the session does not see them."""
+    from planner.services.rooms import auto_assign_rooms
+
+    url = token_url(world.delegate_token)
+
+    def etag() -> str:
+        return client.get(url).headers["ETag"]
+
+    tags = [etag()]
+    db.session.execute(
+        sa.update(RoomAssignment)
+        .where(RoomAssignment.stay_id == booked.stay_id)
+        .values(is_pinned=False)
+    )
+    db.session.commit()
+    tags.append(etag())
+    auto_assign_rooms(db.session.get(Event, world.event_id))
+    db.session.commit()
+    tags.append(etag())
+    assert tags[-1] != tags[-2]
+    assert _stay_entries(client, url)
+    room_id = db.session.scalars(
+        sa.select(RoomAssignment.room_id).filter_by(delegate_id=world.delegate_id)
+    ).one()
+    db.session.execute(sa.delete(Room).where(Room.id == room_id))
+    db.session.commit()
+    tags.append(etag())
+    assert tags[-1] != tags[-2] and not _stay_entries(client, url)
+    auto_assign_rooms(db.session.get(Event, world.event_id))
+    db.session.commit()
+    tags.append(etag())
+    assert tags[-1] != tags[-2] and _stay_entries(client, url)
+    db.session.execute(sa.delete(Stay).where(Stay.id == booked.stay_id))
+    db.session.commit()
+    tags.append(etag())
+    assert tags[-1] != tags[-2] and not _stay_entries(client, url)
+
+
+def test_a_deleted_roommate_leaves_the_personal_feed(client, world, booked):
+    url = token_url(world.delegate_token)
+    first = client.get(url)
+    db.session.execute(
+        sa.delete(SeatAssignment).where(
+            SeatAssignment.delegate_id == world.other_delegate_id
+        )
+    )
+    db.session.delete(db.session.get(Delegate, world.other_delegate_id))
+    db.session.commit()
+    again = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 200
+    (entry,) = calendar_support.stays_of(_assert_calendar(again)).values()
+    assert "Rahmat" not in entry.description
+
+
+def _fill_hotel(world, booked, *, stays: int, roommates: int, guests: int) -> None:
+    """Grow the booking by bulk statements: ``stays`` more stays, in each a dormitory
+    shared by the delegate and ``roommates`` others, and ``guests`` more delegates with
+    a bed each in a room of their own."""
+    delegation = db.session.get(Delegation, world.other_delegation_id)
+    first = db.session.get(Stay, booked.stay_id)
+    have = db.session.scalar(
+        sa.select(sa.func.count(Delegate.id)).filter_by(event_id=world.event_id)
+    )
+    person_ids = db.session.scalars(
+        sa.insert(Person).returning(Person.id, sort_by_parameter_order=True),
+        [
+            {"full_name": f"Tamu Hotel {n}", "region_id": delegation.region_id}
+            for n in range(have, have + roommates + guests)
+        ],
+    ).all()
+    delegate_ids = db.session.scalars(
+        sa.insert(Delegate).returning(Delegate.id, sort_by_parameter_order=True),
+        [
+            {
+                "event_id": world.event_id,
+                "delegation_id": delegation.id,
+                "person_id": person_id,
+                "status": DelegateStatus.CONFIRMED,
+                "role": "participant",
+                "feed_token": f"tamu-hotel-token-{person_id:08d}",
+            }
+            for person_id in person_ids
+        ],
+    ).all()
+    booked_before = db.session.scalar(
+        sa.select(sa.func.count(Stay.id)).filter_by(event_id=world.event_id)
+    )
+    stay_ids = db.session.scalars(
+        sa.insert(Stay).returning(Stay.id, sort_by_parameter_order=True),
+        [
+            {
+                "event_id": world.event_id,
+                "place_id": first.place_id,
+                "check_in_on": first.check_in_on - timedelta(days=n + 1),
+                "check_out_on": first.check_in_on - timedelta(days=n),
+            }
+            for n in range(booked_before - 1, booked_before - 1 + stays)
+        ],
+    ).all()
+    now = datetime(2027, 1, 1, tzinfo=UTC)
+    beds = []
+    for stay_id in stay_ids:
+        (dorm,) = db.session.scalars(
+            sa.insert(Room).returning(Room.id),
+            [
+                {
+                    "stay_id": stay_id,
+                    "label": "Barak",
+                    "room_type": "dormitory",
+                    "beds": 100,
+                }
+            ],
+        ).all()
+        for delegate_id in (world.delegate_id, *delegate_ids[:roommates]):
+            beds.append((stay_id, dorm, delegate_id))
+    room_ids = db.session.scalars(
+        sa.insert(Room).returning(Room.id, sort_by_parameter_order=True),
+        [
+            {
+                "stay_id": first.id,
+                "label": f"Kamar {have + n}",
+                "room_type": "single",
+                "beds": 1,
+                "position": 10 + n,
+            }
+            for n in range(guests)
+        ],
+    ).all()
+    beds.extend(
+        (first.id, room_id, delegate_id)
+        for room_id, delegate_id in zip(room_ids, delegate_ids[roommates:], strict=True)
+    )
+    db.session.execute(
+        sa.insert(RoomAssignment),
+        [
+            {"stay_id": s, "room_id": r, "delegate_id": d, "created_at": now}
+            for s, r, d in beds
+        ],
+    )
+    db.session.commit()
+
+
+def test_personal_feed_queries_are_the_same_at_10_and_200_beds(
+    client, world, booked, count_queries
+):
+    url = token_url(world.delegate_token)
+
+    def counts() -> tuple[int, int, int]:
+        with count_queries() as built:
+            first = client.get(url)
+        assert first.status_code == 200
+        with count_queries() as cached:
+            assert client.get(url).get_data() == first.get_data()
+        with count_queries() as not_modified:
+            response = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+        assert response.status_code == 304
+        return len(built), len(cached), len(not_modified)
+
+    _fill_hotel(world, booked, stays=2, roommates=4, guests=4)
+    small = counts()
+    assert len(_stay_entries(client, url)) == 3
+    _fill_hotel(world, booked, stays=4, roommates=96, guests=100)
+    large = counts()
+    assert small == large, (small, large)
+    assert large[1] == large[2] == 1
+    stays = _stay_entries(client, url)
+    assert len(stays) == 7
+    assert max(e.description.count(",") for e in stays.values()) >= 95
+
+
+def test_subscription_page_says_the_stays_are_in_the_calendar(
+    client, login, world, booked
+):
+    login(world.participant)
+    page = client.get(
+        f"/events/{world.event_id}/delegates/{world.delegate_id}/calendar"
+    ).get_data(as_text=True)
+    assert "Malam-malam Anda di hotel" in page
+    assert "Saat ini: 3 mata acara, 2 perjalanan. 1 penginapan." in page

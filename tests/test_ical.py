@@ -148,6 +148,52 @@ def test_unchanged_data_gives_identical_bytes(world):
     assert delegation_bytes(world) == delegation_bytes(world)
 
 
+def test_stays_keep_the_bytes_stable_and_follow_the_event(
+    world, make_place, make_delegate
+):
+    """A personal feed with a stay: the same bytes for the same data, built afresh or
+    from cached entries; the stay sorts on its check-in date; the public feed is
+    unchanged by it; a cancelled event cancels the stay like every other entry."""
+    from planner.blueprints.feeds.cache import LocalCache
+
+    public_before = public_bytes(world)
+    calendar_support.book_stay(
+        world, make_place=make_place, make_delegate=make_delegate
+    )
+    assert public_bytes(world) == public_before
+    data = delegate_bytes(world)
+    assert data == delegate_bytes(world)
+    cache = LocalCache(1 << 20)
+    _fresh()
+    feed = feeds.delegate_feed(world.delegate_id)
+    assert build_calendar(feed, cache=cache) == data
+    assert build_calendar(feed, cache=cache) == data  # every entry from the cache
+    assert not long_lines(data)
+    uids = [line for line in data.split(b"\r\n") if line.startswith(b"UID:")]
+    # 6 May: the stay (all day, from midnight WIB), the flight and the ride; 7 May:
+    # the items.
+    assert [u.split(b"-")[0] for u in uids][:4] == [
+        b"UID:stay",
+        b"UID:leg",
+        b"UID:leg",
+        b"UID:agenda",
+    ]
+
+    before = calendar_support.stays_of(parse(data))
+    event = db.session.get(Event, world.event_id)
+    event.status = EventStatus.CANCELLED
+    event.cancelled_reason = "Banjir di lokasi acara."
+    db.session.commit()
+    after = calendar_support.stays_of(parse(delegate_bytes(world)))
+    assert set(after) == set(before)
+    for uid, entry in after.items():
+        assert entry.status == "CANCELLED"
+        assert entry.summary == "DIBATALKAN: " + before[uid].summary
+        assert entry.sequence == before[uid].sequence + 1
+        assert entry.description.startswith("Acara ini dibatalkan.\nAlasan: Banjir")
+        assert entry.description.endswith("Sekamar dengan: Rahmat Bangka")
+
+
 def test_text_is_indonesian_whatever_the_locale(app, world):
     from flask_babel import force_locale
 

@@ -459,11 +459,6 @@ def test_query_counts_stay_constant(
     assert counts() == small
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="stays are not yet wired into the rebuilt feed builder (feed_data/ical.py "
-    "with stored revisions); planner/exports/stays_ical.py builds the entries",
-)
 def test_the_personal_feed_carries_the_stays(client, tour):
     import icalendar
     import vobject
@@ -509,12 +504,20 @@ def test_overview_and_todo_name_missing_beds(client, tour, organiser):
 
 
 def test_my_trip_and_card_show_the_hotel_and_room(client, tour, make_user, login):
+    from planner.models import RoomAssignment
+
     _filled(tour)
     delegate = tour["people"][1]
+    room = db.session.scalars(
+        select(Room)
+        .join(RoomAssignment, RoomAssignment.room_id == Room.id)
+        .where(RoomAssignment.delegate_id == delegate.id)
+    ).one()
     login(make_user("participant", person=delegate.person))
     page = client.get("/my/trip").get_data(as_text=True)
     assert "Hotel Sriwijaya" in page and "my-stay" in page
+    assert f"Kamar {room.label}" in page
     card = client.get(
         f"/events/{tour['event'].id}/check-in/{delegate.id}/card"
     ).get_data(as_text=True)
-    assert "Hotel Sriwijaya" in card
+    assert "Hotel Sriwijaya" in card and f"Kamar {room.label}" in card

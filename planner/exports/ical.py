@@ -1,4 +1,5 @@
-"""iCalendar (RFC 5545) feeds: an event's run-down and travel legs as bytes.
+"""iCalendar (RFC 5545) feeds: an event's run-down and travel legs as bytes, and in a
+delegate's feed their hotel nights (``stays_ical.py``).
 
 A pure builder: it takes the plain data ``planner/services/feeds.py`` loads (it sends
 no query) and reads no clock. DTSTAMP and LAST-MODIFIED are the rows' ``updated_at``,
@@ -38,6 +39,7 @@ from icalendar import Calendar, Timezone, vText
 from icalendar import Event as VEvent
 
 from planner import labels
+from planner.exports.stays_ical import stay_entry, stay_order
 from planner.formatting.plain import format_datetime, format_time
 
 if TYPE_CHECKING:
@@ -47,6 +49,7 @@ if TYPE_CHECKING:
         LegData,
         PlaceData,
         SpeakerData,
+        StayData,
         VehicleData,
     )
 
@@ -165,16 +168,19 @@ class _Builder:
             zones.update((leg.from_place.timezone, leg.to_place.timezone))
             key = _digest("leg", context, feed.private, leg)
             entries.append(((leg.departs_at, 1, leg.id), key, leg))
+        for stay in feed.stays:  # all-day: no VTIMEZONE needed
+            key = _digest("stay", context, stay)
+            entries.append((stay_order(stay, event.timezone), key, stay))
         # Time zones first, sorted by TZID; then the entries by start, items before
-        # legs, by id: a fixed order, so unchanged data gives identical bytes.
+        # legs before stays, by id: a fixed order, so unchanged data gives identical
+        # bytes.
         entries.sort(key=lambda entry: entry[0])
         keys = [key for _order, key, _data in entries]
         built = cache.get_many(keys) if cache is not None and keys else {}
         new: dict[str, bytes] = {}
         for _order, key, data in entries:
             if key not in built:
-                component = self.leg(data) if _is_leg(data) else self.item(data)
-                built[key] = new[key] = component.to_ical()
+                built[key] = new[key] = self._component(data).to_ical()
         if cache is not None and new:
             cache.set_many(new)
         return b"".join(
@@ -185,6 +191,11 @@ class _Builder:
                 _END,
             ]
         )
+
+    def _component(self, data: ItemData | LegData | StayData) -> VEvent:
+        if _is_stay(data):
+            return stay_entry(data, event=self.event, uid_domain=self.uid_domain)
+        return self.leg(data) if _is_leg(data) else self.item(data)
 
     # Agenda items --------------------------------------------------------------------
 
@@ -350,6 +361,10 @@ _END = b"END:VCALENDAR\r\n"
 
 def _is_leg(data) -> bool:
     return hasattr(data, "departs_at")
+
+
+def _is_stay(data) -> bool:
+    return hasattr(data, "check_in_on")
 
 
 def _title(feed: FeedData) -> tuple[str, str]:

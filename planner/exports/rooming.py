@@ -38,6 +38,27 @@ def _cells(row: RoomingRow) -> list[str]:
     ]
 
 
+def pdf_cells(row: RoomingRow) -> list[str]:
+    """The PDF's cells of one row: a phone number never wraps."""
+    cells = _cells(row)
+    cells[5] = cells[5].replace(" ", "\u00a0")
+    return cells
+
+
+def pdf_columns(width: float) -> list[Column]:
+    """The PDF's columns across ``width`` mm."""
+    widths = (14, 13, 45, 8, 36, 30, 19, 19)
+    scale = width / sum(widths)
+    return [
+        Column(h, w * scale, "C" if i in (3,) else "L")
+        for i, (h, w) in enumerate(zip(_headings(), widths, strict=True))
+    ]
+
+
+#: Size of the rows' font (pt).
+PDF_FONT_SIZE = 8
+
+
 def night_title(night) -> str:
     """ "Malam Senin, 5 Mei 2031" for the section of one night."""
     return _("Malam %(day)s", day=format_day(night))
@@ -72,13 +93,7 @@ def rooming_pdf(listing: RoomingList) -> bytes:
         doc.ln(1)
 
     pdf.draw_header = header
-    widths = (14, 13, 45, 8, 36, 30, 19, 19)
-    scale = width / sum(widths)
-    columns = [
-        Column(h, w * scale, "C" if i in (3,) else "L")
-        for i, (h, w) in enumerate(zip(_headings(), widths, strict=True))
-    ]
-    table = Table(pdf, columns, font_size=8)
+    table = Table(pdf, pdf_columns(width), font_size=PDF_FONT_SIZE)
     for night in listing.nights:  # each night on its own page, for the front desk
         table.continued = None
         table.new_page()
@@ -86,9 +101,7 @@ def rooming_pdf(listing: RoomingList) -> bytes:
         table.subheading(title + " — " + _("%(n)s orang", n=len(night.rows)))
         table.continued = title
         for row in night.rows:
-            cells = _cells(row)
-            cells[5] = cells[5].replace(" ", "\u00a0")  # a phone number never wraps
-            table.row(cells)
+            table.row(pdf_cells(row))
         if not night.rows:
             table.row(["", "", _("Belum ada yang mendapat kamar."), *[""] * 5])
         table.continued = None

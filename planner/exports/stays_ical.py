@@ -3,57 +3,71 @@
 
 Each stay is an entry from check-in to check-out (DTEND is exclusive, so the
 check-out morning is not covered), named after the hotel and the room, with the
-hotel as LOCATION and its coordinates as GEO. Its UID is derived from the stay's id.
+hotel as LOCATION and its coordinates as GEO. Its UID is derived from the stay's id;
+its SEQUENCE is the stay's revision counter, its DTSTAMP the latest change of the
+stay or of the guest's bed. Like every entry of a cancelled event, a stay of one is
+kept with ``STATUS:CANCELLED``, "DIBATALKAN" in its title and SEQUENCE one higher.
+
+A pure builder: it takes the plain data ``planner/services/feed_data.py`` loads and
+is called inside the feed's language (``ical.build_calendar``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime, time
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from icalendar import Event as VEvent
 
-from planner.services.rooms.personal import PersonalStay
+if TYPE_CHECKING:
+    from planner.services.feed_data import EventData, StayData
 
 
-def stay_entries(
-    stays: Iterable[PersonalStay], *, uid_domain: str, timezone: str
-) -> list[tuple[tuple, VEvent]]:
-    """(sort key, VEVENT) per stay; the key sorts with the feed's timed entries."""
-    zone = ZoneInfo(timezone)
-    entries = []
-    for stay in stays:
-        component = VEvent()
-        component.add("uid", f"stay-{stay.stay_id}@{uid_domain}")
-        component.add("sequence", stay.sequence)
-        component.add("dtstamp", stay.updated_at)
-        component.add("dtstart", stay.check_in_on)
-        component.add("dtend", stay.check_out_on)
-        if stay.room:
-            summary = _(
-                "Menginap: %(hotel)s · kamar %(room)s",
-                hotel=stay.place.name,
-                room=stay.room,
-            )
-        else:
-            summary = _("Menginap: %(hotel)s", hotel=stay.place.name)
-        component.add("summary", summary)
-        lines = []
-        if stay.roommates:
-            lines.append(
-                _("Sekamar dengan: %(names)s", names=", ".join(stay.roommates))
-            )
-        if lines:
-            component.add("description", "\n".join(lines))
-        place = stay.place
-        where = place.address or (place.region.name if place.region else None)
-        component.add("location", ", ".join(x for x in (place.name, where) if x))
-        if place.has_coordinates:
-            component.add("geo", (place.lat, place.lon))
-        component.add("transp", "TRANSPARENT")
-        component.add("status", "CONFIRMED")
-        key = (datetime.combine(stay.check_in_on, time(0), zone), 2, stay.stay_id)
-        entries.append((key, component))
-    return entries
+def stay_order(stay: StayData, timezone: str) -> tuple:
+    """The stay's place among the feed's entries: at midnight of check-in in the
+    event's zone, after the items and legs starting at the same instant."""
+    return (datetime.combine(stay.check_in_on, time(0), ZoneInfo(timezone)), 2, stay.id)
+
+
+def stay_entry(stay: StayData, *, event: EventData, uid_domain: str) -> VEvent:
+    """The VEVENT of one stay."""
+    cancelled = event.is_cancelled
+    sequence, stamp = stay.sequence or 0, stay.updated_at
+    if cancelled:
+        sequence += 1
+        stamp = max(stamp, event.updated_at)
+    component = VEvent()
+    component.add("uid", f"stay-{stay.id}@{uid_domain}")
+    component.add("sequence", sequence)
+    component.add("dtstamp", stamp)
+    component.add("dtstart", stay.check_in_on)
+    component.add("dtend", stay.check_out_on)
+    place = stay.place
+    if stay.room:
+        summary = _(
+            "Menginap: %(hotel)s · kamar %(room)s", hotel=place.name, room=stay.room
+        )
+    else:
+        summary = _("Menginap: %(hotel)s", hotel=place.name)
+    if cancelled:
+        word = _("DIBATALKAN")
+        summary = f"{word}: {summary}"
+    component.add("summary", summary)
+    lines = []
+    if cancelled:
+        lines.append(_("Acara ini dibatalkan."))
+        if event.cancelled_reason:
+            lines.append(_("Alasan: %(reason)s", reason=event.cancelled_reason))
+    if stay.roommates:
+        lines.append(_("Sekamar dengan: %(names)s", names=", ".join(stay.roommates)))
+    if lines:
+        component.add("description", "\n".join(lines))
+    where = place.address or place.region_name
+    component.add("location", ", ".join(x for x in (place.name, where) if x))
+    if place.lat is not None and place.lon is not None:
+        component.add("geo", (place.lat, place.lon))
+    component.add("transp", "TRANSPARENT")
+    component.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    return component

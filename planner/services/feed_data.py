@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import aliased
@@ -21,6 +21,7 @@ from planner.models import (
     AgendaItem,
     AgendaSpeaker,
     AgendaStatus,
+    Delegate,
     Delegation,
     Event,
     EventStatus,
@@ -28,6 +29,9 @@ from planner.models import (
     Person,
     Place,
     Region,
+    Room,
+    RoomAssignment,
+    Stay,
     Vehicle,
     agenda_item_delegations,
     leg_delegations,
@@ -122,6 +126,22 @@ class LegData:
 
 
 @dataclass(frozen=True)
+class StayData:
+    """A hotel stay as its guest sees it (a delegate's feed)."""
+
+    id: int
+    sequence: int
+    #: When the stay or the guest's bed last changed (the entry's DTSTAMP).
+    updated_at: datetime
+    check_in_on: date
+    check_out_on: date  #: exclusive: the morning the guest leaves
+    place: PlaceData
+    room: str
+    #: Formal names of the others in the same room, in the order they were put there.
+    roommates: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class FeedData:
     """Everything one feed shows."""
 
@@ -131,6 +151,8 @@ class FeedData:
     owner_name: str | None
     items: tuple[ItemData, ...]
     legs: tuple[LegData, ...]
+    #: The hotel nights of the subscriber (a delegate's feed only).
+    stays: tuple[StayData, ...] = ()
 
     @property
     def private(self) -> bool:
@@ -330,3 +352,57 @@ def load_legs(event: EventData) -> list[tuple[LegData, int, set[int]]]:
         )
         out.append((leg, row[11], {delegation_id for delegation_id, _n in names}))
     return out
+
+
+def load_stays(event: EventData, delegate_id: int) -> tuple[StayData, ...]:
+    """The delegate's stays with their room and roommates, by check-in (ONE query:
+    a row per occupant of each of the delegate's rooms, the delegate's own included)."""
+    mine, other = aliased(RoomAssignment), aliased(RoomAssignment)
+    place, region = aliased(Place), aliased(Region)
+    rows = db.session.execute(
+        select(
+            Stay.id,
+            Stay.sequence,
+            Stay.updated_at,
+            Stay.check_in_on,
+            Stay.check_out_on,
+            Room.label,
+            mine.created_at,
+            other.delegate_id,
+            Person.full_name,
+            Person.title_before,
+            Person.title_after,
+            Person.position,
+            Person.institution,
+            *_place_columns(place, region),
+        )
+        .select_from(mine)
+        .join(Room, Room.id == mine.room_id)
+        .join(Stay, Stay.id == Room.stay_id)
+        .join(place, place.id == Stay.place_id)
+        .outerjoin(region, region.id == place.region_id)
+        .join(other, other.room_id == mine.room_id)
+        .join(Delegate, Delegate.id == other.delegate_id)
+        .join(Person, Person.id == Delegate.person_id)
+        .where(mine.delegate_id == delegate_id)
+        .order_by(Stay.check_in_on, Stay.id, other.id)
+    ).all()
+    roommates: dict[int, list[str]] = defaultdict(list)
+    first: dict[int, tuple] = {}
+    for row in rows:
+        first.setdefault(row[0], row)
+        if row[7] != delegate_id:
+            roommates[row[0]].append(formal_name(*row[8:13]))
+    return tuple(
+        StayData(
+            stay_id,
+            row[1],
+            max(row[2], row[6]),
+            row[3],
+            row[4],
+            _place(row[13:], event.timezone),
+            row[5],
+            tuple(roommates.get(stay_id, ())),
+        )
+        for stay_id, row in first.items()
+    )

@@ -8,8 +8,8 @@ Three feeds per event:
   every leg of the group's travel, without seats, drivers, phones or plates;
 - a delegate's feed (``/feeds/<token>.ics``): the items meant for them (everyone's;
   the committee's when they are committee; their delegation's; those where they speak,
-  moderate or present) and the legs they travel, with their vehicle, seat, driver and
-  meeting point;
+  moderate or present), the legs they travel, with their vehicle, seat, driver and
+  meeting point, and the hotel nights they have a bed for (room and roommates);
 - a delegation's feed, for its chapter head: everyone's items and the delegation's,
   and the legs carrying its members (how many sit in each vehicle).
 
@@ -71,6 +71,7 @@ from planner.services.feed_data import (
     load_event,
     load_items,
     load_legs,
+    load_stays,
 )
 
 #: What a feed token looks like (``secrets.token_urlsafe``); anything else is not
@@ -155,8 +156,8 @@ def public_feed(event_id: int) -> FeedData | None:
 
 
 def delegate_feed(delegate_id: int) -> FeedData | None:
-    """A delegate's feed: the items meant for them or where they have a role, and the
-    legs they travel with their vehicle and seat."""
+    """A delegate's feed: the items meant for them or where they have a role, the
+    legs they travel with their vehicle and seat, and their stays."""
     row = db.session.execute(
         select(
             Delegate.event_id,
@@ -207,7 +208,14 @@ def delegate_feed(delegate_id: int) -> FeedData | None:
         elif row.delegation_id is not None and row.delegation_id in listed:
             legs.append(leg)
     name = formal_name(*row[4:])
-    return FeedData(DELEGATE, event, name, load_items(event, *conditions), tuple(legs))
+    return FeedData(
+        DELEGATE,
+        event,
+        name,
+        load_items(event, *conditions),
+        tuple(legs),
+        load_stays(event, delegate_id),
+    )
 
 
 def delegation_riders(delegation_id: int) -> dict[tuple[int, int], int]:
@@ -273,6 +281,7 @@ def feed_summary(feed: FeedData) -> dict[str, int]:
         "items": len(feed.items) - cancelled,
         "cancelled": cancelled,
         "legs": len(feed.legs),
+        "stays": len(feed.stays),
     }
 
 
