@@ -8,9 +8,34 @@ from flask_babel import gettext as _
 from planner.exports.attendance import DOT, DOT_GAP
 from planner.exports.pdf import FONT, MARGIN, Column, Document, Table
 from planner.formatting.plain import format_date, format_date_range, format_rupiah
-from planner.services.paperwork.payments import PaymentSheet
+from planner.services.paperwork.payments import PaymentRow, PaymentSheet
 
 ROW_HEIGHT = 9.0
+
+
+def _columns() -> list[Column]:
+    return [
+        Column(_("No."), 10, "R"),
+        Column(_("Nama"), 44),
+        Column(_("Delegasi/instansi"), 34),
+        Column(_("Volume"), 18, "C"),
+        Column(_("Tarif"), 22, "R"),
+        Column(_("Jumlah"), 24, "R"),
+        Column(_("Tanda tangan"), 34),
+    ]
+
+
+def row_cells(n: int, row: PaymentRow) -> list[str]:
+    """The texts of row ``n`` (the signature cell is drawn, not written)."""
+    return [
+        str(n),
+        row.name,
+        row.delegation,
+        f"{row.quantity} {row.unit}",
+        format_rupiah(row.rate),
+        format_rupiah(row.amount),
+        "",
+    ]
 
 
 def payments_pdf(sheet: PaymentSheet, *, signed_on=None) -> bytes:
@@ -39,31 +64,13 @@ def payments_pdf(sheet: PaymentSheet, *, signed_on=None) -> bytes:
             doc.ln(1)
 
     pdf.draw_header = header
-    columns = [
-        Column(_("No."), 10, "R"),
-        Column(_("Nama"), 44),
-        Column(_("Delegasi/instansi"), 34),
-        Column(_("Volume"), 18, "C"),
-        Column(_("Tarif"), 22, "R"),
-        Column(_("Jumlah"), 24, "R"),
-        Column(_("Tanda tangan"), 34),
-    ]
+    columns = _columns()
     table = Table(pdf, columns, row_height=ROW_HEIGHT)
     table.new_page()
     half = columns[-1].width / 2
     left = table.edges[-2]
     for n, row in enumerate(sheet.rows, start=1):
-        table.row(
-            [
-                str(n),
-                row.name,
-                row.delegation,
-                f"{row.quantity} {row.unit}",
-                format_rupiah(row.rate),
-                format_rupiah(row.amount),
-                "",
-            ]
-        )
+        table.row(row_cells(n, row))
         baseline = pdf.get_y() - 2.2
         x = left + (0 if n % 2 else half) + pdf.c_margin
         number = f"{n}."
