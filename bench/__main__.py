@@ -22,6 +22,7 @@ from werkzeug.routing import RequestRedirect
 from bench import calendars as calendar_cases
 from bench import jobs as job_cases
 from bench import manifests as manifest_cases
+from bench import paperwork as paperwork_cases
 from bench import plans as plan_cases
 from bench import rooming as rooming_cases
 from bench import rosters as roster_cases
@@ -135,6 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         + list(rooming_cases.NAMES)
         + list(rooming_cases.PDF_NAMES)
         + list(manifest_cases.NAMES)
+        + list(paperwork_cases.NAMES)
         + list(plan_cases.NAMES)
         + list(calendar_cases.NAMES)
         + list(job_cases.NAMES),
@@ -168,6 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     only_rooming = args.only in rooming_cases.NAMES
     only_rooming_list = args.only in rooming_cases.PDF_NAMES
     only_manifests = args.only in manifest_cases.NAMES
+    only_paperwork = args.only in paperwork_cases.NAMES
     only_plans = args.only in plan_cases.NAMES
     only_calendars = args.only in calendar_cases.NAMES
     only_jobs = args.only in job_cases.NAMES
@@ -178,6 +181,7 @@ def main(argv: list[str] | None = None) -> int:
         or only_rooming
         or only_rooming_list
         or only_manifests
+        or only_paperwork
         or only_plans
         or only_calendars
         or only_jobs
@@ -210,6 +214,17 @@ def main(argv: list[str] | None = None) -> int:
             ok = ok and "FAILED" not in line
     if only_manifests or not args.only:
         for line in manifest_cases.run(app, client, engine, data, args.repeat):
+            print(line, flush=True)
+            ok = ok and "FAILED" not in line
+    if only_paperwork or not args.only:
+        for line in paperwork_cases.run(
+            app,
+            client,
+            engine,
+            data,
+            args.repeat,
+            args.only if only_paperwork else None,
+        ):
             print(line, flush=True)
             ok = ok and "FAILED" not in line
     if only_plans or not args.only:

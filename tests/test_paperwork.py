@@ -490,3 +490,99 @@ def test_destination_province_sets_the_ceiling(client, login, plan):
         url, data={**RATES, "province_code": "31", "allowance_rate": str(jakarta)}
     )
     assert r.status_code == 302
+
+
+# An event with no destination province ------------------------------------------------
+
+NO_PROVINCE = "Provinsi tujuan acara belum diketahui"
+
+
+def _pdf_text(data: bytes) -> str:
+    return " ".join(
+        " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).split()
+    )
+
+
+@pytest.fixture
+def nowhere(plan):
+    """The plan's event with neither a venue nor a host region: no SBM province."""
+    event = plan["event"]
+    event.venue = None
+    event.host_region = None
+    db.session.commit()
+    return plan
+
+
+def test_unknown_province_is_warned_on_page_pdf_xlsx_and_to_do(client, login, nowhere):
+    event_id = _set_up(client, login, nowhere)
+    url = f"/events/{event_id}/paperwork/budget"
+
+    html = client.get(url).get_data(as_text=True)
+    assert 'id="allowance-warning"' in html
+    assert "Tarif uang harian tidak diketahui." in html
+    assert NO_PROVINCE in html
+    text = _pdf_text(client.get(f"{url}.pdf").data)
+    assert "Tarif uang harian tidak diketahui." in text
+    assert NO_PROVINCE in text
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get(f"{url}.xlsx").data))
+    detail = sheet.worksheets[0]
+    assert NO_PROVINCE in detail["A3"].value
+    # The warning takes the empty row: the table still starts on row 4.
+    assert detail["A4"].value == "Uraian"
+    overview = client.get(f"/events/{event_id}").get_data(as_text=True)
+    assert NO_PROVINCE in overview
+
+    # A province chosen on the budget gives the ceiling: the warning goes.
+    r = client.post(url, data={**RATES, "province_code": "19"})
+    assert r.status_code == 302
+    assert NO_PROVINCE not in client.get(url).get_data(as_text=True)
+    assert NO_PROVINCE not in _pdf_text(client.get(f"{url}.pdf").data)
+    assert NO_PROVINCE not in client.get(f"/events/{event_id}").get_data(as_text=True)
+
+
+def test_unknown_province_refuses_the_allowance_sheet(client, login, nowhere):
+    event_id = _set_up(client, login, nowhere)
+    url = f"/events/{event_id}/paperwork/payments.pdf"
+    before = db.session.scalar(db.select(db.func.count()).select_from(AuditEntry))
+
+    r = client.get(f"{url}?kind=allowance")
+    assert r.status_code == 302
+    assert r.headers["Location"].endswith(f"/events/{event_id}/paperwork/budget")
+    html = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "Daftar penerimaan uang harian belum dapat dibuat." in html
+    assert NO_PROVINCE in html
+    after = db.session.scalar(db.select(db.func.count()).select_from(AuditEntry))
+    assert after == before
+    # The other sheets do not depend on the province.
+    assert client.get(f"{url}?kind=transport").mimetype == "application/pdf"
+
+    # A rate typed by hand is a known rate, province or not.
+    r = client.post(
+        f"/events/{event_id}/paperwork/budget",
+        data={**RATES, "allowance_rate": "300000"},
+    )
+    assert r.status_code == 302
+    r = client.get(f"{url}?kind=allowance")
+    assert r.status_code == 200 and r.mimetype == "application/pdf"
+    assert f"Rp{4 * 3 * 300000:,}".replace(",", ".") in _pdf_text(r.data)
+
+
+def test_a_province_missing_from_the_table_is_warned(
+    client, login, plan, tmp_path, monkeypatch
+):
+    from planner.services.paperwork import rates
+
+    lines = (SBM / "sbm_uang_harian_2026.csv").read_text().splitlines(keepends=True)
+    (tmp_path / "sbm_uang_harian_2026.csv").write_text(
+        "".join(x for x in lines if not x.startswith("19,"))
+    )
+    monkeypatch.setattr(rates, "TABLES", tmp_path)
+    rates.allowance_tables.cache_clear()
+    try:
+        event_id = _set_up(client, login, plan)
+        html = client.get(f"/events/{event_id}/paperwork/budget").get_data(as_text=True)
+        assert "Tabel SBM 2026 tidak memuat uang harian" in html
+        r = client.get(f"/events/{event_id}/paperwork/payments.pdf?kind=allowance")
+        assert r.status_code == 302
+    finally:
+        rates.allowance_tables.cache_clear()

@@ -127,13 +127,17 @@ def budget_sheet(event_id: int):
 @bp.get("/payments.pdf")
 @login_required
 def payments(event_id: int):
-    """A payment sheet (``?kind=allowance|transport|honorarium``) as A4 PDF."""
+    """A payment sheet (``?kind=allowance|transport|honorarium``) as A4 PDF; when it
+    cannot be made, the budget page says why."""
     event = _manage(event_id)
     try:
         kind = PaymentKind(request.args.get("kind", PaymentKind.ALLOWANCE))
     except ValueError:
         abort(404)
-    sheet = payment_sheet(event, kind)
+    outcome = save(lambda: payment_sheet(event, kind))
+    if not outcome:
+        return redirect(url_for("paperwork.budget", event_id=event_id))
+    sheet = outcome.value
     return download(
         payments_pdf(sheet),
         "application/pdf",

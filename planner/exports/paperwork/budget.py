@@ -51,6 +51,21 @@ def budget_pdf(sheet: BudgetSheet) -> bytes:
         ceiling=format_rupiah(sheet.allowance_ceiling),
     )
     pdf.multi_cell(0, 4.5, note, align="C", new_x="LMARGIN", new_y="NEXT")
+    if sheet.allowance_warning:
+        pdf.ln(2)
+        pdf.set_text_color(160, 0, 0)
+        pdf.set_font(FONT, "B", 9)
+        pdf.multi_cell(
+            0,
+            4.5,
+            _("Tarif uang harian tidak diketahui.") + " " + sheet.allowance_warning,
+            border=1,
+            padding=1.5,
+            align="L",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+        pdf.set_text_color(0)
     pdf.ln(3)
     columns = [
         Column(_("No."), 10, "R"),
@@ -101,7 +116,15 @@ def budget_xlsx(sheet: BudgetSheet) -> bytes:
     ws.title = _("Rincian")
     ws.append([_("RENCANA ANGGARAN BIAYA")])
     ws.append([neutralise(sheet.event_title)])
-    ws.append([])
+    # Row 3 stays empty unless the allowance rate is unknown: the rows below keep
+    # their places either way.
+    if sheet.allowance_warning:
+        ws.append(
+            [_("Tarif uang harian tidak diketahui.") + " " + sheet.allowance_warning]
+        )
+        ws["A3"].font = Font(bold=True, color="A00000")
+    else:
+        ws.append([])
     header = [
         _("Uraian"),
         _("Delegasi"),

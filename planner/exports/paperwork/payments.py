@@ -3,20 +3,60 @@ and in words, and the signatures of the treasurer and the official in charge."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask_babel import gettext as _
 
 from planner.exports.attendance import DOT, DOT_GAP
 from planner.exports.pdf import FONT, MARGIN, Column, Document, Table
 from planner.formatting.plain import format_date, format_date_range, format_rupiah
-from planner.services.paperwork.payments import PaymentSheet
+from planner.services.paperwork.payments import PaymentRow, PaymentSheet
 
 ROW_HEIGHT = 9.0
+
+
+def _columns() -> list[Column]:
+    return [
+        Column(_("No."), 10, "R"),
+        Column(_("Nama"), 44),
+        Column(_("Delegasi/instansi"), 34),
+        Column(_("Volume"), 18, "C"),
+        Column(_("Tarif"), 22, "R"),
+        Column(_("Jumlah"), 24, "R"),
+        Column(_("Tanda tangan"), 34),
+    ]
+
+
+def row_cells(
+    n: int, row: PaymentRow, money: Callable[[int], str] = format_rupiah
+) -> list[str]:
+    """The texts of row ``n`` (the signature cell is drawn, not written)."""
+    return [
+        str(n),
+        row.name,
+        row.delegation,
+        f"{row.quantity} {row.unit}",
+        money(row.rate),
+        money(row.amount),
+        "",
+    ]
+
+
+class _Amounts(dict):
+    """Amount → "Rp1.250.000", each formatted once: a sheet repeats the same few
+    rates and amounts on thousands of rows, and Babel's formatting costs more than
+    drawing the row."""
+
+    def __missing__(self, amount: int) -> str:
+        text = self[amount] = format_rupiah(amount)
+        return text
 
 
 def payments_pdf(sheet: PaymentSheet, *, signed_on=None) -> bytes:
     """The sheet: heading, numbered rows with a signature space, totals, signatures."""
     pdf = Document("P", title=sheet.title.capitalize() + f" · {sheet.event_title}")
     width = pdf.w - 2 * MARGIN
+    running = f"{sheet.title} · {sheet.event_title}"
 
     def header(doc: Document) -> None:
         if doc.page_no() == 1:
@@ -28,42 +68,17 @@ def payments_pdf(sheet: PaymentSheet, *, signed_on=None) -> bytes:
             )
             doc.ln(3)
         else:
-            doc.set_font(FONT, "I", 8.5)
-            doc.cell(
-                width,
-                5,
-                f"{sheet.title} · {sheet.event_title}",
-                new_x="LMARGIN",
-                new_y="NEXT",
-            )
-            doc.ln(1)
+            doc.running_header(running)
 
     pdf.draw_header = header
-    columns = [
-        Column(_("No."), 10, "R"),
-        Column(_("Nama"), 44),
-        Column(_("Delegasi/instansi"), 34),
-        Column(_("Volume"), 18, "C"),
-        Column(_("Tarif"), 22, "R"),
-        Column(_("Jumlah"), 24, "R"),
-        Column(_("Tanda tangan"), 34),
-    ]
+    columns = _columns()
     table = Table(pdf, columns, row_height=ROW_HEIGHT)
     table.new_page()
+    money = _Amounts().__getitem__
     half = columns[-1].width / 2
     left = table.edges[-2]
     for n, row in enumerate(sheet.rows, start=1):
-        table.row(
-            [
-                str(n),
-                row.name,
-                row.delegation,
-                f"{row.quantity} {row.unit}",
-                format_rupiah(row.rate),
-                format_rupiah(row.amount),
-                "",
-            ]
-        )
+        table.row(row_cells(n, row, money))
         baseline = pdf.get_y() - 2.2
         x = left + (0 if n % 2 else half) + pdf.c_margin
         number = f"{n}."

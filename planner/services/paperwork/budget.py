@@ -95,6 +95,8 @@ class BudgetSheet:
     allowance_rate: int
     allowance_ceiling: int
     lines: list[Line] = field(default_factory=list)
+    #: Why the daily allowance rate is unknown (its lines then cost Rp0), or None.
+    allowance_warning: str | None = None
 
     def category_lines(self, category: BudgetCategory) -> list[Line]:
         return [x for x in self.lines if x.category == category]
@@ -159,6 +161,33 @@ def effective_allowance(event: Event, budget: Budget) -> tuple[int, int]:
     )
     rate = budget.allowance_rate if budget.allowance_rate is not None else ceiling
     return rate, ceiling
+
+
+def allowance_warning(event: Event, budget: Budget) -> str | None:
+    """Why the daily allowance rate is unknown, or None when it is known.
+
+    It is known when typed on the budget, or when the SBM table of the fiscal year has
+    a ceiling for the destination province. Without either, every allowance would be
+    Rp0: the budget warns, and the allowance payment sheet is refused.
+    """
+    if budget.allowance_rate is not None:
+        return None
+    code = province_code(event, budget)
+    if code is None:
+        return _(
+            "Provinsi tujuan acara belum diketahui (tempat acara dan wilayah tuan "
+            "rumah tanpa provinsi), jadi tarif uang harian SBM tidak diketahui. "
+            "Pilih provinsi tujuan atau isi tarif uang harian di Tarif dan penanda "
+            "tangan."
+        )
+    if not allowance_ceiling(budget.fiscal_year, code, budget.allowance_kind):
+        return _(
+            "Tabel SBM %(year)s tidak memuat uang harian untuk provinsi tujuan acara, "
+            "jadi tarifnya tidak diketahui. Isi tarif uang harian di Tarif dan "
+            "penanda tangan.",
+            year=budget.fiscal_year,
+        )
+    return None
 
 
 def _allowance_lines(event: Event, rate: int) -> list[Line]:
@@ -365,6 +394,7 @@ def compute_budget(event: Event) -> BudgetSheet:
         province=names.get(code or ""),
         allowance_rate=rate,
         allowance_ceiling=ceiling,
+        allowance_warning=allowance_warning(event, budget),
     )
     sheet.lines += _allowance_lines(event, rate)
     sheet.lines += _transport_allowance_lines(event, budget.transport_allowance)

@@ -18,6 +18,7 @@ from planner.models import (
     InvitationLetter,
 )
 from planner.services.events import ChecklistItem, checklist_check
+from planner.services.paperwork.budget import allowance_warning, budget_settings
 
 
 @checklist_check
@@ -41,6 +42,17 @@ def _check_budget(event: Event):
             "info",
             "paperwork.budget",
         )
+    return None
+
+
+@checklist_check
+def _check_allowance_rate(event: Event):
+    """The daily allowance has a rate: typed, or the SBM ceiling of the destination
+    province (one query, besides the venue and host region the page shows); after
+    the event too, since the allowances are paid then."""
+    reason = allowance_warning(event, budget_settings(event))
+    if reason:
+        return ChecklistItem(reason, "warning", "paperwork.budget")
     return None
 
 

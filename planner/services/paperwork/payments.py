@@ -26,7 +26,16 @@ from planner.models import (
     Event,
     SpeakerRole,
 )
-from planner.services.paperwork.budget import budget_settings, effective_allowance
+from planner.services import PlannerError
+from planner.services.paperwork.budget import (
+    allowance_warning,
+    budget_settings,
+    effective_allowance,
+)
+
+
+class PaymentError(PlannerError):
+    """A payment sheet that cannot be made (its rate is unknown)."""
 
 
 class PaymentKind(enum.StrEnum):
@@ -97,9 +106,17 @@ def _participants(event: Event) -> list[Delegate]:
 
 
 def payment_sheet(event: Event, kind: PaymentKind | str) -> PaymentSheet:
-    """The sheet of one kind of payment for the whole event."""
+    """The sheet of one kind of payment for the whole event.
+
+    The allowance sheet is refused while its rate is unknown: a sheet of Rp0 amounts
+    to sign would look finished and be wrong.
+    """
     kind = PaymentKind(kind)
     budget = budget_settings(event)
+    if kind == PaymentKind.ALLOWANCE and (reason := allowance_warning(event, budget)):
+        raise PaymentError(
+            _("Daftar penerimaan uang harian belum dapat dibuat.") + " " + reason
+        )
     titles = {
         PaymentKind.ALLOWANCE: _("DAFTAR PENERIMAAN UANG HARIAN"),
         PaymentKind.TRANSPORT: _("DAFTAR PENERIMAAN UANG TRANSPORT"),
