@@ -251,7 +251,7 @@ def run_list(
     from planner.exports.pdf import MARGIN, Document, Table
     from planner.exports.rooming import (
         PDF_FONT_SIZE,
-        pdf_cells,
+        RowCells,
         pdf_columns,
         rooming_pdf,
     )
@@ -273,10 +273,10 @@ def run_list(
         # columns and font size.
         pdf = Document()
         table = Table(pdf, pdf_columns(pdf.w - 2 * MARGIN), font_size=PDF_FONT_SIZE)
-        rows = []
+        rows, row_cells = [], RowCells()
         for night in listing.nights:
             for row in night.rows:
-                cells = table.cell_lines(pdf_cells(row))
+                cells = table.cell_lines(row_cells.pdf(row))
                 rows.append((table.height_of(cells), cells))
         table.pdf.close_fonts()
         texts = sum(len(x) for _, cells in rows for x in cells)

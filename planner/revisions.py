@@ -95,7 +95,9 @@ class Pending:
     people: set[int] = field(default_factory=set)
     stays: set[int] = field(default_factory=set)
     rooms: set[int] = field(default_factory=set)
-    #: Delegates whose name changed (another person): their roommates' feeds show it.
+    #: Delegates whose name (another person) or bed changed: their roommates' feeds
+    #: show it. Looked up when committing, so a bed moved by a bulk UPDATE, whose new
+    #: room is not seen, still reaches its new roommates.
     renamed: set[int] = field(default_factory=set)
     every_event: bool = False
     #: Events were inserted whose ids were not seen (a bulk INSERT).
@@ -159,9 +161,10 @@ class Pending:
         elif table == "rooms" and action != "insert":
             self.rooms.update(ids("id"))
         elif table == "room_assignments":
-            # The bed's delegate (both when moved to another) and everyone in the
-            # rooms it left or joined (their roommates changed).
+            # The bed's delegate (both when given to another), everyone in the rooms
+            # it left or joined (their roommates changed).
             self.delegates.update(ids("delegate_id"))
+            self.renamed.update(ids("delegate_id"))
             self.rooms.update(ids("room_id"))
 
 

@@ -183,3 +183,30 @@ def test_runner_only_one_case(tmp_path, monkeypatch, capsys):
     out = capsys.readouterr().out
     assert code == 0, out
     assert "event_list_page" in out and "event_overview_page" not in out
+
+
+def test_runner_rooming_list_pdf_against_bare_fpdf2(tmp_path, monkeypatch, capsys):
+    """``--only rooming_list_pdf`` times the rooming list over HTTP and prints the
+    builder against bare fpdf2 with the goal, and nothing else."""
+    monkeypatch.setenv("BENCH_DATABASE_URL", f"sqlite:///{tmp_path / 'bench.sqlite'}")
+    code = runner_module.main(
+        [
+            "--people",
+            "40",
+            "--events",
+            "1",
+            "--repeat",
+            "1",
+            "--only",
+            "rooming_list_pdf",
+        ]
+    )
+    out = capsys.readouterr().out
+    assert code == 0, out
+    line = next(x for x in out.splitlines() if x.startswith("rooming_list_pdf"))
+    assert re.search(r"median +\d+\.\d ms .* queries +\d+", line), line
+    assert "rows 120 (40 guests × 3 nights)" in line, line
+    assert re.search(
+        r"builder \d+ ms / bare fpdf2 \d+ ms = ratio \d+\.\d\d \(goal ≤ 1\.5\)", line
+    ), line
+    assert "room_assignment" not in out and "event_list_page" not in out

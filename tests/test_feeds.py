@@ -1026,6 +1026,23 @@ def test_bulk_statements_on_beds_rooms_and_stays_change_the_personal_feed(
     )
     db.session.commit()
     tags.append(etag())
+    # A bed moved by a bulk UPDATE reaches the room it joins (whose id the statement
+    # names only in its values).
+    outsider_url = token_url(booked.outsider_token)
+    outsider_tag = client.get(outsider_url).headers["ETag"]
+    db.session.execute(
+        sa.update(RoomAssignment)
+        .where(RoomAssignment.delegate_id == world.delegate_id)
+        .values(room_id=booked.twin_room_id)
+    )
+    db.session.commit()
+    tags.append(etag())
+    assert tags[-1] != tags[-2]
+    assert client.get(outsider_url).headers["ETag"] != outsider_tag
+    (entry,) = calendar_support.stays_of(
+        _assert_calendar(client.get(outsider_url))
+    ).values()
+    assert entry.description == "Sekamar dengan: Andi Makassar"
     auto_assign_rooms(db.session.get(Event, world.event_id))
     db.session.commit()
     tags.append(etag())

@@ -383,11 +383,15 @@ def test_rooming_list_files_hold_every_traveller_once_per_night(
     names = [d.person.formal_name for d in tour["people"]]
     response = client.get(f"{_base(tour)}/stays/{stay.id}/rooming.pdf")
     assert response.mimetype == "application/pdf"
-    text = "\n".join(
-        page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages
-    )
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages]
+    text = "\n".join(pages)
     for name in names:
         assert text.count(name) == len(stay.nights), name
+    # Every night starts a page, and every page is headed by the hotel and dates.
+    assert len(pages) == len(stay.nights)
+    for page, night in zip(pages, stay.nights, strict=True):
+        assert page.startswith("Daftar kamar · Hotel Sriwijaya\n"), page[:80]
+        assert "Check-in " in page and f"{night.day} Mei 2031 — " in page
     response = client.get(f"{_base(tour)}/stays/{stay.id}/rooming.xlsx")
     book = load_workbook(io.BytesIO(response.data), read_only=True)
     assert len(book.sheetnames) == len(stay.nights)
