@@ -183,14 +183,11 @@ def certificate_pages(views, template, verify_url) -> list[BarePage]:
     side only draws. Mirrors ``planner/exports/paperwork/certificates.py``."""
     from flask_babel import gettext as _
 
-    from planner.exports.pdf import BASELINE, FONT, add_fonts
+    from planner.exports.pdf import BASELINE, FONT, Document
     from planner.formatting.plain import format_date_range
 
-    pdf = FPDF(orientation="L", unit="mm", format="A4")
-    add_fonts(pdf)
-    pdf.set_margins(12, 12, 12)
-    pdf.set_auto_page_break(False)
-    pdf.c_margin = 1.2
+    # The builder's page (margins, cell padding), only measured in, never output.
+    pdf = Document("L")
     pdf.add_page()
     left, width, h = pdf.l_margin, pdf.w - 2 * pdf.l_margin, pdf.h
 
@@ -256,6 +253,7 @@ def certificate_pages(views, template, verify_url) -> list[BarePage]:
         texts.append(("", 7.5, ((left + 8 + pdf.c_margin, baseline, check),)))
         signature = (x + _BLOCK / 2 - 20, top + 1) if template.signature_image else None
         pages.append(BarePage(tuple(texts), url, signature))
+    pdf.close_fonts()
     return pages
 
 

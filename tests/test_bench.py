@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from collections import Counter
 
@@ -210,3 +211,66 @@ def test_runner_rooming_list_pdf_against_bare_fpdf2(tmp_path, monkeypatch, capsy
         r"builder \d+ ms / bare fpdf2 \d+ ms = ratio \d+\.\d\d \(goal ≤ 1\.5\)", line
     ), line
     assert "room_assignment" not in out and "event_list_page" not in out
+
+
+def test_bare_certificates_draw_the_builders_texts(app_ctx):
+    """The certificate baseline draws every text the builder draws, page by page
+    (a long name and a long text wrapped alike), so the ratio compares like work."""
+    from datetime import date
+
+    from pypdf import PdfReader
+
+    from bench.paperwork import _signature_png, bare_certificates, certificate_pages
+    from planner.exports.paperwork.certificates import certificates_pdf
+    from planner.models import CertificateTemplate
+    from planner.services.paperwork.certificates import CertificateView
+
+    template = CertificateTemplate(
+        title="Sertifikat",
+        number_pattern="005/{n}/DINSOS/{roman_month}/{year}",
+        lesson_hours=32,
+        signatory_name="Drs. Budi Santoso, M.Si.",
+        signatory_position="Kepala Bidang Pemberdayaan Sosial Dinas Sosial "
+        "Provinsi Kepulauan Bangka Belitung",
+        signatory_nip="197501012000031001",
+        signature_image=_signature_png(),
+    )
+    views = [
+        CertificateView(
+            certificate_id=n,
+            delegate_id=n,
+            number=f"005/{n}/DINSOS/III/2027",
+            code=f"kode{n}AbCdEfGhIjKlMnOpQ",
+            name=name,
+            delegation=delegation,
+            event_title="Bimbingan Teknis Pekerja Sosial Masyarakat Angkatan I",
+            organiser_body="Dinas Sosial Provinsi Kepulauan Bangka Belitung",
+            dates=(date(2027, 3, 3), date(2027, 3, 4)),
+            lesson_hours=32,
+            revoked=False,
+        )
+        for n, name, delegation in (
+            (1, "Isminatun", "Kota Pangkal Pinang"),
+            (
+                2,
+                "Dra. Raden Roro Kusumawardhani Setyaningrum Puspitasari "
+                "Wulandari Hadiningrat, S.Sos., M.Si.",
+                None,
+            ),
+        )
+    ]
+
+    def url(code: str) -> str:
+        return f"https://rombongan.test/verify/{code}"
+
+    built = PdfReader(io.BytesIO(certificates_pdf(views, template, url))).pages
+    bare = PdfReader(
+        io.BytesIO(
+            bare_certificates(
+                certificate_pages(views, template, url), template.signature_image
+            )
+        )
+    ).pages
+    assert len(built) == len(bare) == 2
+    for a, b in zip(built, bare, strict=True):
+        assert sorted(a.extract_text().split()) == sorted(b.extract_text().split())
