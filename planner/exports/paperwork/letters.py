@@ -102,11 +102,15 @@ def _letter(pdf, letter: LetterView, settings, width: float, url: str) -> None:
     ):
         pdf.cell(24, 5.5, label)
         pdf.cell(4, 5.5, ":")
-        pdf.multi_cell(width - 100, 5.5, value, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(
+            width - 100, 5.5, value, align="L", new_x="LMARGIN", new_y="NEXT"
+        )
     pdf.ln(4)
     pdf.cell(width, 5.5, _("Yth."), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "B", 11)
-    pdf.multi_cell(width * 0.6, 5.5, letter.recipient, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(
+        width * 0.6, 5.5, letter.recipient, align="L", new_x="LMARGIN", new_y="NEXT"
+    )
     pdf.set_font(FONT, "", 11)
     pdf.cell(width, 5.5, _("di Tempat"), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
@@ -135,7 +139,9 @@ def _letter(pdf, letter: LetterView, settings, width: float, url: str) -> None:
         pdf.set_x(pdf.l_margin + indent + 10)
         pdf.cell(30, 5.8, label)
         pdf.cell(4, 5.8, ":")
-        pdf.multi_cell(width - indent - 44, 5.8, value, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(
+            width - indent - 44, 5.8, value, align="L", new_x="LMARGIN", new_y="NEXT"
+        )
     pdf.ln(2)
     deadline = (
         format_datetime(letter.deadline, letter.timezone)
