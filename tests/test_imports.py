@@ -652,3 +652,87 @@ def test_the_service_writes_nothing_when_a_row_is_invalid(app_ctx, setup):
     db.session.rollback()
     assert [e.row for e in caught.value.plan.errors] == [3]
     assert counts() == (0, 0)
+
+
+@pytest.mark.parametrize(
+    "heading",
+    ["Catatan makanan", "Pantangan Makanan", "Diet", "Dietary notes", "ALERGI"],
+)
+def test_dietary_note_headings_are_recognised(app_ctx, heading):
+    assert guess_mapping(["Nama", heading, "Catatan"]) == [
+        "full_name",
+        "dietary_notes",
+        None,  # plain "notes" is the organiser's, not the caterer's
+    ]
+
+
+def test_dietary_notes_are_written_filled_in_and_never_overwritten(
+    client, login, setup, make_person, make_delegate
+):
+    login(setup["organiser"])
+    blank = make_person(full_name="Budi Santoso", region=region("32.16"))
+    kept = make_person(
+        full_name="Rina Wati", region=region("32.75"), dietary_notes="Diabetes"
+    )
+    already = make_delegate(
+        setup["kota"], person=make_person(full_name="Joko", region=region("32.75"))
+    )
+    rows = [
+        ["Nama", "Kabupaten/Kota", "Pantangan makanan"],
+        ["Siti Aminah", "Kota Bekasi", "  Vegetarian,   tanpa  seafood "],
+        ["Budi Santoso", "Kab. Bekasi", "Alergi kacang"],
+        ["Rina Wati", "Kota Bekasi", "Vegetarian"],
+        ["Joko", "Kota Bekasi", "Tanpa makanan laut"],
+    ]
+    page, done = run_import(client, setup["event_id"], csv_bytes(rows), "a.csv")
+    assert done.status_code == 302 and "/preview" not in done.location
+    # The preview shows each row's note, and that Rina's note on record stays.
+    assert "Catatan makanan" in page and "Vegetarian, tanpa seafood" in page
+    assert "Tetap yang tersimpan: Diabetes" in page
+    assert "Sudah terdaftar, dilewati" in page
+    db.session.expire_all()
+    notes = dict(
+        db.session.execute(sa.select(Person.full_name, Person.dietary_notes)).all()
+    )
+    assert notes == {
+        "Siti Aminah": "Vegetarian, tanpa seafood",  # new person, spaces collapsed
+        "Budi Santoso": "Alergi kacang",  # matched, blank filled
+        "Rina Wati": "Diabetes",  # matched, never overwritten
+        "Joko": "Tanpa makanan laut",  # already in: skipped, blank filled all the same
+    }
+    assert {blank.id, kept.id, already.person_id} <= set(
+        db.session.scalars(sa.select(Delegate.person_id))
+    )
+
+
+def test_a_preview_without_a_dietary_column_shows_none(client, login, setup):
+    login(setup["organiser"])
+    response = upload(client, setup["event_id"], csv_bytes(INDONESIAN), "a.csv")
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Siti Aminah" in page and "Catatan makanan" not in page
+
+
+def test_an_over_long_dietary_note_is_refused_and_nothing_is_written(
+    client, login, setup, make_person
+):
+    login(setup["organiser"])
+    known = make_person(full_name="Budi Santoso", region=region("32.16"))
+    rows = [
+        ["Nama", "Kabupaten/Kota", "Catatan makanan"],
+        ["Siti Aminah", "Kota Bekasi", "Vegetarian"],
+        ["Budi Santoso", "Kab. Bekasi", "alergi " * 30],
+    ]
+    before = counts()
+    page, done = run_import(client, setup["event_id"], csv_bytes(rows), "a.csv")
+    assert "Baris 3, kolom Catatan makanan: Paling panjang 200 huruf." in page
+    assert "Baris 2," not in page
+    assert done.status_code == 302 and "/preview" in done.location
+    assert counts() == before
+    db.session.expire_all()
+    assert db.session.get(Person, known.id).dietary_notes is None
+    # Exactly 200 letters are accepted, as on the person form.
+    ok = [rows[0], ["Budi Santoso", "Kab. Bekasi", "x" * 200]]
+    _, done = run_import(client, setup["event_id"], csv_bytes(ok), "b.csv")
+    assert "/preview" not in done.location
+    db.session.expire_all()
+    assert db.session.get(Person, known.id).dietary_notes == "x" * 200

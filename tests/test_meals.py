@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -115,6 +116,56 @@ def test_special_portions_follow_dietary_notes(bimtek):
     meals = {m.title: m for m in meal_days(bimtek)[0].meals}
     assert meals["Makan siang"].special == {"diabetes": 1, "vegetarian": 2}
     assert meals["Makan malam panitia"].special == {}
+
+
+def test_a_dietary_note_imported_from_a_file_reaches_the_caterers_order(
+    client, runner, bimtek, tmp_path
+):
+    """A list sent again with a dietary column: the confirmed delegate already in is
+    skipped but gets the note; a newcomer's note counts once they are confirmed."""
+    from openpyxl import Workbook, load_workbook
+
+    from planner.models import Delegate, DelegateStatus
+    from planner.services.delegations import confirm_delegate
+
+    confirmed = next(
+        d
+        for d in bimtek.delegations[0].delegates
+        if d.status == DelegateStatus.CONFIRMED
+    )
+    book = Workbook()
+    for row in (
+        ["Nama", "Kabupaten/Kota", "Catatan makanan"],
+        [confirmed.person.full_name, "19.01", "Vegetarian"],
+        ["Orang Baru", "19.01", " vegetarian "],
+    ):
+        book.active.append(row)
+    path = tmp_path / "peserta.xlsx"
+    book.save(path)
+    result = runner.invoke(
+        args=["delegations", "import", str(bimtek.id), str(path)],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    base = f"/events/{bimtek.id}/meals"
+
+    def lunch_special() -> tuple[str, str]:
+        page = client.get(f"{base}/").get_data(as_text=True)
+        lunch = re.search(r"Makan siang.*?</tr>", page, re.S).group(0)
+        sheet = load_workbook(io.BytesIO(client.get(f"{base}/order.xlsx").data))
+        rows = sheet.active.iter_rows(min_row=2, values_only=True)
+        return re.search(r'class="small special">([^<]*)<', lunch).group(1), next(
+            r[6] for r in rows if r[2] == "Makan siang"
+        )
+
+    # The newcomer is only nominated: not counted yet.
+    assert lunch_special() == ("vegetarian 1", "vegetarian 1")
+    newcomer = db.session.scalar(
+        db.select(Delegate).join(Delegate.person).filter_by(full_name="Orang Baru")
+    )
+    confirm_delegate(newcomer)
+    db.session.commit()
+    assert lunch_special() == ("vegetarian 2", "vegetarian 2")
 
 
 def test_a_leg_with_a_packed_meal_is_ordered(bimtek, make_trip, make_leg):

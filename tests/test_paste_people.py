@@ -183,3 +183,22 @@ def test_a_nik_of_someone_in_the_region_with_another_name_is_refused(
         response.get_data(as_text=True)
     )
     assert _people(bangka) == []
+
+
+def test_a_list_pasted_again_completes_those_already_in(client, login, roster):
+    """Someone already in the delegation is skipped, never doubled, but the blanks of
+    their record take what the new list knows (as for matched people); nothing on
+    record is overwritten."""
+    event, bangka, organiser, _head = roster
+    login(organiser)
+    client.post(_url(event, bangka), data={"text": "Joko Widodo; L\nSiti Aminah; P"})
+    again = "Joko Widodo; P; 1975-01-02\nSiti Aminah; P; ; ; 0812 3456 7890"
+    assert client.post(_url(event, bangka), data={"text": again}).status_code == 302
+    people = {p[0]: p[1:] for p in _people(bangka)}
+    assert people == {
+        "Joko Widodo": (Sex.MALE, date(1975, 1, 2), None),  # sex kept, birth filled
+        "Siti Aminah": (Sex.FEMALE, None, None),
+    }
+    siti = db.session.scalar(db.select(Person).filter_by(full_name="Siti Aminah"))
+    assert siti.phone == "+6281234567890"
+    assert db.session.scalar(db.select(db.func.count(Delegate.id))) == 2

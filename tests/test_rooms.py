@@ -414,6 +414,40 @@ def test_a_head_sees_only_their_delegations_people(client, tour, make_user, logi
     assert client.post(f"{_base(tour)}/auto").status_code == 403
 
 
+def test_rooming_files_read_columns_and_match_the_loaded_rooms(
+    client, tour, make_user, login
+):
+    """Files read only the occupants' columns, the stay page the rooms it loaded: the
+    same rows in the same order either way, with or without a delegation filter."""
+    from openpyxl import load_workbook
+
+    from planner.services.rooms import rooming_list
+    from planner.services.rooms.listing import load_stay_rooms
+
+    titled = tour["people"][5].person
+    titled.title_before, titled.title_after = "Drs.", "M.Si."
+    db.session.commit()
+    stay = _filled(tour)
+    belitung = tour["people"][5].delegation_id
+    for ids in (None, {belitung}, set()):
+        by_columns = rooming_list(stay, delegation_ids=ids)
+        loaded = rooming_list(stay, delegation_ids=ids, rooms=load_stay_rooms(stay))
+        assert by_columns == loaded
+    rows = rooming_list(stay).nights[0].rows
+    assert len(rows) == len(tour["people"])
+    assert f"Drs. {titled.full_name}, M.Si." in {r.name for r in rows}
+    # A head's file holds their own delegations' people only.
+    login(make_user("chapter_head", regions=["19.02"]))
+    response = client.get(f"{_base(tour)}/stays/{stay.id}/rooming.xlsx")
+    book = load_workbook(io.BytesIO(response.data), read_only=True)
+    names = {
+        row[2] for row in book.worksheets[0].iter_rows(min_row=2, values_only=True)
+    }
+    assert names == {
+        d.person.formal_name for d in tour["people"] if d.delegation_id == belitung
+    }
+
+
 def test_a_participant_sees_their_own_room(client, tour, make_user, login):
     _filled(tour)
     delegate = tour["people"][1]

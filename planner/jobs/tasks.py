@@ -100,6 +100,7 @@ def import_preview(job) -> None:
             error_count=len(errors),
             errors=[str(error) for error in errors[:PREVIEW_ERRORS]],
             rows=[_preview_row(row) for row in plan.rows[:PREVIEW_ROWS]],
+            has_dietary="dietary_notes" in mapping,
         )
     finally:
         discard()
@@ -119,7 +120,19 @@ def _preview_row(row) -> dict:
         "action": row.action,
         "person": person.full_name if person else None,
         "person_region": person.region.name if person and person.region else None,
+        "dietary_notes": values.get("dietary_notes"),
+        "dietary_kept": _dietary_kept(row),
     }
+
+
+def _dietary_kept(row) -> str | None:
+    """The note on record that stays although the row gives another (blanks only are
+    filled), so the preview says so instead of dropping the file's note silently."""
+    stored = row.person.dietary_notes if row.person is not None else None
+    given = row.values.get("dietary_notes")
+    if stored and given and stored.casefold() != given.casefold():
+        return stored
+    return None
 
 
 def import_commit(job) -> None:

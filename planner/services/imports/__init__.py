@@ -11,7 +11,8 @@ the delegation page. Every public name is importable from here.
 Decisions: a row whose person is already an active delegate of the same delegation is
 *skipped* ("sudah terdaftar"), never an error, so importing the same file twice creates
 nothing and does not fail. Such a person already in *another* delegation is an error.
-Matched existing people only get their empty fields filled, never overwritten.
+Matched existing people (skipped ones too) only get their empty fields filled, never
+overwritten: a dietary note on record stays, a blank one takes the file's.
 """
 
 from planner.services.imports.checking import check_import

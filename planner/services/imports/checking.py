@@ -227,7 +227,8 @@ def _check_row(
     values["full_name"] = name
     values["phone"] = attempt("phone", normalise_phone)
     values["nik"] = attempt("nik", nik_checker)
-    for key in ("position", "institution"):
+    # Dietary notes as on the person form: one line of at most 200 letters.
+    for key in ("position", "institution", "dietary_notes"):
         text = " ".join(raw.get(key, "").split()) or None
         if text and len(text) > 200:
             error(key, _("Paling panjang 200 huruf."))

@@ -24,6 +24,7 @@ FIELDS: dict[str, object] = {
     "role": _l("Peran"),
     "email": _l("Email"),
     "birth_on": _l("Tanggal lahir"),
+    "dietary_notes": _l("Catatan makanan"),
 }
 
 #: Headings people write for each field, normalised (see normalise_heading), "|"-separated.
@@ -41,6 +42,10 @@ _HEADINGS = {
     "role": "peran|sebagai|role",
     "email": "email|e mail|surel|alamat email|email address",
     "birth_on": "tanggal lahir|tgl lahir|birth date|date of birth|birthdate|dob",
+    # Not plain "catatan" (notes): an organiser's notes column is no menu.
+    "dietary_notes": "catatan makanan|pantangan makanan|pantangan|makanan|diet|"
+    "menu khusus|makanan khusus|alergi|alergi makanan|dietary notes|dietary|"
+    "dietary requirements|dietary restrictions|diet notes|special diet|allergies",
 }
 #: Normalised heading → field.
 HEADING_FIELDS = {

@@ -67,6 +67,13 @@ def write_plan(
         return report
     todo = [row for row in plan.rows if row.action != "skipped"]
     report.skipped = len(plan.rows) - len(todo)
+    # Those already in get their blanks filled too: a list sent again with a new
+    # column (dietary notes gathered after registration) completes their records.
+    with db.session.no_autoflush:
+        for row in plan.rows:
+            if row.action == "skipped":
+                _fill_blanks(row.person, row)
+    db.session.flush()
     for batch in _chunks(todo, BATCH):
         # People first, flushed together; then one nomination per row.
         with db.session.no_autoflush:
@@ -109,6 +116,7 @@ _PERSON_FIELDS = (
     "institution",
     "nik",
     "birth_on",
+    "dietary_notes",
 )
 
 
