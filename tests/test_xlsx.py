@@ -16,6 +16,7 @@ from xlsxwriter.worksheet import Worksheet
 from planner.exports import xlsx
 from planner.exports.csv_safe import neutralise
 from planner.exports.xlsx import Sheet, sheet_title, workbook_bytes
+from planner.models import Sex
 
 #: Text that XlsxWriter escapes, keeps as it is, or marks to keep its spaces.
 HOSTILE = [
@@ -41,8 +42,28 @@ HOSTILE = [
     "Ñoño Āhmad “Ucok” — Siregar 😀",
     '"kutip"',
 ]
+
+
+class Blank:
+    """A value whose text is empty: its cell stays empty."""
+
+    def __str__(self) -> str:
+        return ""
+
+
 #: Values of other types, as the builders may pass them.
-OTHERS = [0, -5, 3.25, 1e20, 12345678901234567, date(2024, 5, 7), True, Decimal("1.5")]
+OTHERS = [
+    0,
+    -5,
+    3.25,
+    1e20,
+    12345678901234567,
+    date(2024, 5, 7),
+    True,
+    Decimal("1.5"),
+    Sex.MALE,
+    Blank(),
+]
 
 
 def _sheets() -> list[Sheet]:
@@ -79,7 +100,7 @@ def _reference(sheets: list[Sheet]) -> bytes:
         for r, row in enumerate(rows):
             style = bold if r == 0 or r - 1 in sheet.bold_rows else None
             for c, value in enumerate(row):
-                if value is None or value == "":
+                if value is None or str(value) == "":
                     continue
                 if isinstance(value, int | float) and not isinstance(value, bool):
                     ws.write_number(r, c, value, style)
@@ -103,7 +124,7 @@ def test_same_bytes_as_xlsxwriter_cell_calls():
 
 
 def _expected(value):
-    if value is None or value == "":
+    if value is None or str(value) == "":
         return None
     if isinstance(value, int | float) and not isinstance(value, bool):
         text = f"{value:.16G}"  # Excel keeps 16 significant digits
@@ -133,7 +154,8 @@ def test_cell_values_sheet_by_sheet():
     assert data["C10"].value == "+62 812-3456-7890"
     assert data["C23"].value == 0 and data["C23"].data_type == "n"
     assert data["C28"].value == "2024-05-07" and data["C29"].value == "True"
-    assert len(data["C31"].value) == 32_767 and len(data["D31"].value) == 16_383
+    assert data["C31"].value == "male" and data["C32"].value is None
+    assert len(data["C33"].value) == 32_767 and len(data["D33"].value) == 16_383
     assert [c.font.b for c in wb.worksheets[0]["A"]] == [True, False, True]
     assert all(c.data_type != "f" for row in data.iter_rows() for c in row)
 

@@ -3,9 +3,11 @@ frozen headings, fitted column widths, neutralised formulas.
 
 XlsxWriter rather than openpyxl because it writes the same rows faster (see
 ``docs/bench.md``); openpyxl still reads the files back in the tests and reads
-uploaded workbooks (``planner/services/imports.py``). Each value is written with the
-call of its type (``write_string``, ``write_number``), never the generic ``write()``,
-which would also turn a text starting with "=" into a formula.
+uploaded workbooks (``planner/services/imports.py``). XlsxWriter makes the workbook
+(sheets, styles, frozen panes, widths, the package); the rows themselves are written
+by :func:`_write_rows` in the markup XlsxWriter's ``write_string``/``write_number``
+would give them, which takes less than half the time. Text is always an in-line
+string, never a formula, URL or number.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from dataclasses import dataclass, field
 from math import isfinite
 
 import xlsxwriter
+from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.worksheet import Worksheet
 
 from planner.exports.csv_safe import FORMULA_STARTS, neutralise
 
@@ -87,21 +91,25 @@ def _long_text(value: str) -> str:
     return value
 
 
-def _escaped(ws, value: str) -> tuple[str, str]:
-    """The XML text of a string cell and its ``<t>`` attribute, exactly as
-    XlsxWriter writes an in-line string in ``constant_memory`` mode."""
-    if _NEEDS_ESCAPE.search(value):
-        value = ws._escape_control_characters(value)
-        space = (
-            _PRESERVE if value and (value[0].isspace() or value[-1].isspace()) else ""
-        )
-        return ws._escape_data(value), space
-    return value, (_PRESERVE if value[0].isspace() or value[-1].isspace() else "")
+def _escaped(ws: Worksheet, value: str) -> tuple[str, str]:
+    """The XML text of a string cell that needs escaping and its ``<t>`` attribute,
+    with XlsxWriter's own escapes, in its order (spaces are kept after control
+    characters become ``_xHHHH_``)."""
+    value = ws._escape_control_characters(value)
+    space = _PRESERVE if value[0].isspace() or value[-1].isspace() else ""
+    return ws._escape_data(value), space
 
 
-def _write_rows(ws, rows: Sequence[Sequence], widths: list[int], bold_rows, bold):
-    """Serialise ``rows`` (below the heading, and the heading itself as row 0) straight
-    into the worksheet's row stream, and widen ``widths`` to their lengths.
+def _write_rows(
+    ws: Worksheet,
+    rows: Sequence[Sequence],
+    widths: list[int],
+    bold_rows: set[int],
+    bold: Format,
+) -> None:
+    """Serialise ``rows`` (row 0 is the heading) straight into the worksheet's
+    ``constant_memory`` row stream, ``bold_rows`` bold, and widen ``widths`` to the
+    lengths of the values as given.
 
     XlsxWriter spends most of an export in its per-cell path (a stored tuple, then
     an attribute list, two regex substitutions and two searches per string), the
@@ -126,6 +134,8 @@ def _write_rows(ws, rows: Sequence[Sequence], widths: list[int], bold_rows, bold
             cls = value.__class__
             if cls is not str and cls is not int and cls is not float:
                 value = _plain(value)
+                if value == "":
+                    continue
                 cls = value.__class__
             if cls is str:
                 size = len(value)
@@ -163,10 +173,9 @@ def _write_rows(ws, rows: Sequence[Sequence], widths: list[int], bold_rows, bold
             last = r
             write(f'<row r="{n}">{"".join(cells)}</row>')
     if first is not None:
-        # The sheet's <dimension> and the rows XlsxWriter may still accept.
+        # The sheet's <dimension> element, from the cells written.
         ws._check_dimensions(first, low)
         ws._check_dimensions(last, high)
-        ws.previous_row = last
 
 
 def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
