@@ -3,9 +3,10 @@ in turns against the bare libraries writing the same rows in the same run (the r
 
 The bare baselines are the fastest honest way to produce the same rows with the same
 library: bare openpyxl (``write_only``, ``append``) and bare XlsxWriter
-(``constant_memory``, ``write_row``) for the roster; for the attendance sheet, fpdf2
-drawing the same text lines with ``text()`` and ruling them with ``line()``, in the
-one font the rows use. Each report line says what the builder does beyond it.
+(``constant_memory``, ``write_string``/``write_number``) for the roster; for the
+attendance sheet, fpdf2 drawing the same text lines with ``text()`` and ruling them
+with ``line()``, in the one font the rows use. Each report line says what the
+builder does beyond it.
 
 The data are made here, from the generated people, with bulk inserts into three events
 of their own, so these cases do not depend on another step's delegations:
@@ -165,12 +166,22 @@ def bare_openpyxl(rows: list[list]) -> bytes:
 
 
 def bare_xlsxwriter(rows: list[list]) -> bytes:
-    """The rows in one sheet with XlsxWriter's streaming mode, a row per call."""
+    """The rows in one sheet with XlsxWriter's streaming mode, each value with the
+    call of its type (the rows hold text and whole numbers; None and "" stay empty,
+    as ``write()`` leaves them): about a tenth faster than ``write_row``, whose
+    ``write()`` works out the type of every value."""
     out = io.BytesIO()
     wb = xlsxwriter.Workbook(out, {"constant_memory": True})
     ws = wb.add_worksheet("Data")
+    write_string, write_number = ws.write_string, ws.write_number
     for r, row in enumerate(rows):
-        ws.write_row(r, 0, row)
+        for c, value in enumerate(row):
+            if value is None or value == "":
+                continue
+            if value.__class__ is str:
+                write_string(r, c, value)
+            else:
+                write_number(r, c, value)
     wb.close()
     return out.getvalue()
 

@@ -274,3 +274,48 @@ def test_bare_certificates_draw_the_builders_texts(app_ctx):
     assert len(built) == len(bare) == 2
     for a, b in zip(built, bare, strict=True):
         assert sorted(a.extract_text().split()) == sorted(b.extract_text().split())
+
+
+def test_bare_roster_baselines_write_the_rows():
+    """Both bare XLSX baselines write every value of the rows, with its type."""
+    from openpyxl import load_workbook
+
+    from bench.rosters import bare_openpyxl, bare_xlsxwriter
+
+    rows = [
+        ["Kota Bekasi", 1, "Budi", "L", "Peserta", "Hadir", "Ketua", "PSM", "", None],
+        ["Kota Bekasi", 2, "Ñoño “Ucok”", "P", "Peserta", "Hadir", "", "", "+62", "19"],
+    ]
+    for bare in (bare_openpyxl, bare_xlsxwriter):
+        ws = load_workbook(io.BytesIO(bare(rows))).active
+        got = [list(r) for r in ws.iter_rows(values_only=True)]
+        assert got == [[None if v == "" else v for v in row] for row in rows], bare
+
+
+def test_runner_roster_xlsx_against_the_faster_bare_library(
+    tmp_path, monkeypatch, capsys
+):
+    """``--only roster_xlsx_10k`` prints the builder against the faster of bare
+    openpyxl and bare XlsxWriter, the other's time and what the builder adds."""
+    monkeypatch.setenv("BENCH_DATABASE_URL", f"sqlite:///{tmp_path / 'bench.sqlite'}")
+    code = runner_module.main(
+        [
+            "--people",
+            "40",
+            "--events",
+            "1",
+            "--repeat",
+            "1",
+            "--only",
+            "roster_xlsx_10k",
+        ]
+    )
+    out = capsys.readouterr().out
+    assert code == 0, out
+    line = next(x for x in out.splitlines() if x.startswith("roster_xlsx_10k"))
+    assert re.search(
+        r"builder \d+ ms / bare (openpyxl|XlsxWriter) \d+ ms = ratio \d+\.\d\d"
+        r" \(goal ≤ 1\.0\)  \[bare (openpyxl|XlsxWriter) \d+ ms; bare: the 40 rows",
+        line,
+    ), line
+    assert "roster_delegation_page" not in out and "event_list_page" not in out
