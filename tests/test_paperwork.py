@@ -657,13 +657,23 @@ def lodged(plan, make_place):
     return plan
 
 
-#: Rooms × nights × rate per hotel, room type and rate, in the printed order.
+#: Rooms × nights × rate per hotel, room type and rate, in the printed order (each
+#: description followed by the stay's dates).
 ROOMS = [
     ("Penginapan Hotel Bumi Asih – kamar Twin", 2, 2, 450000),
     ("Penginapan Hotel Bumi Asih – kamar Twin", 1, 2, 500000),
     ("Penginapan Hotel Bumi Asih – kamar Triple", 1, 2, 600000),
     ("Penginapan Asrama Diklat – kamar Asrama", 1, 1, 300000),
 ]
+
+
+def _stay_dates(event, first: int, last: int) -> str:
+    from planner.formatting.plain import format_date_range
+
+    start = event.starts_on
+    return format_date_range(start + timedelta(first), start + timedelta(last))
+
+
 #: Portions counted by hand: taking part are A's 3 confirmed and B's 1 confirmed (the
 #: nominee and the withdrawn eat nothing).
 MEALS = [
@@ -692,7 +702,12 @@ def test_accommodation_and_meals_lines(client, login, lodged):
         (x.description, x.quantity, x.quantity2, x.unit_price)
         for x in sheet.category_lines(C.ACCOMMODATION)
     ]
-    assert rooms == ROOMS
+    event = lodged["event"]
+    hotel, asrama = _stay_dates(event, 0, 2), _stay_dates(event, 2, 3)
+    assert rooms == [
+        (f"{d}, {hotel if nights == 2 else asrama}", n, nights, rate)
+        for d, n, nights, rate in ROOMS
+    ]
     assert {(x.unit, x.unit2) for x in sheet.category_lines(C.ACCOMMODATION)} == {
         ("kamar", "malam")
     }

@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
 from planner.extensions import db
-from planner.formatting.plain import format_number, to_zone
+from planner.formatting.plain import format_date_range, format_number, to_zone
 from planner.labels import ROOM_TYPE
 from planner.models import (
     ACTIVE_STATUSES,
@@ -383,7 +383,8 @@ def _honorarium_lines(event: Event, rate: int) -> list[Line]:
 
 
 def _accommodation_lines(event: Event) -> list[Line]:
-    """Per stay, one line per room type and nightly rate: rooms booked × nights."""
+    """Per stay, one line per room type and nightly rate: rooms booked × nights. The
+    stay's dates tell apart two stays at one hotel (on the way there and back)."""
     stays = db.session.scalars(
         sa.select(Stay)
         .where(Stay.event_id == event.id)
@@ -403,9 +404,10 @@ def _accommodation_lines(event: Event) -> list[Line]:
                 Line(
                     BudgetCategory.ACCOMMODATION,
                     _(
-                        "Penginapan %(hotel)s – kamar %(type)s",
+                        "Penginapan %(hotel)s – kamar %(type)s, %(dates)s",
                         hotel=stay.place.name,
                         type=ROOM_TYPE[kind],
+                        dates=format_date_range(stay.check_in_on, stay.check_out_on),
                     ),
                     n,
                     _("kamar"),
