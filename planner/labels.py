@@ -190,6 +190,8 @@ SPEAKER_ROLE = {
 BUDGET_CATEGORY = {
     BudgetCategory.ALLOWANCE: _l("Uang harian"),
     BudgetCategory.TRANSPORT: _l("Transportasi"),
+    BudgetCategory.ACCOMMODATION: _l("Penginapan"),
+    BudgetCategory.MEALS: _l("Konsumsi"),
     BudgetCategory.HONORARIUM: _l("Honorarium narasumber"),
     BudgetCategory.OTHER: _l("Lain-lain"),
 }

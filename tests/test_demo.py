@@ -593,6 +593,51 @@ def test_demo_meal_counts(app, runner):
         assert all(m.portions > 0 for m in meals)
 
 
+def test_demo_budgets_pay_the_meals_and_the_rooms(app, runner):
+    """The bimtek's meals at its prices (Rp45.000 a meal, Rp20.000 a snack box) over
+    the portions the meal counts give; the tour's hotels at the rates in its file,
+    rooms × nights."""
+    import json
+
+    from planner.models import AgendaKind, BudgetCategory
+    from planner.services.demo import DEMO_DIR
+    from planner.services.meals import meal_days
+    from planner.services.paperwork.budget import compute_budget
+
+    _load(runner)
+    with app.app_context():
+        bimtek = _event("bimtek-psm-bekasi-2027")
+        rows = [m for day in meal_days(bimtek) for m in day.meals]
+        breaks = sum(m.portions for m in rows if m.kind == AgendaKind.BREAK)
+        meals = sum(m.portions for m in rows) - breaks
+        assert meals > 0 and breaks > 0
+        budget = compute_budget(bimtek)
+        food = budget.category_total(BudgetCategory.MEALS)
+        assert food == meals * 45_000 + breaks * 20_000 > 0
+        assert budget.price_hints == []
+
+        tour = json.loads(
+            (DEMO_DIR / "tour-studi-pgk-jkt-2024.rombongan.json").read_text()
+        )
+        expected = sum(
+            room["rate"]
+            * (
+                date.fromisoformat(stay["check_out_on"])
+                - date.fromisoformat(stay["check_in_on"])
+            ).days
+            for stay in tour["stays"]
+            for room in stay["rooms"]
+        )
+        lines = compute_budget(_event("tour-studi-pgk-jkt-2024")).category_lines(
+            BudgetCategory.ACCOMMODATION
+        )
+        assert expected > 0
+        assert sum(x.amount for x in lines) == expected
+        assert sum(x.quantity for x in lines) == sum(
+            len(stay["rooms"]) for stay in tour["stays"]
+        )
+
+
 def test_demo_events_have_full_run_downs_without_conflicts(app, runner, client):
     """Every demo event has a run-down over all its days, the published ones (and the
     draft rakor) without conflicts; a second load adds no item."""
@@ -684,7 +729,7 @@ def test_bimtek_has_its_paperwork(app, runner, client):
     """A budget for DKI Jakarta (the venue's province), payment sheets with rows,
     one numbered letter per delegation, a certificate for everyone who attended; the
     overview, the to-do list and the paperwork pages show them without errors."""
-    from planner.models import Certificate, InvitationLetter
+    from planner.models import BudgetCategory, Certificate, InvitationLetter
     from planner.services.events import event_checklist
     from planner.services.paperwork.budget import CATEGORIES, compute_budget
     from planner.services.paperwork.payments import PaymentKind, payment_sheet
@@ -696,9 +741,10 @@ def test_bimtek_has_its_paperwork(app, runner, client):
         assert budget.province == "Daerah Khusus Ibukota Jakarta"
         assert budget.allowance_rate == budget.allowance_ceiling == 160_000
         assert budget.total > 0
-        assert [c for c, _lines, total in budget.categories if total > 0] == list(
-            CATEGORIES
-        )
+        # Everything but accommodation: the bimtek's people go home every night.
+        assert [c for c, _lines, total in budget.categories if total > 0] == [
+            c for c in CATEGORIES if c != BudgetCategory.ACCOMMODATION
+        ]
         hand = [x for x in budget.lines if x.line_id is not None]
         assert len(hand) == 5 and {x.delegation for x in hand} == {
             None,

@@ -130,3 +130,53 @@ def test_titles_migration_keeps_people_that_others_point_at(migration_app):
             assert conn.execute(sa.text("SELECT count(*) FROM delegates")).scalar() == 1
             columns = {c["name"] for c in sa.inspect(conn).get_columns("people")}
         assert "title_before" not in columns
+
+
+def test_meal_prices_migration_keeps_budgets_and_extends_their_check(migration_app):
+    """The two prices arrive as 0 on existing budgets, the rebuilt CHECK refuses a
+    negative one (and still a negative old rate), and going back keeps the budget."""
+    now = "2024-01-01 00:00:00"
+    before = "f3a8d1c6b2e4"
+    with migration_app.app_context():
+        upgrade(directory=MIGRATIONS, revision=before)
+        with db.engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO events (id, title, slug, kind, status, starts_on,"
+                    " ends_on, timezone, organiser_body, created_at, updated_at)"
+                    " VALUES (1, 'E', 'e', 'rakor', 'draft', '2024-01-01',"
+                    " '2024-01-02', 'Asia/Jakarta', 'X', :t, :t)"
+                ),
+                {"t": now},
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO budgets (event_id, fiscal_year, allowance_kind,"
+                    " transport_allowance, ferry_passenger_fare, ferry_vehicle_fare,"
+                    " van_rental_per_day, fuel_per_km, toll_per_road_leg,"
+                    " honorarium_per_session, updated_at)"
+                    " VALUES (1, 2026, 'diklat', 150000, 0, 0, 0, 0, 0, 900000, :t)"
+                ),
+                {"t": now},
+            )
+        upgrade(directory=MIGRATIONS)
+        with db.engine.connect() as conn:
+            assert conn.execute(
+                sa.text(
+                    "SELECT transport_allowance, meal_price, snack_price FROM budgets"
+                )
+            ).all() == [(150000, 0, 0)]
+        for column in ("meal_price", "snack_price", "fuel_per_km"):
+            with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
+                conn.execute(sa.text(f"UPDATE budgets SET {column} = -1"))
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("UPDATE budgets SET meal_price = 45000"))
+        downgrade(directory=MIGRATIONS, revision=before)
+        with db.engine.connect() as conn:
+            assert conn.execute(
+                sa.text("SELECT event_id, honorarium_per_session FROM budgets")
+            ).all() == [(1, 900000)]
+            columns = {c["name"] for c in sa.inspect(conn).get_columns("budgets")}
+        assert not columns & {"meal_price", "snack_price"}
+        with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
+            conn.execute(sa.text("UPDATE budgets SET fuel_per_km = -1"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import openpyxl
@@ -16,6 +16,7 @@ from pypdf import PdfReader
 
 from planner.extensions import db
 from planner.models import (
+    AgendaAudience,
     AgendaItem,
     AgendaKind,
     AgendaSpeaker,
@@ -25,8 +26,11 @@ from planner.models import (
     BudgetLine,
     DelegateStatus,
     LegMode,
+    Room,
+    RoomType,
     SeatAssignment,
     SpeakerRole,
+    Stay,
 )
 from planner.services.paperwork.payments import amount_in_words
 from planner.services.paperwork.rates import allowance_tables
@@ -125,6 +129,8 @@ RATES = {
     "fuel_per_km": "1500",
     "toll_per_road_leg": "0",
     "honorarium_per_session": "900000",
+    "meal_price": "45000",
+    "snack_price": "20000",
     "treasurer_name": "Siti Bendahara",
     "treasurer_nip": "198001012005012001",
     "official_name": "Drs. Budi Pejabat",
@@ -322,6 +328,8 @@ def test_allowance_may_be_lowered_not_raised(client, login, plan):
         ("ferry_passenger_fare", "-5", "tidak boleh negatif"),
         ("fuel_per_km", "satu", "bilangan bulat rupiah"),
         ("fiscal_year", "1999", "Tidak ada tabel uang harian"),
+        ("meal_price", "-45000", "tidak boleh negatif"),
+        ("snack_price", "dua puluh ribu", "bilangan bulat rupiah"),
     ],
 )
 def test_bad_rates_are_refused_in_indonesian(
@@ -586,3 +594,287 @@ def test_a_province_missing_from_the_table_is_warned(
         assert r.status_code == 302
     finally:
         rates.allowance_tables.cache_clear()
+
+
+# Accommodation and meals --------------------------------------------------------------
+
+
+@pytest.fixture
+def lodged(plan, make_place):
+    """The plan with two hotels (four rooms for two nights, a dormitory for one, no
+    one assigned: rooms booked are paid, not beds used), two lunches, a break, a
+    cancelled dinner and packed meals on both legs."""
+    event = plan["event"]
+    first = event.starts_on
+    hotel = make_place(name="Hotel Bumi Asih")
+    asrama = make_place(name="Asrama Diklat")
+    stay = Stay(
+        event=event, place=hotel, check_in_on=first, check_out_on=first + timedelta(2)
+    )
+    for n, (kind, beds, rate) in enumerate(
+        [
+            (RoomType.TRIPLE, 3, 600000),
+            (RoomType.TWIN, 2, 450000),
+            (RoomType.TWIN, 2, 500000),
+            (RoomType.TWIN, 2, 450000),
+        ]
+    ):
+        stay.rooms.append(
+            Room(label=f"{kind} {n}", room_type=kind, beds=beds, rate=rate, position=n)
+        )
+    dorm = Stay(
+        event=event,
+        place=asrama,
+        check_in_on=first + timedelta(2),
+        check_out_on=first + timedelta(3),
+    )
+    dorm.rooms.append(
+        Room(label="Barak 1", room_type=RoomType.DORMITORY, beds=6, rate=300000)
+    )
+    db.session.add_all([stay, dorm])
+    day = datetime.combine(first, datetime.min.time(), tzinfo=UTC)
+    for title, kind, audience, at, delegations, status in (
+        ("Ishoma", AgendaKind.MEAL, AgendaAudience.EVERYONE, 5, [], None),
+        ("Rehat kopi", AgendaKind.BREAK, AgendaAudience.EVERYONE, 2, [], None),
+        ("Makan siang A", AgendaKind.MEAL, AgendaAudience.DELEGATIONS, 29, ["a"], None),
+        ("Makan malam", AgendaKind.MEAL, AgendaAudience.EVERYONE, 12, [], "x"),
+    ):
+        db.session.add(
+            AgendaItem(
+                event=event,
+                title=title,
+                kind=kind,
+                audience=audience,
+                starts_at=day + timedelta(hours=at),
+                ends_at=day + timedelta(hours=at + 1),
+                delegations=[plan[x] for x in delegations],
+                status=AgendaStatus.CANCELLED if status else AgendaStatus.SCHEDULED,
+            )
+        )
+    plan["road"].has_packed_meal = True
+    plan["ferry"].has_packed_meal = True
+    db.session.commit()
+    return plan
+
+
+#: Rooms × nights × rate per hotel, room type and rate, in the printed order (each
+#: description followed by the stay's dates).
+ROOMS = [
+    ("Penginapan Hotel Bumi Asih – kamar Twin", 2, 2, 450000),
+    ("Penginapan Hotel Bumi Asih – kamar Twin", 1, 2, 500000),
+    ("Penginapan Hotel Bumi Asih – kamar Triple", 1, 2, 600000),
+    ("Penginapan Asrama Diklat – kamar Asrama", 1, 1, 300000),
+]
+
+
+def _stay_dates(event, first: int, last: int) -> str:
+    from planner.formatting.plain import format_date_range
+
+    start = event.starts_on
+    return format_date_range(start + timedelta(first), start + timedelta(last))
+
+
+#: Portions counted by hand: taking part are A's 3 confirmed and B's 1 confirmed (the
+#: nominee and the withdrawn eat nothing).
+MEALS = [
+    # Ishoma for everyone (4) + the lunch of delegation A (3); the dinner is cancelled.
+    ("Konsumsi makan", 4 + 3, 45000),
+    # Road leg: A's 3 seated in the van; ferry: B (1) riding + A's 3 seated on the trip.
+    ("Konsumsi nasi kotak perjalanan", 3 + (1 + 3), 45000),
+    ("Konsumsi rehat (kudapan)", 4, 20000),
+]
+
+
+def _sheet_lines(event_id):
+    from planner.models import Event
+    from planner.services.paperwork.budget import compute_budget
+
+    db.session.expire_all()
+    return compute_budget(db.session.get(Event, event_id))
+
+
+def test_accommodation_and_meals_lines(client, login, lodged):
+    from planner.models import BudgetCategory as C
+
+    event_id = _set_up(client, login, lodged)
+    sheet = _sheet_lines(event_id)
+    rooms = [
+        (x.description, x.quantity, x.quantity2, x.unit_price)
+        for x in sheet.category_lines(C.ACCOMMODATION)
+    ]
+    event = lodged["event"]
+    hotel, asrama = _stay_dates(event, 0, 2), _stay_dates(event, 2, 3)
+    assert rooms == [
+        (f"{d}, {hotel if nights == 2 else asrama}", n, nights, rate)
+        for d, n, nights, rate in ROOMS
+    ]
+    assert {(x.unit, x.unit2) for x in sheet.category_lines(C.ACCOMMODATION)} == {
+        ("kamar", "malam")
+    }
+    meals = [
+        (x.description, x.quantity, x.unit_price) for x in sheet.category_lines(C.MEALS)
+    ]
+    assert meals == MEALS
+    accommodation = 2 * 2 * 450000 + 1 * 2 * 500000 + 1 * 2 * 600000 + 1 * 1 * 300000
+    food = (7 + 7) * 45000 + 4 * 20000
+    assert sheet.category_total(C.ACCOMMODATION) == accommodation
+    assert sheet.category_total(C.MEALS) == food
+    assert sheet.total == _expected(lodged)["total"] + accommodation + food
+    assert [c for c, _lines, _total in sheet.categories] == [
+        C.ALLOWANCE,
+        C.TRANSPORT,
+        C.ACCOMMODATION,
+        C.MEALS,
+        C.HONORARIUM,
+        C.OTHER,
+    ]
+    assert sheet.price_hints == []
+    html = client.get(f"/events/{event_id}/paperwork/budget").get_data(as_text=True)
+    assert "2 kamar × 2 malam" in html
+    assert "7 porsi" in html and "4 porsi" in html
+    assert 'id="price-hints"' not in html
+    assert "Jumlah Penginapan" in html and "Jumlah Konsumsi" in html
+
+
+def test_accommodation_and_meals_in_xlsx_and_pdf(client, login, lodged):
+    event_id = _set_up(client, login, lodged)
+    accommodation = sum(n * nights * rate for _d, n, nights, rate in ROOMS)
+    food = sum(portions * price for _d, portions, price in MEALS)
+    total = _expected(lodged)["total"] + accommodation + food
+    r = client.get(f"/events/{event_id}/paperwork/budget.xlsx")
+    wb = openpyxl.load_workbook(io.BytesIO(r.data))
+    values = _evaluate(wb)
+    detail, per = wb.worksheets
+    labels = {
+        detail[f"A{row}"].value: values.get((detail.title, f"H{row}"))
+        for row in range(1, detail.max_row + 1)
+    }
+    assert labels["Jumlah Penginapan"] == accommodation
+    assert labels["Jumlah Konsumsi"] == food
+    assert labels["TOTAL"] == total
+    order = [detail[f"A{row}"].value for row in range(5, detail.max_row + 1)]
+    assert order.index("Transportasi") < order.index("Penginapan")
+    assert order.index("Penginapan") < order.index("Konsumsi")
+    assert order.index("Konsumsi") < order.index("Honorarium narasumber")
+    # Accommodation and meals are the event's as a whole, not a delegation's.
+    general = {
+        per[f"A{row}"].value: values[(per.title, f"B{row}")]
+        for row in range(2, per.max_row + 1)
+    }["Kegiatan (umum)"]
+    assert general == total - _expected(lodged)["a"] - _expected(lodged)["b"]
+    text = _pdf_text(client.get(f"/events/{event_id}/paperwork/budget.pdf").data)
+    assert "Penginapan Hotel Bumi Asih – kamar Triple" in text
+    assert "1 kamar × 2 malam" in text
+    assert "Konsumsi rehat (kudapan)" in text
+    assert f"Rp{food:,}".replace(",", ".") in text
+    assert f"Rp{total:,}".replace(",", ".") in text
+
+
+def test_meals_without_a_price_are_left_out_with_a_hint(client, login, lodged):
+    from planner.models import BudgetCategory as C
+
+    login(lodged["organiser"])
+    event_id = lodged["event"].id
+    url = f"/events/{event_id}/paperwork/budget"
+    # Never saved: both prices are 0.
+    html = client.get(url).get_data(as_text=True)
+    assert 'id="price-hints"' in html
+    assert "Harga makan per porsi belum diisi: 14 porsi" in html
+    assert "Harga kudapan per porsi belum diisi: 4 porsi" in html
+    assert not _sheet_lines(event_id).category_lines(C.MEALS)
+    r = client.post(url, data={**RATES, "snack_price": "0"})
+    assert r.status_code == 302
+    html = client.get(url).get_data(as_text=True)
+    assert "Harga makan per porsi belum diisi" not in html
+    assert "Harga kudapan per porsi belum diisi: 4 porsi" in html
+    sheet = _sheet_lines(event_id)
+    assert [x.description for x in sheet.category_lines(C.MEALS)] == [
+        "Konsumsi makan",
+        "Konsumsi nasi kotak perjalanan",
+    ]
+    assert sheet.category_total(C.MEALS) == 14 * 45000
+    # Rooms are paid at their own rate, whatever the budget's.
+    assert sheet.category_total(C.ACCOMMODATION) == 4300000
+
+
+def test_no_meal_counts_no_hint(client, login, plan):
+    login(plan["organiser"])
+    html = client.get(f"/events/{plan['event'].id}/paperwork/budget").get_data(
+        as_text=True
+    )
+    assert 'id="price-hints"' not in html
+    assert "Penginapan" not in html.split('id="lines"')[1].split("</table>")[0]
+
+
+def test_a_hand_typed_meals_line_joins_its_category(client, login, lodged):
+    from planner.models import BudgetCategory as C
+
+    event_id = _set_up(client, login, lodged)
+    r = client.post(
+        f"/events/{event_id}/paperwork/budget/lines",
+        data={
+            "line-description": "Air mineral",
+            "line-category": "meals",
+            "line-delegation_id": "",
+            "line-quantity": "10",
+            "line-unit": "dus",
+            "line-unit_price": "40000",
+        },
+    )
+    assert r.status_code == 302, r.get_data(as_text=True)[:2000]
+    sheet = _sheet_lines(event_id)
+    assert sheet.category_lines(C.MEALS)[-1].description == "Air mineral"
+    assert sheet.category_total(C.MEALS) == 14 * 45000 + 4 * 20000 + 10 * 40000
+
+
+def test_a_negative_meal_price_is_refused_by_the_database(lodged):
+    import sqlalchemy as sa
+
+    budget = Budget(event=lodged["event"], fiscal_year=2026, meal_price=-1)
+    db.session.add(budget)
+    with pytest.raises(sa.exc.IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_accommodation_and_meals_take_the_same_queries_for_a_bigger_plan(
+    lodged, count_queries, make_place, make_delegate, make_leg
+):
+    from planner.services.paperwork.budget import compute_budget
+
+    event = lodged["event"]
+
+    def run() -> int:
+        db.session.expire_all()
+        with count_queries() as q:
+            compute_budget(db.session.get(type(event), event.id))
+        return len(q)
+
+    small = run()
+    stay = Stay(
+        event=event,
+        place=make_place(name="Hotel Lain"),
+        check_in_on=event.starts_on,
+        check_out_on=event.starts_on + timedelta(1),
+    )
+    stay.rooms = [
+        Room(label=str(n), room_type=RoomType.SINGLE, beds=1, rate=350000)
+        for n in range(5)
+    ]
+    db.session.add(stay)
+    make_delegate(lodged["b"], status=DelegateStatus.CONFIRMED)
+    start = datetime.combine(event.starts_on, datetime.min.time(), tzinfo=UTC)
+    db.session.add(
+        AgendaItem(
+            event=event,
+            title="Rehat sore",
+            kind=AgendaKind.BREAK,
+            audience=AgendaAudience.DELEGATIONS,
+            delegations=[lodged["b"]],
+            starts_at=start + timedelta(hours=8),
+            ends_at=start + timedelta(hours=9),
+        )
+    )
+    make_leg(lodged["road"].trip, has_packed_meal=True)
+    db.session.commit()
+    assert run() == small

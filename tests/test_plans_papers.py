@@ -91,6 +91,8 @@ def papered(make_user, make_event, make_place, make_delegation, make_delegate):
             "allowance_rate": 100000,
             "transport_allowance": 150000,
             "honorarium_per_session": 900000,
+            "meal_price": 45000,
+            "snack_price": 20000,
             "treasurer_name": "Rina Bendahara",
             "treasurer_nip": "198001012005012001",
             "official_name": "Drs. Budi Santoso, M.Si.",
@@ -173,6 +175,10 @@ def test_round_trip_carries_the_paperwork(papered):
     assert list(first)[-1] == SECTION
     assert papers["budget"]["allowance_rate"] == 100000
     assert papers["budget"]["province"] == "19"
+    assert (papers["budget"]["meal_price"], papers["budget"]["snack_price"]) == (
+        45000,
+        20000,
+    )
     assert [x["sequence"] for x in papers["letters"]] == [41, 42]
     assert papers["letters"][0]["number"] == "005/41/DINSOS/II/2027"
     assert len(papers["certificates"]) == 4
@@ -299,9 +305,11 @@ def test_a_copy_imports_beside_the_original(papers_doc):
 def test_negative_rates_and_amounts_are_refused(papers_doc):
     papers = papers_doc[SECTION]
     papers["budget"]["transport_allowance"] = -5
+    papers["budget"]["snack_price"] = -20000
     papers["budget_lines"][0]["unit_price"] = -1
     papers["budget_lines"][1]["quantity"] = 2**31  # beyond a PostgreSQL integer
     assert _refused(papers_doc) == [
+        "$.paperwork.budget.snack_price: Paling kecil 0.",
         "$.paperwork.budget.transport_allowance: Paling kecil 0.",
         "$.paperwork.budget_lines[0].unit_price: Paling kecil 0.",
         "$.paperwork.budget_lines[1].quantity: Paling besar 2000000000.",
@@ -533,6 +541,7 @@ def test_minimal_paperwork_written_by_hand(app_ctx):
     budget = db.session.scalars(sa.select(Budget)).one()
     assert budget.allowance_kind == AllowanceKind.OUT_OF_TOWN
     assert budget.allowance_rate is None and budget.transport_allowance == 0
+    assert budget.meal_price == budget.snack_price == 0
     sheet = compute_budget(event)
     assert sheet.province == "Kepulauan Bangka Belitung"  # the host region's
     assert sheet.allowance_rate == sheet.allowance_ceiling > 0

@@ -42,6 +42,8 @@ class AllowanceKind(enum.StrEnum):
 class BudgetCategory(enum.StrEnum):
     ALLOWANCE = "allowance"  #: uang harian
     TRANSPORT = "transport"  #: transportasi
+    ACCOMMODATION = "accommodation"  #: penginapan
+    MEALS = "meals"  #: konsumsi
     HONORARIUM = "honorarium"  #: honorarium narasumber
     OTHER = "other"  #: typed by hand
 
@@ -55,6 +57,8 @@ RATE_FIELDS = (
     "fuel_per_km",
     "toll_per_road_leg",
     "honorarium_per_session",
+    "meal_price",
+    "snack_price",
 )
 
 
@@ -92,6 +96,10 @@ class Budget(db.Model):
     fuel_per_km: Mapped[int] = mapped_column(default=0)
     toll_per_road_leg: Mapped[int] = mapped_column(default=0)
     honorarium_per_session: Mapped[int] = mapped_column(default=0)
+    #: Per portion of a meal (makan, ishoma) and of a packed meal (nasi kotak) on a leg.
+    meal_price: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: Per portion of a break's snack box (kudapan, rehat kopi).
+    snack_price: Mapped[int] = mapped_column(default=0, server_default="0")
     #: Bendahara pengeluaran, as signed on payment sheets.
     treasurer_name: Mapped[str | None] = mapped_column(String(200))
     treasurer_nip: Mapped[str | None] = mapped_column(String(30))

@@ -60,6 +60,14 @@ class BudgetForm(FlaskForm):
     fuel_per_km = _money(_l("BBM per km"))
     toll_per_road_leg = _money(_l("Tol per kendaraan per ruas jalan"))
     honorarium_per_session = _money(_l("Honorarium narasumber per sesi"))
+    meal_price = _money(
+        _l("Harga makan per porsi"),
+        description=_l("Makan (ishoma) dan nasi kotak di perjalanan."),
+    )
+    snack_price = _money(
+        _l("Harga kudapan per porsi"),
+        description=_l("Rehat dan rehat kopi."),
+    )
     treasurer_name = _text_field(_l("Nama bendahara"), 200)
     treasurer_nip = _text_field(_l("NIP bendahara"), 30)
     official_name = _text_field(_l("Nama pejabat penanggung jawab"), 200)

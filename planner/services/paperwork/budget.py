@@ -1,10 +1,11 @@
 """The budget (RAB, rencana anggaran biaya) of an event, computed from its plan.
 
 Every computed line is volume₁ × volume₂ × unit price: people × days × daily
-allowance, vehicles × km × fuel price, a speaker's sessions × honorarium. Lines typed
-by hand have one volume. Totals come per line, per category and per delegation; the
-builders in :mod:`planner.exports.paperwork` print them (PDF) or write them with live
-formulas (XLSX).
+allowance, vehicles × km × fuel price, rooms × nights × room rate, portions × price,
+a speaker's sessions × honorarium. Lines typed by hand have one volume. Totals come
+per line, per category and per delegation; the builders in
+:mod:`planner.exports.paperwork` print them (PDF) or write them with live formulas
+(XLSX).
 """
 
 from __future__ import annotations
@@ -15,13 +16,15 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from planner.extensions import db
-from planner.formatting.plain import to_zone
+from planner.formatting.plain import format_date_range, format_number, to_zone
+from planner.labels import ROOM_TYPE
 from planner.models import (
     ACTIVE_STATUSES,
     AgendaItem,
+    AgendaKind,
     AgendaSpeaker,
     AgendaStatus,
     AllowanceKind,
@@ -33,12 +36,15 @@ from planner.models import (
     Event,
     Leg,
     LegMode,
+    RoomType,
     SpeakerRole,
+    Stay,
     Trip,
     Vehicle,
     VehicleKind,
 )
 from planner.models.paperwork import RATE_FIELDS
+from planner.services.meals import MealDay, meal_days
 from planner.services.paperwork.rates import (
     allowance_ceiling,
     default_year,
@@ -50,6 +56,8 @@ from planner.services.transport.itinerary import ROAD_DETOUR, estimate
 CATEGORIES = (
     BudgetCategory.ALLOWANCE,
     BudgetCategory.TRANSPORT,
+    BudgetCategory.ACCOMMODATION,
+    BudgetCategory.MEALS,
     BudgetCategory.HONORARIUM,
     BudgetCategory.OTHER,
 )
@@ -97,6 +105,9 @@ class BudgetSheet:
     lines: list[Line] = field(default_factory=list)
     #: Why the daily allowance rate is unknown (its lines then cost Rp0), or None.
     allowance_warning: str | None = None
+    #: Prices not set although there is something to pay with them (meal counts
+    #: without a meal or snack price): their lines are left out until they are.
+    price_hints: list[str] = field(default_factory=list)
 
     def category_lines(self, category: BudgetCategory) -> list[Line]:
         return [x for x in self.lines if x.category == category]
@@ -371,6 +382,85 @@ def _honorarium_lines(event: Event, rate: int) -> list[Line]:
     ]
 
 
+def _accommodation_lines(event: Event) -> list[Line]:
+    """Per stay, one line per room type and nightly rate: rooms booked × nights. The
+    stay's dates tell apart two stays at one hotel (on the way there and back)."""
+    stays = db.session.scalars(
+        sa.select(Stay)
+        .where(Stay.event_id == event.id)
+        .order_by(Stay.check_in_on, Stay.id)
+        .options(joinedload(Stay.place), selectinload(Stay.rooms))
+    ).all()
+    order = {kind: n for n, kind in enumerate(RoomType)}
+    lines = []
+    for stay in stays:
+        rooms: dict[tuple[RoomType, int], int] = defaultdict(int)
+        for room in stay.rooms:
+            rooms[(room.room_type, room.rate)] += 1
+        for (kind, rate), n in sorted(
+            rooms.items(), key=lambda x: (order[x[0][0]], x[0][1])
+        ):
+            lines.append(
+                Line(
+                    BudgetCategory.ACCOMMODATION,
+                    _(
+                        "Penginapan %(hotel)s – kamar %(type)s, %(dates)s",
+                        hotel=stay.place.name,
+                        type=ROOM_TYPE[kind],
+                        dates=format_date_range(stay.check_in_on, stay.check_out_on),
+                    ),
+                    n,
+                    _("kamar"),
+                    rate,
+                    len(stay.nights),
+                    _("malam"),
+                )
+            )
+    return lines
+
+
+def _meal_lines(days: list[MealDay], budget: Budget) -> tuple[list[Line], list[str]]:
+    """One line per kind of meal over the event (portions × price), as a caterer's
+    order is paid; a kind whose price is not set gives a hint instead of a line."""
+    portions = {"meal": 0, "break": 0, "packed": 0}
+    for day in days:
+        for row in day.meals:
+            if row.is_packed:
+                portions["packed"] += row.portions
+            elif row.kind == AgendaKind.BREAK:
+                portions["break"] += row.portions
+            else:
+                portions["meal"] += row.portions
+    kinds = (
+        ("meal", _("Konsumsi makan"), budget.meal_price),
+        ("packed", _("Konsumsi nasi kotak perjalanan"), budget.meal_price),
+        ("break", _("Konsumsi rehat (kudapan)"), budget.snack_price),
+    )
+    lines = [
+        Line(BudgetCategory.MEALS, description, portions[key], _("porsi"), price)
+        for key, description, price in kinds
+        if price and portions[key]
+    ]
+    hints = []
+    if not budget.meal_price and (portions["meal"] or portions["packed"]):
+        hints.append(
+            _(
+                "Harga makan per porsi belum diisi: %(n)s porsi makan dan nasi kotak "
+                "belum masuk anggaran.",
+                n=format_number(portions["meal"] + portions["packed"]),
+            )
+        )
+    if not budget.snack_price and portions["break"]:
+        hints.append(
+            _(
+                "Harga kudapan per porsi belum diisi: %(n)s porsi rehat belum masuk "
+                "anggaran.",
+                n=format_number(portions["break"]),
+            )
+        )
+    return lines, hints
+
+
 def hand_lines(event: Event) -> list[BudgetLine]:
     return db.session.scalars(
         sa.select(BudgetLine)
@@ -400,6 +490,9 @@ def compute_budget(event: Event) -> BudgetSheet:
     sheet.lines += _transport_allowance_lines(event, budget.transport_allowance)
     sheet.lines += _leg_lines(event, budget)
     sheet.lines += _rental_lines(event, budget.van_rental_per_day)
+    sheet.lines += _accommodation_lines(event)
+    meals, sheet.price_hints = _meal_lines(meal_days(event), budget)
+    sheet.lines += meals
     sheet.lines += _honorarium_lines(event, budget.honorarium_per_session)
     for x in hand_lines(event):
         sheet.lines.append(
