@@ -32,6 +32,9 @@ from planner.services.feed_data import (
 )
 
 ZONES = ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura")
+#: Nothing here touches the database (the app is only for the feed's language): once,
+#: on SQLite.
+SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
 def reference(properties) -> bytes:
@@ -235,9 +238,10 @@ def feeds(draw) -> FeedData:
     )
 
 
+@SQLITE_ONLY
 def test_generated_feeds_are_written_exactly_as_icalendar_writes_them(app):
     @settings(
-        max_examples=300,
+        max_examples=200,
         derandomize=True,
         database=None,
         deadline=None,
@@ -296,6 +300,7 @@ def _item(n: int, title: str, notes: str | None) -> ItemData:
     )
 
 
+@SQLITE_ONLY
 @pytest.mark.parametrize(
     "tail",
     [
@@ -325,6 +330,7 @@ def test_lines_fold_like_icalendar_at_every_offset(app, tail):
     assert len(read.contents["vevent"]) == len(entries)
 
 
+@SQLITE_ONLY
 @pytest.mark.parametrize("zone", ZONES)
 def test_cancelled_event_with_stays_in_each_zone(app, zone):
     """Every kind of entry of a cancelled event in one zone: items, a leg into
