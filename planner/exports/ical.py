@@ -10,7 +10,10 @@ and a client recognises every entry across refreshes.
 Each VEVENT is a function of its entry's data and a few facts of the event: given a
 cache, the builder keeps every VEVENT's bytes under a digest of exactly those inputs,
 so a feed rebuilt after one item changed builds one VEVENT, and the public feed and
-every personal feed of an event share their agenda items' bytes. The calendar's bytes
+every personal feed of an event share their agenda items' bytes. Each entry is first
+the list of properties an ``icalendar.Event`` would be given, then written straight to
+bytes by ``ical_writer.vevent`` (icalendar's own serialisation took nearly all of a
+build from nothing; the tests hold the two to the same bytes). The calendar's bytes
 are its header, its VTIMEZONEs and its VEVENTs joined, exactly what icalendar's
 ``Calendar.to_ical()`` writes for the same components.
 
@@ -36,9 +39,9 @@ import orjson
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from icalendar import Calendar, Timezone, vText
-from icalendar import Event as VEvent
 
 from planner import labels
+from planner.exports.ical_writer import Property, vevent
 from planner.exports.stays_ical import stay_entry, stay_order
 from planner.formatting.plain import format_datetime, format_time
 
@@ -180,7 +183,7 @@ class _Builder:
         new: dict[str, bytes] = {}
         for _order, key, data in entries:
             if key not in built:
-                built[key] = new[key] = self._component(data).to_ical()
+                built[key] = new[key] = vevent(self.properties(data))
         if cache is not None and new:
             cache.set_many(new)
         return b"".join(
@@ -192,14 +195,16 @@ class _Builder:
             ]
         )
 
-    def _component(self, data: ItemData | LegData | StayData) -> VEvent:
+    def properties(self, data: ItemData | LegData | StayData) -> list[Property]:
+        """The entry's VEVENT as the ``(name, value)`` pairs an ``icalendar.Event``
+        would be given, in that order (``ical_writer.vevent`` writes them)."""
         if _is_stay(data):
             return stay_entry(data, event=self.event, uid_domain=self.uid_domain)
         return self.leg(data) if _is_leg(data) else self.item(data)
 
     # Agenda items --------------------------------------------------------------------
 
-    def item(self, item: ItemData) -> VEvent:
+    def item(self, item: ItemData) -> list[Property]:
         event = self.event
         tz = ZoneInfo(event.timezone)
         cancelled = item.is_cancelled or self.cancelled_event
@@ -222,22 +227,23 @@ class _Builder:
         if item.notes:
             lines.append(item.notes.strip())
 
-        component = VEvent()
-        component.add("uid", uid("agenda", item.id, self.uid_domain))
-        self._revision(component, item)
-        component.add("dtstart", item.starts_at.astimezone(tz))
-        component.add("dtend", item.ends_at.astimezone(tz))
-        component.add("summary", self._summary(item.title, cancelled))
-        component.add("description", "\n".join(lines))
+        properties: list[Property] = [
+            ("uid", uid("agenda", item.id, self.uid_domain)),
+            *self._revision(item),
+            ("dtstart", item.starts_at.astimezone(tz)),
+            ("dtend", item.ends_at.astimezone(tz)),
+            ("summary", self._summary(item.title, cancelled)),
+            ("description", "\n".join(lines)),
+        ]
         place = item.place or event.venue
         location = _location(place, room=item.room)
         if location:
-            component.add("location", location)
+            properties.append(("location", location))
         if place is not None and _has_coordinates(place):
-            component.add("geo", (place.lat, place.lon))
-        component.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-        component.add("categories", [self.kinds.get(item.kind, item.kind)])
-        return component
+            properties.append(("geo", (place.lat, place.lon)))
+        properties.append(("status", "CANCELLED" if cancelled else "CONFIRMED"))
+        properties.append(("categories", [self.kinds.get(item.kind, item.kind)]))
+        return properties
 
     def _speaker_line(self, speaker: SpeakerData) -> str:
         role = self.roles.get(speaker.role, speaker.role)
@@ -251,7 +257,7 @@ class _Builder:
 
     # Legs ----------------------------------------------------------------------------
 
-    def leg(self, leg: LegData) -> VEvent:
+    def leg(self, leg: LegData) -> list[Property]:
         private = self.feed.private
         cancelled = self.cancelled_event
         mode = self.modes.get(leg.mode, leg.mode)
@@ -308,27 +314,27 @@ class _Builder:
         if leg.notes:
             lines.append(leg.notes.strip())
 
-        component = VEvent()
-        component.add("uid", uid("leg", leg.id, self.uid_domain))
-        self._revision(component, leg)
-        component.add("dtstart", leg.departs_at.astimezone(ZoneInfo(origin.timezone)))
-        component.add("dtend", leg.arrives_at.astimezone(ZoneInfo(goal.timezone)))
-        component.add(
-            "summary", self._summary(f"{mode}: {origin.name} → {goal.name}", cancelled)
-        )
-        component.add("description", "\n".join(lines))
+        summary = self._summary(f"{mode}: {origin.name} → {goal.name}", cancelled)
+        properties: list[Property] = [
+            ("uid", uid("leg", leg.id, self.uid_domain)),
+            *self._revision(leg),
+            ("dtstart", leg.departs_at.astimezone(ZoneInfo(origin.timezone))),
+            ("dtend", leg.arrives_at.astimezone(ZoneInfo(goal.timezone))),
+            ("summary", summary),
+            ("description", "\n".join(lines)),
+        ]
         location = _location(origin)
         if location:
-            component.add("location", location)
+            properties.append(("location", location))
         if _has_coordinates(origin):
-            component.add("geo", (origin.lat, origin.lon))
-        component.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-        component.add("categories", [self.travel_word, mode])
-        return component
+            properties.append(("geo", (origin.lat, origin.lon)))
+        properties.append(("status", "CANCELLED" if cancelled else "CONFIRMED"))
+        properties.append(("categories", [self.travel_word, mode]))
+        return properties
 
     # Shared --------------------------------------------------------------------------
 
-    def _revision(self, component: VEvent, row: ItemData | LegData) -> None:
+    def _revision(self, row: ItemData | LegData) -> list[Property]:
         """SEQUENCE, DTSTAMP, LAST-MODIFIED and CREATED of an entry.
 
         Cancelling the whole event touches no item or leg, yet every entry turns
@@ -339,10 +345,12 @@ class _Builder:
         if self.cancelled_event:
             sequence += 1
             stamp = max(stamp, self.event.updated_at)
-        component.add("sequence", sequence)
-        component.add("dtstamp", stamp)
-        component.add("last-modified", stamp)
-        component.add("created", row.created_at)
+        return [
+            ("sequence", sequence),
+            ("dtstamp", stamp),
+            ("last-modified", stamp),
+            ("created", row.created_at),
+        ]
 
     def _summary(self, title: str, cancelled: bool) -> str:
         return f"{self.cancelled_word}: {title}" if cancelled else title

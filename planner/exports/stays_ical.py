@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from icalendar import Event as VEvent
 
 if TYPE_CHECKING:
+    from planner.exports.ical_writer import Property
     from planner.services.feed_data import EventData, StayData
 
 
@@ -31,19 +31,14 @@ def stay_order(stay: StayData, timezone: str) -> tuple:
     return (datetime.combine(stay.check_in_on, time(0), ZoneInfo(timezone)), 2, stay.id)
 
 
-def stay_entry(stay: StayData, *, event: EventData, uid_domain: str) -> VEvent:
-    """The VEVENT of one stay."""
+def stay_entry(stay: StayData, *, event: EventData, uid_domain: str) -> list[Property]:
+    """The VEVENT of one stay, as the ``(name, value)`` pairs an ``icalendar.Event``
+    would be given (``ical_writer.vevent`` writes them)."""
     cancelled = event.is_cancelled
     sequence, stamp = stay.sequence or 0, stay.updated_at
     if cancelled:
         sequence += 1
         stamp = max(stamp, event.updated_at)
-    component = VEvent()
-    component.add("uid", f"stay-{stay.id}@{uid_domain}")
-    component.add("sequence", sequence)
-    component.add("dtstamp", stamp)
-    component.add("dtstart", stay.check_in_on)
-    component.add("dtend", stay.check_out_on)
     place = stay.place
     if stay.room:
         summary = _(
@@ -54,7 +49,14 @@ def stay_entry(stay: StayData, *, event: EventData, uid_domain: str) -> VEvent:
     if cancelled:
         word = _("DIBATALKAN")
         summary = f"{word}: {summary}"
-    component.add("summary", summary)
+    properties: list[Property] = [
+        ("uid", f"stay-{stay.id}@{uid_domain}"),
+        ("sequence", sequence),
+        ("dtstamp", stamp),
+        ("dtstart", stay.check_in_on),
+        ("dtend", stay.check_out_on),
+        ("summary", summary),
+    ]
     lines = []
     if cancelled:
         lines.append(_("Acara ini dibatalkan."))
@@ -63,11 +65,11 @@ def stay_entry(stay: StayData, *, event: EventData, uid_domain: str) -> VEvent:
     if stay.roommates:
         lines.append(_("Sekamar dengan: %(names)s", names=", ".join(stay.roommates)))
     if lines:
-        component.add("description", "\n".join(lines))
+        properties.append(("description", "\n".join(lines)))
     where = place.address or place.region_name
-    component.add("location", ", ".join(x for x in (place.name, where) if x))
+    properties.append(("location", ", ".join(x for x in (place.name, where) if x)))
     if place.lat is not None and place.lon is not None:
-        component.add("geo", (place.lat, place.lon))
-    component.add("transp", "TRANSPARENT")
-    component.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    return component
+        properties.append(("geo", (place.lat, place.lon)))
+    properties.append(("transp", "TRANSPARENT"))
+    properties.append(("status", "CANCELLED" if cancelled else "CONFIRMED"))
+    return properties
