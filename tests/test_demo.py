@@ -731,8 +731,9 @@ def test_bimtek_has_its_paperwork(app, runner, client):
     overview, the to-do list and the paperwork pages show them without errors."""
     from planner.models import BudgetCategory, Certificate, InvitationLetter
     from planner.services.events import event_checklist
-    from planner.services.paperwork.budget import CATEGORIES, compute_budget
+    from planner.services.paperwork.budget import compute_budget
     from planner.services.paperwork.payments import PaymentKind, payment_sheet
+    from planner.services.paperwork.sheet import CATEGORIES
 
     _load(runner)
     with app.app_context():

@@ -18,7 +18,7 @@ from planner.exports.csv_safe import neutralise
 from planner.exports.pdf import FONT, Column, Document, Table
 from planner.formatting.plain import format_date_range, format_rupiah
 from planner.labels import BUDGET_CATEGORY
-from planner.services.paperwork.budget import BudgetSheet
+from planner.services.paperwork.sheet import BudgetSheet
 
 _BOLD = Font(bold=True)
 MONEY = "#,##0"
