@@ -315,38 +315,51 @@ class FeedVersion:
 
 
 _ACTIVE = ", ".join(f"'{status.value}'" for status in sorted(ACTIVE_STATUSES))
-_OWNER_SQL = """
-SELECT '{kind}' AS kind, o.id AS owner_id, e.id AS event_id,
-       e.status = '{draft}' AS is_draft,
-       re.revision AS event_revision, re.changed_at AS event_changed,
-       ro.revision AS owner_revision, ro.changed_at AS owner_changed
-FROM {table} AS o JOIN events AS e ON e.id = o.event_id
-LEFT JOIN feed_revisions AS re ON re.kind = 'event' AND re.owner_id = e.id
-LEFT JOIN feed_revisions AS ro ON ro.kind = '{kind}' AND ro.owner_id = o.id
-WHERE o.feed_token = :key"""
+_DRAFT = EventStatus.DRAFT.value
+# The token's owner comes first (a delegate's row, else a delegation's), then one
+# scalar subquery per value: PostgreSQL plans the statement afresh on every request
+# (psycopg forgets prepared statements at each ROLLBACK, and every request ends with
+# one). Joining the owner, its event and two revision rows took 0.25 ms to plan
+# (the slug's query 0.04 ms); these subqueries plan in 0.08 ms and still read one
+# indexed row each.
+_REVISION = """
+       (SELECT {column} FROM feed_revisions
+        WHERE kind = {kind} AND owner_id = {owner}) AS {name}"""
 _SQL = {
     "slug": f"""
 SELECT 'event' AS kind, e.id AS owner_id, e.id AS event_id,
-       e.status = '{EventStatus.DRAFT.value}' AS is_draft,
+       e.status = '{_DRAFT}' AS is_draft,
        re.revision AS event_revision, re.changed_at AS event_changed,
        NULL AS owner_revision, NULL AS owner_changed
 FROM events AS e
 LEFT JOIN feed_revisions AS re ON re.kind = 'event' AND re.owner_id = e.id
 WHERE e.slug = :key""",
-    "token": _OWNER_SQL.format(
-        kind=DELEGATE, table="delegates", draft=EventStatus.DRAFT.value
+    "token": f"""
+SELECT o.kind, o.id AS owner_id, o.event_id,
+       (SELECT e.status = '{_DRAFT}' FROM events AS e WHERE e.id = o.event_id)
+       AS is_draft,"""
+    + ",".join(
+        _REVISION.format(column=column, kind=kind, owner=owner, name=name)
+        for column, kind, owner, name in (
+            ("revision", "'event'", "o.event_id", "event_revision"),
+            ("changed_at", "'event'", "o.event_id", "event_changed"),
+            ("revision", "o.kind", "o.id", "owner_revision"),
+            ("changed_at", "o.kind", "o.id", "owner_changed"),
+        )
     )
-    + f" AND o.status IN ({_ACTIVE})\nUNION ALL"
-    + _OWNER_SQL.format(
-        kind=DELEGATION, table="delegations", draft=EventStatus.DRAFT.value
-    ),
+    + f"""
+FROM (SELECT '{DELEGATE}' AS kind, id, event_id FROM delegates
+      WHERE feed_token = :key AND status IN ({_ACTIVE})
+      UNION ALL
+      SELECT '{DELEGATION}' AS kind, id, event_id FROM delegations
+      WHERE feed_token = :key) AS o""",
 }
 
 
 @cache
 def _statement(by: str):
-    """The revision query by slug or by token as plain SQL (two indexed rows at
-    most): building it with SQLAlchemy, or even its statement cache key, would cost
+    """The revision query by slug or by token as plain SQL (one indexed row per
+    table it reads): building it with SQLAlchemy, or even its statement cache key, would cost
     more than running it."""
     return text(_SQL[by]).columns(
         column("kind", String),
