@@ -20,6 +20,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import RequestRedirect
 
 from bench import calendars as calendar_cases
+from bench import goals
 from bench import jobs as job_cases
 from bench import manifests as manifest_cases
 from bench import paperwork as paperwork_cases
@@ -147,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.repeat < 1 or args.people < 0 or args.events < 1:
         parser.error("--repeat and --events must be at least 1, --people at least 0")
 
+    goals.clear()
     url = database_url()
     app = build_app(url)
     with app.app_context():
@@ -250,6 +252,8 @@ def main(argv: list[str] | None = None) -> int:
             print(line, flush=True)
             ok = ok and "FAILED" not in line
     engine.dispose()
+    for line in goals.summary():
+        print(line, flush=True)
     return 0 if ok else 1
 
 

@@ -211,6 +211,11 @@ def test_runner_rooming_list_pdf_against_bare_fpdf2(tmp_path, monkeypatch, capsy
         r"builder \d+ ms / bare fpdf2 \d+ ms = ratio \d+\.\d\d \(goal ≤ 1\.5\)", line
     ), line
     assert "room_assignment" not in out and "event_list_page" not in out
+    # The goals table at the end repeats the ratio beside its goal and says whether it held.
+    table = out[out.index("goals (issue 16") :].splitlines()
+    row = next(x for x in table if "rooming_list_pdf builder / bare fpdf2" in x)
+    assert re.search(r"ratio \d+\.\d\d +goal ≤ 1\.5 +(meets|MISSES)$", row), row
+    assert re.search(r"^  [01] of 1 goals held", table[-1]), table
 
 
 def test_bare_certificates_draw_the_builders_texts(app_ctx):
