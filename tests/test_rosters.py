@@ -283,3 +283,49 @@ def test_query_count_does_not_grow(client, login, national, count_queries):
                 assert client.get(url).status_code == 200
             counts[path].append(len(queries))
     assert all(small == large for small, large in counts.values()), counts
+
+
+def test_long_roster_counts_delegates_without_loading_them(
+    client, login, national, monkeypatch
+):
+    """Above INLINE_ROWS the whole-event page shows only totals, counted in SQL: the
+    same totals and links as the page listing every row."""
+    import re
+
+    from flask import url_for
+
+    from planner.blueprints.rosters import views
+
+    event, organiser, d = national(extra=3)
+    login(organiser)
+    url = f"/events/{event.id}/rosters/"
+    full = client.get(url + "?status=all").get_data(as_text=True)
+    monkeypatch.setattr(views, "INLINE_ROWS", 2)
+    short = client.get(url + "?status=all").get_data(as_text=True)
+    assert "Tambahan 000" in full and "Tambahan 000" not in short
+    assert "terlalu panjang" in short and "terlalu panjang" not in full
+
+    def totals(html: str) -> str:
+        return html[html.index('id="totals"') : html.index("</tfoot>")]
+
+    assert totals(short) == totals(full)
+    assert 'id="grand-total">8<' in short
+    # One province still lists its rows, whatever the event's size.
+    bangka = client.get(url + "?province=19").get_data(as_text=True)
+    assert "Tambahan 002" in bangka and "terlalu panjang" not in bangka
+    # The links built from one url_for are the ones url_for gives.
+    with client.application.test_request_context():
+        expected = {
+            url_for(
+                "rosters.delegation",
+                event_id=event.id,
+                delegation_id=group.id,
+                status="all",
+            )
+            for group in d.values()
+        } | {
+            url_for("rosters.index", event_id=event.id, province=code, status="all")
+            for code in ("16", "19")
+        }
+    links = set(re.findall(r'href="([^"]*)"', totals(short)))
+    assert expected <= {link.replace("&amp;", "&") for link in links}

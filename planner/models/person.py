@@ -113,9 +113,14 @@ class Person(db.Model):
     @property
     def masked_nik(self) -> str | None:
         """The NIK with all but its last four digits hidden."""
-        if not self.nik:
-            return None
-        return "•" * 12 + self.nik[-4:]
+        return mask_nik(self.nik)
 
     def __repr__(self) -> str:
         return f"<Person {self.id} {self.full_name}>"
+
+
+def mask_nik(nik: str | None) -> str | None:
+    """A NIK with all but its last four digits hidden (None when there is none)."""
+    if not nik:
+        return None
+    return "•" * 12 + nik[-4:]

@@ -8,12 +8,13 @@ take these plain objects and never touch the database.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy import orm
 from sqlalchemy.orm import joinedload
 
 from planner.extensions import db
@@ -30,6 +31,7 @@ from planner.models import (
     Place,
     Region,
 )
+from planner.models.person import mask_nik
 
 
 @dataclass(frozen=True)
@@ -58,10 +60,12 @@ class DelegationGroup:
     delegation_id: int | None
     quota: int | None
     rows: list[RosterRow] = field(default_factory=list)
+    #: How many delegates, when only the totals were loaded (no rows).
+    count: int | None = None
 
     @property
     def total(self) -> int:
-        return len(self.rows)
+        return len(self.rows) if self.count is None else self.count
 
 
 @dataclass
@@ -91,6 +95,8 @@ class Roster:
     #: The whole event (True) or one delegation.
     whole_event: bool
     status_filter: str
+    #: False when only the totals were loaded (``load_roster(rows_up_to=…)``).
+    has_rows: bool = True
 
     @property
     def total(self) -> int:
@@ -178,27 +184,64 @@ def load_delegation(event_id: int, delegation_id: int) -> Delegation | None:
     )
 
 
-def _delegations(event: Event, delegation: Delegation | None) -> list[Delegation]:
+#: (delegation id, name, quota, region code, province code, province name); the
+#: region columns are None for a named body without a region.
+DelegationRow = tuple[int, str, int, str | None, str | None, str | None]
+
+
+def _delegations(event: Event, delegation: Delegation | None) -> list[DelegationRow]:
+    """The delegations a roster lists, as plain columns (no ORM objects to build)."""
     if delegation is not None:
-        return [delegation]
+        region = delegation.region
+        province = region.province if region is not None else None
+        return [
+            (
+                delegation.id,
+                delegation.name,
+                delegation.quota,
+                region.code if region is not None else None,
+                province.code if province is not None else None,
+                province.name if province is not None else None,
+            )
+        ]
+    parent = orm.aliased(Region)
     return list(
-        db.session.scalars(
-            sa.select(Delegation)
+        db.session.execute(
+            sa.select(
+                Delegation.id,
+                Delegation.name,
+                Delegation.quota,
+                Region.code,
+                sa.func.coalesce(parent.code, Region.code),
+                sa.func.coalesce(parent.name, Region.name),
+            )
+            .outerjoin(Region, Region.id == Delegation.region_id)
+            .outerjoin(parent, parent.id == Region.parent_id)
             .where(Delegation.event_id == event.id)
-            .options(joinedload(Delegation.region).joinedload(Region.parent))
         )
     )
+
+
+def _delegates_query(
+    event: Event, delegation: Delegation | None, statuses: tuple[DelegateStatus, ...]
+):
+    query = sa.select(Delegate.delegation_id).where(
+        Delegate.event_id == event.id, Delegate.status.in_(list(statuses))
+    )
+    if delegation is not None:
+        query = query.where(Delegate.delegation_id == delegation.id)
+    return query
 
 
 def _delegates(
     event: Event,
     delegation: Delegation | None,
-    statuses: Iterable[DelegateStatus],
+    statuses: tuple[DelegateStatus, ...],
 ) -> list[tuple]:
     """(delegation id, delegate id, role, status, person columns…) sorted by name."""
     query = (
-        sa.select(
-            Delegate.delegation_id,
+        _delegates_query(event, delegation, statuses)
+        .add_columns(
             Delegate.id,
             Delegate.role,
             Delegate.status,
@@ -210,16 +253,21 @@ def _delegates(
             Person.nik,
         )
         .join(Person, Person.id == Delegate.person_id)
-        .where(Delegate.event_id == event.id, Delegate.status.in_(list(statuses)))
         .order_by(Delegate.delegation_id, Person.full_name, Delegate.id)
     )
-    if delegation is not None:
-        query = query.where(Delegate.delegation_id == delegation.id)
     return list(db.session.execute(query))
 
 
-def _masked(nik: str | None) -> str | None:
-    return Person(nik=nik).masked_nik if nik else None
+def _counts(
+    event: Event, delegation: Delegation | None, statuses: tuple[DelegateStatus, ...]
+) -> dict[int | None, int]:
+    """How many delegates each delegation (None: outside any) lists."""
+    query = (
+        _delegates_query(event, delegation, statuses)
+        .add_columns(sa.func.count())
+        .group_by(Delegate.delegation_id)
+    )
+    return {key: n for key, n in db.session.execute(query)}
 
 
 def load_roster(
@@ -231,57 +279,46 @@ def load_roster(
     full_nik: bool = False,
     province: str | None = None,
     taking_part: bool = False,
+    rows_up_to: int | None = None,
 ) -> Roster:
     """The roster of the event (or one delegation) in two queries after the event.
 
     ``contacts`` adds phone and NIK; the NIK stays masked unless ``full_nik``.
     ``province`` (a Kemendagri code) narrows the whole-event roster to one province.
+    ``rows_up_to``: when more delegates than this are listed, only the totals are
+    loaded (one query counting them instead of the rows; ``Roster.has_rows`` False).
     """
     status_name, statuses = statuses_for(status)
     if taking_part:
         status_name, statuses = "taking_part", TAKING_PART
-    delegations = _delegations(event, delegation)
-    role_labels = {role: str(label) for role, label in DELEGATE_ROLE.items()}
-    status_labels = {s: str(label) for s, label in DELEGATE_STATUS.items()}
+    counts = None
+    if rows_up_to is not None:
+        counts = _counts(event, delegation, statuses)
+        if sum(counts.values()) <= rows_up_to:
+            counts = None
     groups: dict[int | None, DelegationGroup] = {}
     place_of: dict[int | None, tuple[str | None, str]] = {}
-    for item in delegations:
-        region = item.region
-        groups[item.id] = DelegationGroup(
-            item.name, region.code if region else None, item.id, item.quota
+    for item_id, name, quota, code, province_code, province_name in _delegations(
+        event, delegation
+    ):
+        groups[item_id] = DelegationGroup(name, code, item_id, quota)
+        place_of[item_id] = (
+            (None, "") if code is None else (province_code, province_name)
         )
-        if region is None:
-            place_of[item.id] = (None, "")
-        else:
-            parent = region.province
-            place_of[item.id] = (parent.code, parent.name)
-    rows = _delegates(event, delegation, statuses)
-    for row in rows:
-        (delegation_id, delegate_id, role, st, name, sex, position, institution) = row[
-            :8
-        ]
-        phone, nik = row[8], row[9]
-        group = groups.get(delegation_id)
-        if group is None:
-            group = groups[None] = DelegationGroup(
-                _("Narasumber, panitia dan tamu"), None, None, None
-            )
-            place_of[None] = ("~", "")
-        group.rows.append(
-            RosterRow(
-                delegate_id=delegate_id,
-                name=name,
-                sex=str(SEX_SHORT.get(sex, "")) if sex else "",
-                role=role_labels.get(role, str(role)),
-                status=DelegateStatus(st),
-                status_label=status_labels.get(st, str(st)),
-                position=position or "",
-                institution=institution or "",
-                phone=phone if contacts else None,
-                nik=(nik if full_nik else _masked(nik)) if contacts else None,
-                delegation=group.name,
-            )
+    if counts is None:
+        _add_rows(
+            groups,
+            place_of,
+            _delegates(event, delegation, statuses),
+            contacts,
+            full_nik,
         )
+    else:
+        for delegation_id, count in counts.items():
+            group = groups.get(delegation_id)
+            if group is None:
+                group = _outside(groups, place_of)
+            group.count = count
     provinces: dict[str | None, ProvinceGroup] = {}
     for key, group in groups.items():
         code, name = place_of[key]
@@ -319,7 +356,58 @@ def load_roster(
         contacts=contacts,
         whole_event=delegation is None,
         status_filter=status_name,
+        has_rows=counts is None,
     )
+
+
+def _outside(
+    groups: dict[int | None, DelegationGroup],
+    place_of: dict[int | None, tuple[str | None, str]],
+) -> DelegationGroup:
+    """The group of delegates outside any delegation (speakers, committee, guests)."""
+    group = groups[None] = DelegationGroup(
+        _("Narasumber, panitia dan tamu"), None, None, None
+    )
+    place_of[None] = ("~", "")
+    return group
+
+
+def _add_rows(
+    groups: dict[int | None, DelegationGroup],
+    place_of: dict[int | None, tuple[str | None, str]],
+    rows: list[tuple],
+    contacts: bool,
+    full_nik: bool,
+) -> None:
+    """Each delegate as a printed row in its group; labels translated once, not per
+    row (thousands of rows)."""
+    role_labels = {role: str(label) for role, label in DELEGATE_ROLE.items()}
+    status_labels = {s: str(label) for s, label in DELEGATE_STATUS.items()}
+    sex_labels = {sex: str(label) for sex, label in SEX_SHORT.items()}
+    statuses = {s.value: s for s in DelegateStatus} | {s: s for s in DelegateStatus}
+    for row in rows:
+        (delegation_id, delegate_id, role, st, name, sex, position, institution) = row[
+            :8
+        ]
+        phone, nik = row[8], row[9]
+        group = groups.get(delegation_id)
+        if group is None:
+            group = _outside(groups, place_of)
+        group.rows.append(
+            RosterRow(
+                delegate_id=delegate_id,
+                name=name,
+                sex=sex_labels.get(sex, "") if sex else "",
+                role=role_labels.get(role, str(role)),
+                status=statuses[st],
+                status_label=status_labels.get(st, str(st)),
+                position=position or "",
+                institution=institution or "",
+                phone=phone if contacts else None,
+                nik=(nik if full_nik else mask_nik(nik)) if contacts else None,
+                delegation=group.name,
+            )
+        )
 
 
 def _date_range(event: Event) -> str:

@@ -71,10 +71,15 @@ def index(event_id: int):
     event = load_event(event_id) or abort(404)
     require(can_manage_event(current_user, event))
     province = _province_arg()
+    # A long roster shows only totals: count the delegates instead of loading them.
     roster = load_roster(
-        event, status=request.args.get("status"), contacts=True, province=province
+        event,
+        status=request.args.get("status"),
+        contacts=True,
+        province=province,
+        rows_up_to=None if province is not None else INLINE_ROWS,
     )
-    inline = province is not None or roster.total <= INLINE_ROWS
+    inline = roster.has_rows
     return render_template(
         "rosters/index.html",
         event=event,
