@@ -14,11 +14,12 @@ from pypdf import PdfReader
 
 from planner.extensions import db
 from planner.jobs import exports, runner, store
-from tests import test_attendance, test_rosters
+from tests import test_attendance, test_rooms, test_rosters
 
 #: The fixtures of the roster and attendance tests, shared.
 national = test_rosters.national
 rakor = test_attendance.rakor
+tour = test_rooms.tour
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -175,3 +176,23 @@ def test_the_threshold_is_one_number_per_kind_overridable(app_ctx, app):
     assert exports.threshold("roster") == 5
     assert exports.threshold("attendance") == 1000
     assert exports.is_big("roster", 6) and not exports.is_big("roster", 5)
+
+
+def test_a_big_rooming_list_is_a_job_that_keeps_a_heads_own_people(
+    client, login, tour, make_user
+):
+    stay = test_rooms._filled(tour)
+    belitung = tour["people"][5].delegation_id
+    head = make_user("chapter_head", regions=["19.02"])
+    login(head)
+    url = f"/events/{tour['event'].id}/rooms/stays/{stay.id}/rooming.xlsx"
+    job_id = _job_page(client.get(url)).rsplit("/", 1)[-1]
+    got = client.get(f"/jobs/{job_id}/download")
+    assert got.status_code == 200 and got.mimetype == XLSX
+    book = load_workbook(io.BytesIO(got.data), read_only=True)
+    names = {
+        row[2] for row in book.worksheets[0].iter_rows(min_row=2, values_only=True)
+    }
+    assert names == {
+        d.person.formal_name for d in tour["people"] if d.delegation_id == belitung
+    }
