@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 
 from planner.commit import discard, transaction
 from planner.extensions import db
+from planner.jobs.exports import export
 from planner.models import Event, User
 from planner.services import PlannerError
 
@@ -215,6 +216,7 @@ TASKS: dict[str, Callable] = {
     "import_commit": import_commit,
     "plan_export": plan_export,
     "plan_import": plan_import,
+    "export": export,
 }
 
 

@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from planner import jobs
+from planner.blueprints.downloads import download as send_download
 from planner.blueprints.jobs import bp
 from planner.blueprints.jobs.forms import RetryForm
 from planner.jobs import store
@@ -80,6 +81,7 @@ def title_of(record: jobs.JobRecord) -> str:
         "import_commit": _("Mengimpor peserta"),
         "plan_export": _("Menyiapkan berkas rencana"),
         "plan_import": _("Mengimpor rencana"),
+        "export": _("Menyiapkan berkas unduhan"),
     }.get(record.kind, _("Pekerjaan"))
 
 
@@ -133,6 +135,12 @@ def download(job_id: str):
     )
     if content is None or not record.file_name:
         abort(404)
+    result = record.result or {}
+    if record.kind == "export" and result.get("name"):
+        # The same name and headers as the direct download of a small export.
+        return send_download(
+            content, record.mimetype, result["name"], result["extension"]
+        )
     response = make_response(content)
     response.mimetype = record.mimetype or "application/octet-stream"
     response.headers["Content-Disposition"] = (

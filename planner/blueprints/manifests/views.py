@@ -8,13 +8,13 @@ headers; the builders in :mod:`planner.exports.manifests` make the bytes.
 
 from __future__ import annotations
 
-from flask import abort, render_template
+from flask import abort, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
+from planner.blueprints.downloads import download, send_export
 from planner.blueprints.events import OVERVIEW_SECTIONS, OverviewSection
 from planner.blueprints.manifests import bp
-from planner.blueprints.rosters.views import download
 from planner.exports.manifests import (
     ferry_manifest_pdf,
     ferry_manifest_xlsx,
@@ -23,12 +23,14 @@ from planner.exports.manifests import (
     vehicle_manifests_pdf,
 )
 from planner.extensions import db
+from planner.jobs.exports import trip_manifests_file
 from planner.models import Event
 from planner.permissions import (
     can_view_ferry_manifest,
     can_view_transport,
     require,
 )
+from planner.services.export_sizes import trip_manifest_rows
 from planner.services.manifests import (
     load_ferry_leg,
     load_ferry_manifest,
@@ -36,7 +38,6 @@ from planner.services.manifests import (
     load_trip,
     load_vehicle,
     load_vehicle_manifests,
-    trip_vehicles,
 )
 
 OVERVIEW_SECTIONS.append(OverviewSection("manifests/_card.html", "travel"))
@@ -109,9 +110,13 @@ def trip_pdf(event_id: int, trip_id: int):
     """Every vehicle's copy for one trip as one A4 PDF, each from a new page."""
     trip = load_trip(event_id, trip_id) or abort(404)
     require(can_view_transport(current_user, trip.event))
-    manifests = load_vehicle_manifests(trip, trip_vehicles(trip))
-    name = f"Manifes semua kendaraan {trip.name} - {trip.event.title}"
-    return download(vehicle_manifests_pdf(manifests), "application/pdf", name, "pdf")
+    return send_export(
+        "trip_manifests",
+        lambda: trip_manifests_file(trip),
+        rows=trip_manifest_rows(trip),
+        params={"event_id": event_id, "trip_id": trip.id},
+        back_url=url_for("manifests.index", event_id=event_id),
+    )
 
 
 @bp.get("/legs/<int:leg_id>")

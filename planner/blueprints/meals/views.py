@@ -6,8 +6,8 @@ from flask import abort, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from planner.blueprints.downloads import download
 from planner.blueprints.meals import bp
-from planner.blueprints.rosters.views import download
 from planner.exports.meals import kind_label, meals_pdf, meals_xlsx, special_text
 from planner.extensions import db
 from planner.models import Event

@@ -7,9 +7,9 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from planner.blueprints.downloads import download
 from planner.blueprints.paperwork import bp, verify_bp
 from planner.blueprints.paperwork.forms import CertificateTemplateForm
-from planner.blueprints.rosters.views import download
 from planner.commit import save
 from planner.exports.paperwork.certificates import certificates_pdf
 from planner.extensions import db, limiter

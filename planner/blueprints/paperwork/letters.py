@@ -7,9 +7,9 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from planner.blueprints.downloads import download
 from planner.blueprints.paperwork import bp
 from planner.blueprints.paperwork.forms import LetterSettingsForm
-from planner.blueprints.rosters.views import download
 from planner.commit import save
 from planner.exports.paperwork.letters import letters_pdf
 from planner.extensions import db

@@ -8,9 +8,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
+from planner.blueprints.downloads import download
 from planner.blueprints.paperwork import bp
 from planner.blueprints.paperwork.forms import BudgetForm, BudgetLineForm
-from planner.blueprints.rosters.views import download
 from planner.commit import save
 from planner.exports.paperwork.budget import budget_pdf, budget_xlsx
 from planner.exports.paperwork.payments import payments_pdf

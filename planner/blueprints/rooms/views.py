@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
 from planner import labels
+from planner.blueprints.downloads import send_export
 from planner.blueprints.rooms import bp
 from planner.blueprints.rooms.forms import (
     ActionForm,
@@ -22,10 +23,10 @@ from planner.blueprints.rooms.forms import (
     RoomsForm,
     StayForm,
 )
-from planner.blueprints.rosters.views import download
 from planner.commit import save
-from planner.exports.rooming import night_title, rooming_pdf, rooming_xlsx
+from planner.exports.rooming import night_title
 from planner.extensions import db
+from planner.jobs.exports import ROOMING_BUILDERS, own_delegations, rooming_list_file
 from planner.models import (
     TAKING_PART,
     Delegate,
@@ -40,9 +41,9 @@ from planner.models import (
 from planner.permissions import (
     can_manage_rooms,
     can_view_rooms,
-    heads_delegation,
     require,
 )
+from planner.services.export_sizes import rooming_rows
 from planner.services.rooms import (
     add_rooms,
     assign_room,
@@ -60,13 +61,7 @@ from planner.services.rooms import (
 )
 from planner.services.rooms.listing import load_stay_rooms, load_stays
 
-FORMATS = {
-    "pdf": (rooming_pdf, "application/pdf"),
-    "xlsx": (
-        rooming_xlsx,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ),
-}
+FORMATS = ROOMING_BUILDERS
 
 
 # Loading ------------------------------------------------------------------------------
@@ -97,9 +92,7 @@ def _room(stay: Stay, room_id: int) -> Room:
 
 def _own_delegations(event: Event) -> set[int] | None:
     """None for organisers (everyone); else the ids of the delegations the user heads."""
-    if can_manage_rooms(current_user, event):
-        return None
-    return {d.id for d in event.delegations if heads_delegation(current_user, d)}
+    return own_delegations(current_user, event)
 
 
 def _index_url(event: Event) -> str:
@@ -371,10 +364,14 @@ def rooming_file(event_id: int, stay_id: int, fmt: str):
     if fmt not in FORMATS:
         abort(404)
     stay = _stay(event, stay_id)
-    listing = rooming_list(stay, delegation_ids=_own_delegations(event))
-    build, mimetype = FORMATS[fmt]
-    name = _("Daftar kamar %(hotel)s", hotel=stay.place.name)
-    return download(build(listing), mimetype, f"{event.title} - {name}", fmt)
+    own = _own_delegations(event)
+    return send_export(
+        "rooming",
+        lambda: rooming_list_file(stay, fmt=fmt, delegation_ids=own),
+        rows=rooming_rows(stay),
+        params={"event_id": event.id, "stay_id": stay.id, "fmt": fmt},
+        back_url=_stay_url(stay),
+    )
 
 
 # A participant's own rooms ---------------------------------------------------------

@@ -9,24 +9,22 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from urllib.parse import quote
 
-from flask import Response, abort, render_template, request
+from flask import abort, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from planner.blueprints.downloads import download, send_export
 from planner.blueprints.rosters import bp
-from planner.exports.attendance import attendance_pdf
-from planner.exports.rosters import roster_csv, roster_pdf, roster_title, roster_xlsx
+from planner.jobs.exports import ROSTER_BUILDERS, attendance_file, roster_file
 from planner.permissions import (
     can_manage_event,
     can_view_delegate_contacts,
     can_view_delegation,
     require,
 )
-from planner.services.events import slugify
+from planner.services.export_sizes import attendance_rows, roster_rows
 from planner.services.rosters import (
     STATUS_FILTERS,
-    load_attendance,
     load_delegation,
     load_event,
     load_roster,
@@ -35,33 +33,12 @@ from planner.services.rosters import (
 #: Above this many rows, the whole-event page shows totals until a province is chosen.
 INLINE_ROWS = 1000
 
-BUILDERS = {
-    "csv": (roster_csv, "text/csv; charset=utf-8"),
-    "xlsx": (
-        roster_xlsx,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ),
-    "pdf": (roster_pdf, "application/pdf"),
-}
+BUILDERS = ROSTER_BUILDERS
 
 
 def _province_arg() -> str | None:
     value = request.args.get("province", "")
     return value if re.fullmatch(r"\d{2}", value) else None
-
-
-def download(data: bytes, mimetype: str, name: str, extension: str) -> Response:
-    """The bytes as an attachment: ASCII file name plus RFC 5987 ``filename*``."""
-    ascii_name = (slugify(name)[:80].strip("-") or "rombongan") + "." + extension
-    utf8_name = quote(f"{name[:120]}.{extension}", safe="")
-    response = Response(data, mimetype=mimetype)
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{utf8_name}"
-    )
-    # Names, phones and NIKs: never kept by a shared cache or the browser's disk.
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @bp.get("/")
@@ -93,15 +70,17 @@ def index(event_id: int):
 @bp.get("/export.<any(csv, xlsx, pdf):fmt>")
 @login_required
 def export(event_id: int, fmt: str):
-    """Download the whole event's roster; the organiser's export shows full NIKs."""
+    """Download the whole event's roster; the organiser's export shows full NIKs.
+    A big XLSX or PDF becomes a job (CSV stays quick at any size)."""
     event = load_event(event_id) or abort(404)
     require(can_manage_event(current_user, event))
-    roster = load_roster(
-        event, status=request.args.get("status"), contacts=True, full_nik=True
-    )
-    build, mimetype = BUILDERS[fmt]
-    return download(
-        build(roster), mimetype, f"{event.title} - {roster_title(roster)}", fmt
+    status = request.args.get("status")
+    return send_export(
+        "roster",
+        lambda: roster_file(event, fmt=fmt, status=status),
+        rows=0 if fmt == "csv" else roster_rows(event, status=status),
+        params={"event_id": event.id, "fmt": fmt, "status": status},
+        back_url=url_for("rosters.index", event_id=event.id),
     )
 
 
@@ -156,10 +135,10 @@ def attendance(event_id: int, day: str):
         abort(404)
     if when not in event.days:
         abort(404)
-    sheet = load_attendance(event, when)
-    return download(
-        attendance_pdf(sheet),
-        "application/pdf",
-        f"Daftar hadir {event.title} {when.isoformat()}",
-        "pdf",
+    return send_export(
+        "attendance",
+        lambda: attendance_file(event, when),
+        rows=attendance_rows(event),
+        params={"event_id": event.id, "day": when.isoformat()},
+        back_url=url_for("rosters.index", event_id=event.id),
     )
