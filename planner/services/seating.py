@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import Row, delete, insert, select
+from sqlalchemy import delete, insert, select
 
 from planner import audit
 from planner.extensions import db
@@ -180,7 +180,11 @@ def auto_assign(
     statuses = list(QUOTA_STATUSES)
     if include_nominated:
         statuses.append(DelegateStatus.NOMINATED)
-    candidates = db.session.execute(
+    # Read row by row on the connection, each row kept as a plain tuple of numbers
+    # and strings: the collector stops tracking those, where 10,000 rows kept at
+    # once (the session's buffered result) were walked again by every pass of it and
+    # made a full collection fall inside each large run (t(10k)/t(1k) 13–24, not 10).
+    rows = db.session.connection().execute(
         select(
             Delegate.id,
             Delegate.delegation_id,
@@ -193,25 +197,29 @@ def auto_assign(
         .outerjoin(Delegation, Delegation.id == Delegate.delegation_id)
         .where(Delegate.event_id == trip.event_id, Delegate.status.in_(statuses))
         .order_by(Delegate.id)
-    ).all()
+    )
 
     # Groups: one per delegation; delegates outside any delegation travel alone.
-    groups: dict[tuple[int, int], list] = {}
-    # Rows, not new tuples: at 10,000 delegates every object made here costs the
-    # garbage collector again in each of its passes.
-    names: dict[int, Row] = {}
-    for row in candidates:
-        names[row.id] = row
-        if row.id in seated:
+    # Members as (role order, full name, id): sorted, the head first, then by role.
+    groups: dict[tuple[int, int], list[tuple[int, str, int]]] = {}
+    group_names: dict[tuple[int, int], str] = {}
+    names: dict[int, tuple[str, str | None]] = {}
+    for delegate_id, delegation_id, role, full_name, formal_name, delegation in rows:
+        names[delegate_id] = (formal_name, delegation)
+        if delegate_id in seated:
             continue
-        key = (0, row.delegation_id) if row.delegation_id else (1, row.id)
-        groups.setdefault(key, []).append(row)
+        key = (0, delegation_id) if delegation_id else (1, delegate_id)
+        members = groups.get(key)
+        if members is None:
+            members = groups[key] = []
+            group_names[key] = delegation or ""
+        members.append((_ROLE_ORDER.get(role, 9), full_name, delegate_id))
     for members in groups.values():
-        members.sort(key=lambda r: (_ROLE_ORDER.get(r.role, 9), r.full_name, r.id))
+        members.sort()
     # Largest first; ties by the delegation's name, then its id (stable, no dict order).
     ordered = sorted(
         groups.items(),
-        key=lambda item: (-len(item[1]), item[1][0].name or "", item[0]),
+        key=lambda item: (-len(item[1]), group_names[item[0]], item[0]),
     )
 
     result = AssignmentResult()
@@ -229,10 +237,10 @@ def auto_assign(
         if b.free > 0:
             insort(free_index, (b.free, b.order))
 
-    for (_kind, _key), members in ordered:
+    for (kind, key), members in ordered:
         size = len(members)
-        ids = [r.id for r in members]
-        home = home_of.get(members[0].delegation_id)
+        ids = [member[2] for member in members]
+        home = home_of.get(key) if kind == 0 else None
         home_bin = by_order.get(home_order.get(home, -1))
         if home_bin is not None and home_bin.free >= size:
             take(home_bin, ids)  # join the delegation's pinned members
@@ -272,32 +280,38 @@ def auto_assign(
         if start < size:
             _report(result, ids[start:], names, no_seat)
 
+    # Plain tuples of numbers until the rows are written (untracked by the collector,
+    # as above); the Placed objects are made last.
+    seats: list[tuple[int, int, int]] = []
     for b in bins:
         number = 0
         for delegate_id in b.members:
             number += 1
             while number in b.taken_numbers:
                 number += 1
-            result.placed.append(Placed(delegate_id, b.vehicle_id, number))
+            seats.append((delegate_id, b.vehicle_id, number))
     # In batches, each batch's parameters made just before it goes: at 10,000
     # delegates, fewer objects live at once for the garbage collector to walk.
     now = utcnow()
-    for start in range(0, len(result.placed), _INSERT_BATCH):
+    for start in range(0, len(seats), _INSERT_BATCH):
         db.session.execute(
             insert(SeatAssignment.__table__),
             [
                 {
                     "event_id": trip.event_id,
                     "trip_id": trip.id,
-                    "vehicle_id": seat.vehicle_id,
-                    "delegate_id": seat.delegate_id,
-                    "seat_number": seat.seat_number,
+                    "vehicle_id": vehicle_id,
+                    "delegate_id": delegate_id,
+                    "seat_number": seat_number,
                     "is_pinned": False,
                     "created_at": now,
                 }
-                for seat in result.placed[start : start + _INSERT_BATCH]
+                for delegate_id, vehicle_id, seat_number in seats[
+                    start : start + _INSERT_BATCH
+                ]
             ],
         )
+    result.placed = [Placed(*seat) for seat in seats]
     # Bulk statements bypass the session's audit listener: one entry for the run.
     audit.record(
         db.session,
@@ -411,5 +425,5 @@ def _home_vehicles(kept) -> dict[int, int]:
 
 def _report(result: AssignmentResult, ids, names, reason: str) -> None:
     for delegate_id in ids:
-        row = names[delegate_id]
-        result.unplaced.append(Unplaced(delegate_id, row.formal_name, row.name, reason))
+        formal_name, delegation = names[delegate_id]
+        result.unplaced.append(Unplaced(delegate_id, formal_name, delegation, reason))
