@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import abort, g
 
 from planner.extensions import db
-from planner.models import Event, Person, Region, User
+from planner.models import Event, Person, Region, RegionKind, User
+from planner.models.user import user_regions
 
 
 def require(ok: bool) -> None:
@@ -25,21 +26,29 @@ def is_admin(user) -> bool:
 def covered_region_ids(user) -> frozenset[int]:
     """Ids of the regions a chapter head answers for; a province covers its children.
 
-    Cached for the request, since pages ask it once per row.
+    Cached for the request, since pages ask it once per row. One query of ids, no
+    region objects: the user's regions and the children of those that are provinces.
     """
-    if not _signed_in(user) or not user.regions:
+    if not _signed_in(user):
         return frozenset()
     cache = g.setdefault("_covered_region_ids", {})
     if user.id not in cache:
-        ids = {r.id for r in user.regions}
-        province_ids = [r.id for r in user.regions if r.is_province]
-        if province_ids:
-            ids.update(
-                db.session.scalars(
-                    db.select(Region.id).where(Region.parent_id.in_(province_ids))
+        if "regions" in user.__dict__:  # loaded already: no query when there are none
+            if not user.regions:
+                return frozenset()
+        held = db.select(user_regions.c.region_id).where(
+            user_regions.c.user_id == user.id
+        )
+        provinces = db.select(Region.id).where(
+            Region.id.in_(held), Region.kind == RegionKind.PROVINSI
+        )
+        cache[user.id] = frozenset(
+            db.session.scalars(
+                db.select(Region.id).where(
+                    Region.id.in_(held) | Region.parent_id.in_(provinces)
                 )
             )
-        cache[user.id] = frozenset(ids)
+        )
     return cache[user.id]
 
 

@@ -173,14 +173,21 @@ def load_event(event_id: int) -> Event | None:
 
 
 def load_delegation(event_id: int, delegation_id: int) -> Delegation | None:
-    """One delegation of this event, with its event and region, or None."""
-    return db.session.scalar(
-        sa.select(Delegation)
-        .where(Delegation.id == delegation_id, Delegation.event_id == event_id)
-        .options(
-            joinedload(Delegation.event).options(*_event_options()),
-            joinedload(Delegation.region).joinedload(Region.parent),
+    """One delegation of this event, with its event (and the organisers the
+    permission check reads) and region, or None."""
+    return (
+        db.session.execute(
+            sa.select(Delegation)
+            .where(Delegation.id == delegation_id, Delegation.event_id == event_id)
+            .options(
+                joinedload(Delegation.event).options(
+                    *_event_options(), joinedload(Event.organisers)
+                ),
+                joinedload(Delegation.region).joinedload(Region.parent),
+            )
         )
+        .unique()
+        .scalar_one_or_none()
     )
 
 
