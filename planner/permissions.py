@@ -96,8 +96,14 @@ def sees_all_people(user) -> bool:
     return _signed_in(user) and (user.is_admin or user.is_organiser)
 
 
+def heads_a_chapter(user) -> bool:
+    """``user.is_chapter_head`` from the request's covered regions: no region objects
+    to load, and no query at all once a permission check has asked for them."""
+    return bool(covered_region_ids(user))
+
+
 def can_list_people(user) -> bool:
-    return sees_all_people(user) or (_signed_in(user) and user.is_chapter_head)
+    return sees_all_people(user) or heads_a_chapter(user)
 
 
 def can_view_person(user, person: Person) -> bool:
