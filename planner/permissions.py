@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from flask import abort, g
+from sqlalchemy import bindparam
 
 from planner.extensions import db
 from planner.models import Event, Person, Region, RegionKind, User
@@ -23,6 +26,20 @@ def is_admin(user) -> bool:
     return _signed_in(user) and user.is_admin
 
 
+@cache
+def _covered_statement():
+    """Built once (a bound user id): building and keying it cost more than running it."""
+    held = db.select(user_regions.c.region_id).where(
+        user_regions.c.user_id == bindparam("user_id")
+    )
+    provinces = db.select(Region.id).where(
+        Region.id.in_(held), Region.kind == RegionKind.PROVINSI
+    )
+    return db.select(Region.id).where(
+        Region.id.in_(held) | Region.parent_id.in_(provinces)
+    )
+
+
 def covered_region_ids(user) -> frozenset[int]:
     """Ids of the regions a chapter head answers for; a province covers its children.
 
@@ -36,18 +53,8 @@ def covered_region_ids(user) -> frozenset[int]:
         if "regions" in user.__dict__:  # loaded already: no query when there are none
             if not user.regions:
                 return frozenset()
-        held = db.select(user_regions.c.region_id).where(
-            user_regions.c.user_id == user.id
-        )
-        provinces = db.select(Region.id).where(
-            Region.id.in_(held), Region.kind == RegionKind.PROVINSI
-        )
         cache[user.id] = frozenset(
-            db.session.scalars(
-                db.select(Region.id).where(
-                    Region.id.in_(held) | Region.parent_id.in_(provinces)
-                )
-            )
+            db.session.scalars(_covered_statement(), {"user_id": user.id})
         )
     return cache[user.id]
 

@@ -178,17 +178,29 @@ def load_delegation(event_id: int, delegation_id: int) -> Delegation | None:
     permission check reads) and region, or None."""
     return (
         db.session.execute(
-            sa.select(Delegation)
-            .where(Delegation.id == delegation_id, Delegation.event_id == event_id)
-            .options(
-                joinedload(Delegation.event).options(
-                    *_event_options(), joinedload(Event.organisers)
-                ),
-                joinedload(Delegation.region).joinedload(Region.parent),
-            )
+            _delegation_statement(),
+            {"delegation_id": delegation_id, "event_id": event_id},
         )
         .unique()
         .scalar_one_or_none()
+    )
+
+
+@cache
+def _delegation_statement():
+    """Built once (bound ids): its eager loads cost more to build than to run."""
+    return (
+        sa.select(Delegation)
+        .where(
+            Delegation.id == sa.bindparam("delegation_id"),
+            Delegation.event_id == sa.bindparam("event_id"),
+        )
+        .options(
+            joinedload(Delegation.event).options(
+                *_event_options(), joinedload(Event.organisers)
+            ),
+            joinedload(Delegation.region).joinedload(Region.parent),
+        )
     )
 
 
