@@ -70,6 +70,10 @@ OUT = Path(__file__).resolve().parent / "out"
 HOST = "127.0.0.1"
 #: The gunicorn factory reads the database from here (set for the subprocess only).
 URL_VARIABLE = "BENCH_LOAD_DATABASE_URL"
+#: … and Redis from here, when the run uses it (``--redis``).
+REDIS_VARIABLE = "BENCH_LOAD_REDIS_URL"
+#: Job records and results of the load's job worker (git-ignored, like all of out/).
+JOBS_DIR = Path(__file__).resolve().parent / "out" / "load-jobs"
 SECRET_KEY = "bench-load-secret-key"
 
 HEAD_EMAIL = "bench.ketua@rombongan.test"
@@ -116,21 +120,34 @@ TIGHT_EVERY = 3
 # The app under gunicorn ---------------------------------------------------------------
 
 
-def build_app(url: str) -> Flask:
-    """The app on ``url`` with CSRF and rate limits off, so clients can post forms."""
-    return create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": url,
-            "SECRET_KEY": SECRET_KEY,
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": False,
-        }
-    )
+def build_app(url: str, redis_url: str | None = None) -> Flask:
+    """The app on ``url`` with CSRF and rate limits off, so clients can post forms;
+    with ``redis_url`` it shares its caches and job queue through Redis, as in
+    production (``deploy/compose.yaml``)."""
+    config = {
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SECRET_KEY": SECRET_KEY,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "JOBS_DIR": str(JOBS_DIR),
+    }
+    if redis_url:
+        config["REDIS_URL"] = redis_url
+    return create_app(config)
 
 
 def create_load_app() -> Flask:
-    """Gunicorn's factory: ``gunicorn 'bench.load:create_load_app()'``."""
-    return build_app(os.environ[URL_VARIABLE])
+    """Gunicorn's (and the job worker's) factory:
+    ``gunicorn 'bench.load:create_load_app()'``."""
+    return build_app(os.environ[URL_VARIABLE], os.environ.get(REDIS_VARIABLE) or None)
+
+
+def empty_redis(redis_url: str) -> None:
+    """Empty the run's Redis database: cached feeds are named by revision numbers,
+    which a fresh data set reuses for other contents."""
+    import redis
+
+    redis.Redis.from_url(redis_url, socket_connect_timeout=2).flushdb()
 
 
 def free_port() -> int:
@@ -141,14 +158,24 @@ def free_port() -> int:
 
 
 class Server:
-    """Gunicorn serving the load app; its output goes to ``log_path``."""
+    """Gunicorn serving the load app, and with Redis the job worker (``flask jobs
+    worker``), as in production; their output goes to ``log_path``."""
 
-    def __init__(self, url: str, *, workers: int, log_path: Path) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        workers: int,
+        log_path: Path,
+        redis_url: str | None = None,
+    ) -> None:
         self.url = url
+        self.redis_url = redis_url
         self.workers = workers
         self.log_path = log_path
         self.port = 0
         self.process: subprocess.Popen | None = None
+        self.job_worker: subprocess.Popen | None = None
 
     def start(self, timeout: float = 60) -> None:
         self.port = free_port()
@@ -174,15 +201,35 @@ class Server:
             "bench.load:create_load_app()",
         ]
         env = {**os.environ, URL_VARIABLE: self.url}
+        if self.redis_url:
+            env[REDIS_VARIABLE] = self.redis_url
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(
                 command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT
             )
+            if self.redis_url:
+                self.job_worker = subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "flask",
+                        "--app",
+                        "bench.load:create_load_app()",
+                        "jobs",
+                        "worker",
+                    ],
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    env=env,
+                    cwd=ROOT,
+                )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited:\n{self.log_tail()}")
+            if self.job_worker is not None and self.job_worker.poll() is not None:
+                raise RuntimeError(f"the job worker exited:\n{self.log_tail()}")
             if self._healthy():
                 return
             time.sleep(0.1)
@@ -201,16 +248,18 @@ class Server:
             conn.close()
 
     def stop(self) -> None:
-        """Terminate (graceful), then kill if it lingers."""
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            self.process.terminate()
+        """Terminate (graceful), then kill what lingers."""
+        for process in (self.process, self.job_worker):
+            if process is not None and process.poll() is None:
+                process.terminate()
+        for process in (self.process, self.job_worker):
+            if process is None:
+                continue
             try:
-                self.process.wait(timeout=15)
+                process.wait(timeout=15)
             except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+                process.kill()
+                process.wait()
 
     def log(self) -> str:
         try:
@@ -844,12 +893,18 @@ def run_load(
     out: Callable[[str], None] = print,
     turns: int = 2,
     trivial_seconds: float = 3.0,
+    redis_url: str | None = None,
 ) -> Result:
-    """Start gunicorn, sign every client in, hold the mix for ``seconds``, stop
-    gunicorn, then check the database."""
+    """Start gunicorn (and with ``redis_url`` the job worker), sign every client in,
+    hold the mix for ``seconds``, stop them, then check the database."""
     weights = dict(weights or WEIGHTS)
+    if redis_url:
+        empty_redis(redis_url)
     server = Server(
-        url, workers=workers, log_path=log_path or OUT / "load-gunicorn.log"
+        url,
+        workers=workers,
+        log_path=log_path or OUT / "load-gunicorn.log",
+        redis_url=redis_url,
     )
     confirmations = deque(plan.nominated)
     pool: list[Client] = []
@@ -857,6 +912,9 @@ def run_load(
     try:
         server.start()
         out(f"gunicorn  {workers} workers x 1 thread on {HOST}:{server.port}")
+        if redis_url:
+            redis_shown = make_url(redis_url).render_as_string(hide_password=True)
+            out(f"redis     {redis_shown}: shared caches, and a job worker")
         pool += [
             Client(
                 server.port,
@@ -952,6 +1010,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=8, help="client threads (8)")
     parser.add_argument("--seconds", type=float, default=20, help="duration (20)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--redis",
+        default=os.environ.get("BENCH_REDIS_URL") or None,
+        metavar="URL",
+        help="Redis as in production: caches shared by the workers, and a job worker "
+        "(default BENCH_REDIS_URL; that database is EMPTIED first)",
+    )
     for kind, weight in WEIGHTS.items():
         parser.add_argument(
             f"--{kind.replace('_', '-')}-weight",
@@ -983,6 +1048,7 @@ def main(argv: list[str] | None = None) -> int:
         seed=args.seed,
         turns=args.turns,
         trivial_seconds=args.trivial_seconds,
+        redis_url=args.redis,
     )
     for line in result.lines():
         print(line)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from flask import abort, g
+from sqlalchemy import bindparam
 
 from planner.extensions import db
-from planner.models import Event, Person, Region, User
+from planner.models import Event, Person, Region, RegionKind, User
+from planner.models.user import user_regions
 
 
 def require(ok: bool) -> None:
@@ -22,24 +26,36 @@ def is_admin(user) -> bool:
     return _signed_in(user) and user.is_admin
 
 
+@cache
+def _covered_statement():
+    """Built once (a bound user id): building and keying it cost more than running it."""
+    held = db.select(user_regions.c.region_id).where(
+        user_regions.c.user_id == bindparam("user_id")
+    )
+    provinces = db.select(Region.id).where(
+        Region.id.in_(held), Region.kind == RegionKind.PROVINSI
+    )
+    return db.select(Region.id).where(
+        Region.id.in_(held) | Region.parent_id.in_(provinces)
+    )
+
+
 def covered_region_ids(user) -> frozenset[int]:
     """Ids of the regions a chapter head answers for; a province covers its children.
 
-    Cached for the request, since pages ask it once per row.
+    Cached for the request, since pages ask it once per row. One query of ids, no
+    region objects: the user's regions and the children of those that are provinces.
     """
-    if not _signed_in(user) or not user.regions:
+    if not _signed_in(user):
         return frozenset()
     cache = g.setdefault("_covered_region_ids", {})
     if user.id not in cache:
-        ids = {r.id for r in user.regions}
-        province_ids = [r.id for r in user.regions if r.is_province]
-        if province_ids:
-            ids.update(
-                db.session.scalars(
-                    db.select(Region.id).where(Region.parent_id.in_(province_ids))
-                )
-            )
-        cache[user.id] = frozenset(ids)
+        if "regions" in user.__dict__:  # loaded already: no query when there are none
+            if not user.regions:
+                return frozenset()
+        cache[user.id] = frozenset(
+            db.session.scalars(_covered_statement(), {"user_id": user.id})
+        )
     return cache[user.id]
 
 
@@ -87,8 +103,14 @@ def sees_all_people(user) -> bool:
     return _signed_in(user) and (user.is_admin or user.is_organiser)
 
 
+def heads_a_chapter(user) -> bool:
+    """``user.is_chapter_head`` from the request's covered regions: no region objects
+    to load, and no query at all once a permission check has asked for them."""
+    return bool(covered_region_ids(user))
+
+
 def can_list_people(user) -> bool:
-    return sees_all_people(user) or (_signed_in(user) and user.is_chapter_head)
+    return sees_all_people(user) or heads_a_chapter(user)
 
 
 def can_view_person(user, person: Person) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -173,12 +174,31 @@ def load_event(event_id: int) -> Event | None:
 
 
 def load_delegation(event_id: int, delegation_id: int) -> Delegation | None:
-    """One delegation of this event, with its event and region, or None."""
-    return db.session.scalar(
+    """One delegation of this event, with its event (and the organisers the
+    permission check reads) and region, or None."""
+    return (
+        db.session.execute(
+            _delegation_statement(),
+            {"delegation_id": delegation_id, "event_id": event_id},
+        )
+        .unique()
+        .scalar_one_or_none()
+    )
+
+
+@cache
+def _delegation_statement():
+    """Built once (bound ids): its eager loads cost more to build than to run."""
+    return (
         sa.select(Delegation)
-        .where(Delegation.id == delegation_id, Delegation.event_id == event_id)
+        .where(
+            Delegation.id == sa.bindparam("delegation_id"),
+            Delegation.event_id == sa.bindparam("event_id"),
+        )
         .options(
-            joinedload(Delegation.event).options(*_event_options()),
+            joinedload(Delegation.event).options(
+                *_event_options(), joinedload(Event.organisers)
+            ),
             joinedload(Delegation.region).joinedload(Region.parent),
         )
     )
@@ -233,6 +253,13 @@ def _delegates_query(
     return query
 
 
+@cache
+def _formal_name():
+    """``Person.formal_name`` in SQL, built once: the expression takes longer to build
+    than the rest of a delegation's roster query."""
+    return Person.formal_name
+
+
 def _delegates(
     event: Event,
     delegation: Delegation | None,
@@ -245,7 +272,7 @@ def _delegates(
             Delegate.id,
             Delegate.role,
             Delegate.status,
-            Person.formal_name,
+            _formal_name(),
             Person.sex,
             Person.position,
             Person.institution,

@@ -3,7 +3,7 @@ roster's addresses, the roles a roster offers, a refused new person's messages."
 
 from __future__ import annotations
 
-from flask import url_for
+from flask import abort, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
@@ -46,16 +46,17 @@ def load_event(event_id: int) -> Event:
 
 
 def load_delegation(event_id: int, delegation_id: int) -> Delegation:
-    """The delegation, looked up by both ids, with its event, region and head; or 404."""
-    return db.one_or_404(
+    """The delegation, looked up by both ids, with its event (and the organisers the
+    permission checks read), region and head; or 404."""
+    return db.session.execute(
         db.select(Delegation)
         .options(
-            joinedload(Delegation.event),
+            joinedload(Delegation.event).joinedload(Event.organisers),
             joinedload(Delegation.region).joinedload(Region.parent),
             joinedload(Delegation.head).joinedload(User.person),
         )
         .filter_by(id=delegation_id, event_id=event_id)
-    )
+    ).unique().scalar_one_or_none() or abort(404)
 
 
 def scope(event_id: int, delegation_id: int | None):

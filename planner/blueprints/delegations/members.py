@@ -178,11 +178,14 @@ def confirm(event_id: int, delegation_id: int | None, delegate_id: int):
     """Confirm a nominated delegate (one tap), taking a quota place."""
     event, delegation = scope_for_edit(event_id, delegation_id)
     delegate = load_delegate(event, delegation, delegate_id)
+    # Read before the commit expires the objects: afterwards each would cost a query.
+    done = _("%(name)s dikonfirmasi.", name=delegate.person.formal_name)
+    back = roster_url(event, delegation)
     if ConfirmForm().validate_on_submit() and save(
         lambda: confirm_delegate(delegate, by=current_user._get_current_object())
     ):
-        flash(_("%(name)s dikonfirmasi.", name=delegate.person.formal_name), "success")
-    return redirect(roster_url(event, delegation))
+        flash(done, "success")
+    return redirect(back)
 
 
 @roster_route("/delegates/<int:delegate_id>/withdraw", methods=["POST"])
