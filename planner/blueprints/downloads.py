@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import quote
 
-from flask import Response, flash, redirect, url_for
+from flask import Response, flash, redirect, request, url_for
 from flask_login import current_user
 
 from planner import jobs
@@ -51,7 +51,7 @@ def send_export(
         record = jobs.start(
             "export",
             user=current_user._get_current_object(),
-            params={"export": kind, **params},
+            params={"export": kind, "base_url": request.host_url, **params},
             back_url=back_url,
         )
     except jobs.JobsUnavailable as exc:
