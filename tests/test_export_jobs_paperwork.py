@@ -1,4 +1,4 @@
-"""Certificates as a batch job: above the threshold the PDF comes through the job's
+"""Certificates and payment sheets as jobs: above the threshold the PDF comes through the job's
 page; run by a worker (no request), its check links still point at the site the
 person asked from. See test_export_jobs for the rows kinds."""
 
@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from planner.extensions import db
 from planner.jobs import runner, store
 from planner.models import Certificate
-from tests import test_certificates
+from tests import test_certificates, test_paperwork
 
 #: The certificate tests' bimtek (two attended, one confirmed), shared.
 bimtek = test_certificates.bimtek
@@ -78,3 +78,32 @@ def test_in_a_worker_the_links_point_at_the_site_asked_from(app, client, login, 
         made = store.read_file(record.id, "result")
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(made)).pages)
     assert all(f"https://rombongan.example/verify/{code}" in text for code in codes)
+
+
+#: The paperwork tests' event with a budget (four taking part), shared.
+plan = test_paperwork.plan
+nowhere = test_paperwork.nowhere
+
+
+def test_a_big_payment_sheet_is_a_job_with_the_same_total(client, login, plan):
+    event_id = test_paperwork._set_up(client, login, plan)
+    url = f"/events/{event_id}/paperwork/payments.pdf?kind=transport"
+    response = client.get(url)
+    assert response.status_code == 302
+    job_id = response.headers["Location"].rsplit("/", 1)[-1]
+    got = client.get(f"/jobs/{job_id}/download")
+    assert got.status_code == 200 and got.mimetype == "application/pdf"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(got.data)).pages)
+    assert f"Rp{4 * 150000:,}".replace(",", ".") in text
+    # Honoraria (a few speakers) stay direct.
+    honoraria = client.get(url.replace("transport", "honorarium"))
+    assert honoraria.status_code == 200 and honoraria.mimetype == "application/pdf"
+
+
+def test_a_refused_payment_sheet_job_says_why_on_its_page(client, login, nowhere):
+    event_id = test_paperwork._set_up(client, login, nowhere)
+    response = client.get(f"/events/{event_id}/paperwork/payments.pdf?kind=allowance")
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Daftar penerimaan uang harian belum dapat dibuat." in page
+    assert f"/events/{event_id}/paperwork/budget" in page  # the way back

@@ -47,6 +47,11 @@ def send_export(
     """The file now when ``rows`` is small; else a job, and its page."""
     if not is_big(kind, rows):
         return send_file(build())
+    return queue_export(kind, params=params, back_url=back_url)
+
+
+def queue_export(kind: str, *, params: dict, back_url: str) -> Response:
+    """Start the ``export`` job and go to its page (back, saying why, without Redis)."""
     try:
         record = jobs.start(
             "export",

@@ -25,6 +25,7 @@ from planner.exports.attendance import attendance_pdf
 from planner.exports.manifests import vehicle_manifests_pdf
 from planner.exports.paperwork.certificates import certificates_pdf
 from planner.exports.paperwork.letters import letters_pdf
+from planner.exports.paperwork.payments import payments_pdf
 from planner.exports.rooming import rooming_pdf, rooming_xlsx
 from planner.exports.rosters import roster_csv, roster_pdf, roster_title, roster_xlsx
 from planner.extensions import db
@@ -44,6 +45,7 @@ from planner.services.paperwork.certificates import (
     event_certificates,
 )
 from planner.services.paperwork.letters import event_letters, letter_settings
+from planner.services.paperwork.payments import PaymentKind, payment_sheet
 from planner.services.rooms import rooming_list
 from planner.services.rosters import load_attendance, load_event, load_roster
 
@@ -58,6 +60,7 @@ JOB_ABOVE = {
     "attendance": 1000,
     "trip_manifests": 1000,
     "rooming": 1000,
+    "payments": 1000,
     # Documents, each a page or more with images: fpdf2 makes about 200 in 2 s.
     "certificates": 200,
     "letters": 200,
@@ -187,6 +190,12 @@ def letters_file(event: Event, settings, *, progress=_no_progress) -> ExportFile
     return ExportFile(data, PDF, _("Surat undangan") + f" {event.title}", "pdf")
 
 
+def payments_file(event: Event, sheet) -> ExportFile:
+    """A payment sheet (made by ``payment_sheet``) as A4 PDF."""
+    name = sheet.title.title() + f" {event.title}"
+    return ExportFile(payments_pdf(sheet), PDF, name, "pdf")
+
+
 # The job: load by id, check again, then the same functions ------------------------
 
 
@@ -262,6 +271,14 @@ def _letters_job(user, params, progress) -> ExportFile:
     return letters_file(event, settings, progress=progress)
 
 
+def _payments_job(user, params, progress) -> ExportFile:
+    event = _paperwork_event(user, params)
+    # Refused (no allowance rate yet): the job page says why, as the budget page would.
+    sheet = payment_sheet(event, PaymentKind(params["kind"]))
+    progress(1, 3)
+    return payments_file(event, sheet)
+
+
 EXPORTS: dict[str, Callable] = {
     "roster": _roster_job,
     "attendance": _attendance_job,
@@ -269,6 +286,7 @@ EXPORTS: dict[str, Callable] = {
     "rooming": _rooming_job,
     "certificates": _certificates_job,
     "letters": _letters_job,
+    "payments": _payments_job,
 }
 
 

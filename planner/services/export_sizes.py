@@ -62,6 +62,13 @@ def rooming_rows(stay: Stay) -> int:
     return beds * max(1, nights)
 
 
+def payment_rows(event: Event, kind: str) -> int:
+    """Rows of a payment sheet: those taking part (speakers' honoraria are few)."""
+    if kind in ("allowance", "transport"):
+        return attendance_rows(event)
+    return 0
+
+
 def certificate_count(event: Event) -> int:
     """Certificates in the event's printing batch (one or two pages each)."""
     return _count(
