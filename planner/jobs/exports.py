@@ -53,15 +53,16 @@ PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
 
-#: Rows (documents, for batches) above which a download runs as a job: kept under the
-#: 2 s a request may hold a web worker at national scale (docs/bench.md, job_*).
+#: Rows (documents, for batches) above which a download runs as a job (issue 15: PDFs
+#: and XLSX above 1,000 rows), so that no request holds a web worker for more than 2 s.
 JOB_ABOVE = {
     "roster": 1000,
     "attendance": 1000,
     "trip_manifests": 1000,
     "rooming": 1000,
     "payments": 1000,
-    # Documents, each a page or more with images: fpdf2 makes about 200 in 2 s.
+    # Documents of a page or more with images: 500 certificates took 4.3 s over HTTP
+    # (docs/bench.md, certificates_pdf_500), so 200 stay under 2 s.
     "certificates": 200,
     "letters": 200,
 }
