@@ -236,3 +236,12 @@ def test_with_the_queue_unreachable_a_big_export_goes_back_saying_so(
     assert response.headers["Location"] == f"/events/{event.id}/rosters/"
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Antrean pekerjaan sedang tidak dapat dihubungi" in page
+
+
+def test_a_hostile_status_filter_is_not_kept_in_the_job(client, login, national):
+    event, organiser, _d = national(extra=6)
+    login(organiser)
+    url = f"/events/{event.id}/rosters/export.xlsx?status=%3Cscript%3E" + "x" * 500
+    job_id = _job_page(client.get(url)).rsplit("/", 1)[-1]
+    assert store.load(job_id).params["status"] == "active"
+    assert len(_xlsx_names(client.get(f"/jobs/{job_id}/download").data)) == 10
