@@ -12,14 +12,16 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from planner import jobs
 from planner.extensions import db
 from planner.jobs import exports, runner, store
-from tests import test_attendance, test_rooms, test_rosters
+from tests import test_attendance, test_jobs, test_rooms, test_rosters
 
 #: The fixtures of the roster and attendance tests, shared.
 national = test_rosters.national
 rakor = test_attendance.rakor
 tour = test_rooms.tour
+queued = test_jobs.queued
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -196,3 +198,50 @@ def test_a_big_rooming_list_is_a_job_that_keeps_a_heads_own_people(
     assert names == {
         d.person.formal_name for d in tour["people"] if d.delegation_id == belitung
     }
+
+
+def test_with_redis_a_big_attendance_pdf_waits_for_the_worker(
+    queued, app, client, login, rakor
+):
+    event, organiser = rakor(extra=6)
+    login(organiser)
+    url = f"/events/{event.id}/rosters/attendance/2024-05-07.pdf"
+    job_id = _job_page(client.get(url)).rsplit("/", 1)[-1]
+    assert client.get(f"/jobs/{job_id}/status").get_json()["status"] == "queued"
+    assert client.get(f"/jobs/{job_id}/download").status_code == 404
+    with app.app_context():
+        test_jobs._work_once(queued)
+    status = client.get(f"/jobs/{job_id}/status").get_json()
+    assert status["status"] == "done" and status["percent"] == 100
+    got = client.get(f"/jobs/{job_id}/download")
+    assert got.status_code == 200 and got.mimetype == "application/pdf"
+    text = "\n".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(got.data)).pages
+    )
+    assert all(f"Peserta {i:03d}" in text for i in range(6))
+
+
+def test_with_the_queue_unreachable_a_big_export_goes_back_saying_so(
+    client, login, national, monkeypatch
+):
+    event, organiser, _d = national(extra=6)
+    login(organiser)
+
+    def unreachable(*args, **kwargs):
+        raise jobs.JobsUnavailable()
+
+    monkeypatch.setattr(jobs, "start", unreachable)
+    response = client.get(f"/events/{event.id}/rosters/export.xlsx")
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/events/{event.id}/rosters/"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Antrean pekerjaan sedang tidak dapat dihubungi" in page
+
+
+def test_a_hostile_status_filter_is_not_kept_in_the_job(client, login, national):
+    event, organiser, _d = national(extra=6)
+    login(organiser)
+    url = f"/events/{event.id}/rosters/export.xlsx?status=%3Cscript%3E" + "x" * 500
+    job_id = _job_page(client.get(url)).rsplit("/", 1)[-1]
+    assert store.load(job_id).params["status"] == "active"
+    assert len(_xlsx_names(client.get(f"/jobs/{job_id}/download").data)) == 10

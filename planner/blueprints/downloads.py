@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import quote
 
-from flask import Response, flash, redirect, url_for
+from flask import Response, flash, redirect, request, url_for
 from flask_login import current_user
 
 from planner import jobs
@@ -47,11 +47,16 @@ def send_export(
     """The file now when ``rows`` is small; else a job, and its page."""
     if not is_big(kind, rows):
         return send_file(build())
+    return queue_export(kind, params=params, back_url=back_url)
+
+
+def queue_export(kind: str, *, params: dict, back_url: str) -> Response:
+    """Start the ``export`` job and go to its page (back, saying why, without Redis)."""
     try:
         record = jobs.start(
             "export",
             user=current_user._get_current_object(),
-            params={"export": kind, **params},
+            params={"export": kind, "base_url": request.host_url, **params},
             back_url=back_url,
         )
     except jobs.JobsUnavailable as exc:

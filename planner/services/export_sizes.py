@@ -11,8 +11,10 @@ import sqlalchemy as sa
 from planner.extensions import db
 from planner.models import (
     TAKING_PART,
+    Certificate,
     Delegate,
     Event,
+    InvitationLetter,
     RoomAssignment,
     SeatAssignment,
     Stay,
@@ -58,6 +60,29 @@ def rooming_rows(stay: Stay) -> int:
     )
     nights = (stay.check_out_on - stay.check_in_on).days
     return beds * max(1, nights)
+
+
+def payment_rows(event: Event, kind: str) -> int:
+    """Rows of a payment sheet: those taking part (speakers' honoraria are few)."""
+    if kind in ("allowance", "transport"):
+        return attendance_rows(event)
+    return 0
+
+
+def certificate_count(event: Event) -> int:
+    """Certificates in the event's printing batch (one or two pages each)."""
+    return _count(
+        sa.select(sa.func.count(Certificate.id)).where(Certificate.event_id == event.id)
+    )
+
+
+def letter_count(event: Event) -> int:
+    """Invitation letters in the event's printing batch."""
+    return _count(
+        sa.select(sa.func.count(InvitationLetter.id)).where(
+            InvitationLetter.event_id == event.id
+        )
+    )
 
 
 def _count(query) -> int:

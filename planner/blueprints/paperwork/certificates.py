@@ -7,18 +7,20 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from planner.blueprints.downloads import download
+from planner.blueprints.downloads import download, send_export
 from planner.blueprints.paperwork import bp, verify_bp
 from planner.blueprints.paperwork.forms import CertificateTemplateForm
 from planner.commit import save
 from planner.exports.paperwork.certificates import certificates_pdf
 from planner.extensions import db, limiter
+from planner.jobs.exports import certificates_file, verify_url
 from planner.models import Delegate, Event
 from planner.permissions import (
     can_manage_paperwork,
     can_view_certificate,
     require,
 )
+from planner.services.export_sizes import certificate_count
 from planner.services.paperwork.certificates import (
     certificate_template,
     delegate_certificate,
@@ -38,8 +40,7 @@ def _manage(event_id: int) -> Event:
     return event
 
 
-def _verify_url(code: str) -> str:
-    return url_for("verify.show", code=code, _external=True)
+_verify_url = verify_url
 
 
 @bp.route("/certificates", methods=["GET", "POST"])
@@ -106,8 +107,13 @@ def certificates_print(event_id: int):
     """Every certificate of the event in one PDF, for printing."""
     event = _manage(event_id)
     template = certificate_template(event) or abort(404)
-    data = certificates_pdf(event_certificates(event), template, _verify_url)
-    return download(data, "application/pdf", _("Sertifikat") + f" {event.title}", "pdf")
+    return send_export(
+        "certificates",
+        lambda: certificates_file(event, template),
+        rows=certificate_count(event),
+        params={"event_id": event.id},
+        back_url=url_for("paperwork.certificates", event_id=event.id),
+    )
 
 
 @bp.get("/certificates/<int:delegate_id>.pdf")

@@ -7,14 +7,16 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from planner.blueprints.downloads import download
+from planner.blueprints.downloads import download, send_export
 from planner.blueprints.paperwork import bp
 from planner.blueprints.paperwork.forms import LetterSettingsForm
 from planner.commit import save
 from planner.exports.paperwork.letters import letters_pdf
 from planner.extensions import db
+from planner.jobs.exports import letter_page_url, letters_file
 from planner.models import Delegation, Event
 from planner.permissions import can_manage_paperwork, require
+from planner.services.export_sizes import letter_count
 from planner.services.paperwork.images import MAX_IMAGE_BYTES
 from planner.services.paperwork.letters import (
     event_letters,
@@ -31,16 +33,7 @@ def _manage(event_id: int) -> Event:
     return event
 
 
-def _page_url(event_id: int):
-    def url(delegation_id: int) -> str:
-        return url_for(
-            "delegations.show",
-            event_id=event_id,
-            delegation_id=delegation_id,
-            _external=True,
-        )
-
-    return url
+_page_url = letter_page_url
 
 
 @bp.route("/letters", methods=["GET", "POST"])
@@ -89,9 +82,12 @@ def letters_print(event_id: int):
     """Every letter in one PDF, for printing."""
     event = _manage(event_id)
     settings = letter_settings(event) or abort(404)
-    data = letters_pdf(event_letters(event), settings, _page_url(event_id))
-    return download(
-        data, "application/pdf", _("Surat undangan") + f" {event.title}", "pdf"
+    return send_export(
+        "letters",
+        lambda: letters_file(event, settings),
+        rows=letter_count(event),
+        params={"event_id": event.id},
+        back_url=url_for("paperwork.letters", event_id=event.id),
     )
 
 

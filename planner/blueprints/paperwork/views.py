@@ -8,14 +8,15 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from planner.blueprints.downloads import download
+from planner.blueprints.downloads import download, queue_export, send_file
 from planner.blueprints.paperwork import bp
 from planner.blueprints.paperwork.forms import BudgetForm, BudgetLineForm
 from planner.commit import save
 from planner.exports.paperwork.budget import budget_pdf, budget_xlsx
-from planner.exports.paperwork.payments import payments_pdf
+from planner.jobs.exports import is_big, payments_file
 from planner.models import Event
 from planner.permissions import can_manage_paperwork, require
+from planner.services.export_sizes import payment_rows
 from planner.services.paperwork.budget import budget_settings, compute_budget
 from planner.services.paperwork.editing import (
     add_budget_line,
@@ -134,13 +135,13 @@ def payments(event_id: int):
         kind = PaymentKind(request.args.get("kind", PaymentKind.ALLOWANCE))
     except ValueError:
         abort(404)
+    if is_big("payments", payment_rows(event, kind)):
+        return queue_export(
+            "payments",
+            params={"event_id": event.id, "kind": str(kind)},
+            back_url=url_for("paperwork.budget", event_id=event_id),
+        )
     outcome = save(lambda: payment_sheet(event, kind))
     if not outcome:
         return redirect(url_for("paperwork.budget", event_id=event_id))
-    sheet = outcome.value
-    return download(
-        payments_pdf(sheet),
-        "application/pdf",
-        sheet.title.title() + f" {event.title}",
-        "pdf",
-    )
+    return send_file(payments_file(event, outcome.value))

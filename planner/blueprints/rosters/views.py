@@ -28,6 +28,7 @@ from planner.services.rosters import (
     load_delegation,
     load_event,
     load_roster,
+    statuses_for,
 )
 
 #: Above this many rows, the whole-event page shows totals until a province is chosen.
@@ -79,7 +80,8 @@ def export(event_id: int, fmt: str):
         "roster",
         lambda: roster_file(event, fmt=fmt, status=status),
         rows=0 if fmt == "csv" else roster_rows(event, status=status),
-        params={"event_id": event.id, "fmt": fmt, "status": status},
+        # The cleaned filter name: a hostile ?status= is not kept in the job.
+        params={"event_id": event.id, "fmt": fmt, "status": statuses_for(status)[0]},
         back_url=url_for("rosters.index", event_id=event.id),
     )
 
