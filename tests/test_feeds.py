@@ -354,6 +354,44 @@ def test_304_and_an_unchanged_feed_take_one_query(client, world, count_queries):
         assert len(queries) == 1, queries
 
 
+def test_a_conditional_get_opens_no_transaction_on_postgresql(client, world):
+    """On PostgreSQL the revision is read in autocommit when nothing else was read:
+    no BEGIN before it, no ROLLBACK after it, the request's session never begins."""
+    from flask_sqlalchemy.session import Session
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite reads through the session")
+    begun = []
+
+    def after_begin(session, transaction, connection):
+        begun.append(connection)
+
+    sa.event.listen(Session, "after_begin", after_begin)
+    try:
+        for url in (public_url(world), token_url(world.delegate_token)):
+            etag = client.get(url).headers["ETag"]
+            begun.clear()
+            response = client.get(url, headers={"If-None-Match": etag})
+            assert response.status_code == 304
+            assert begun == []
+    finally:
+        sa.event.remove(Session, "after_begin", after_begin)
+
+
+def test_a_revision_read_inside_a_transaction_sees_its_writes(app_ctx, world):
+    before = feeds.version_by_slug(world.slug).revisions
+    db.session.execute(
+        sa.text(
+            "UPDATE feed_revisions SET revision = revision + 100"
+            " WHERE kind = 'event' AND owner_id = :id"
+        ),
+        {"id": world.event_id},
+    )
+    assert feeds.version_by_slug(world.slug).revisions == (before[0] + 100,)
+    db.session.rollback()
+    assert feeds.version_by_slug(world.slug).revisions == before
+
+
 def _grow(world, make_delegate, make_trip, make_leg, n: int) -> None:
     """Add n items (with speakers), n legs and n seated delegates."""
     event = db.session.get(Event, world.event_id)

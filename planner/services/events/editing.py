@@ -83,9 +83,13 @@ def check_in_is_early(event: Event, now: datetime | None = None) -> bool:
 
 def slugify(text: str) -> str:
     """ASCII, lower-case, dash-separated: "Rakor Bangka" → "rakor-bangka"."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    # Accents go; any other non-ASCII character (a dash "–", a letter) separates words.
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    if text.isascii():  # nothing to decompose (most names: plan exports slug 10,000)
+        bare = text
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        # Accents go; any other non-ASCII character (a dash "–", a letter) separates
+        # words.
+        bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return re.sub(r"[^a-z0-9]+", "-", bare.lower()).strip("-")
 
 
