@@ -19,6 +19,7 @@ How tests are kept apart (read this before adding a fixture that touches the dat
   falling back to TRUNCATE … RESTART IDENTITY when the role may not do that.
 - Test databases skip the disk flush at commit (SQLite ``synchronous=OFF``,
   PostgreSQL ``synchronous_commit=off``): a crash loses nothing a test needs.
+- Compiled templates are shared by every app of a worker (``_TemplateCodeCache``).
 - Passwords are hashed with a cheap method in every test (``_cheap_password_hashes``);
   a test may still patch ``generate_password_hash`` itself.
 - A test that makes its own database (migrations) or its own app cleans up after itself.
@@ -34,8 +35,10 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import count
 
+import jinja2
 import pytest
 import sqlalchemy as sa
+from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.routing.rules import Rule
 from werkzeug.security import generate_password_hash
@@ -119,6 +122,29 @@ def _cached_compile_builder(self, append_unknown: bool = True):
 
 
 Rule._compile_builder = _cached_compile_builder
+
+
+class _TemplateCodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept in memory for the worker's whole session.
+
+    Every test makes its own app, hence its own Jinja environment, which would lex,
+    parse and compile each template it renders again (a tenth of the CPU of a page
+    walk). Jinja checks the template's source checksum before reusing the code.
+    """
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        data = self.code.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+Flask.jinja_options = {**Flask.jinja_options, "bytecode_cache": _TemplateCodeCache()}
 
 _BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 

@@ -155,7 +155,7 @@ def test_missing_page_is_skipped_not_a_crash(app):
 def test_runner_end_to_end(tmp_path, monkeypatch, capsys):
     """``python -m bench`` on a small throwaway database prints one line per case."""
     monkeypatch.setenv("BENCH_DATABASE_URL", f"sqlite:///{tmp_path / 'bench.sqlite'}")
-    code = runner_module.main(["--people", "60", "--events", "2", "--repeat", "2"])
+    code = runner_module.main(["--people", "60", "--events", "2", "--repeat", "1"])
     out = capsys.readouterr().out
     assert code == 0, out
     assert "generated 60 people" in out
