@@ -161,3 +161,22 @@ def test_ids_beyond_a_database_integer_are_not_found(client, login, make_user):
     for event_id in (2**31 - 1, 2**31, 2**63, 2**70):
         assert client.get(f"/events/{event_id}").status_code == 404
         assert client.get(f"/events/{event_id}/rosters/export.csv").status_code == 404
+
+
+def test_apps_of_a_test_session_share_compiled_templates(app, tmp_path):
+    """The tests' template code cache: a second app loads base.html without compiling
+    it, and a template whose source changed is compiled again (its checksum differs)."""
+    from flask import Flask
+
+    with app.test_request_context():
+        app.jinja_env.get_template("base.html")
+    other = create_app({**app.config, "TESTING": True})
+    other.jinja_env.compile = None  # any compile would fail
+    with other.test_request_context():
+        assert other.jinja_env.get_template("base.html") is not None
+    (tmp_path / "t.html").write_text("one")
+    loose = Flask("loose", template_folder=str(tmp_path))
+    assert loose.jinja_env.get_template("t.html").render() == "one"
+    (tmp_path / "t.html").write_text("two")
+    again = Flask("again", template_folder=str(tmp_path))
+    assert again.jinja_env.get_template("t.html").render() == "two"
