@@ -1,12 +1,13 @@
 """Heavy requests with a job queue: how long the request holds a web worker.
 
-With Redis (``BENCH_REDIS_URL``, e.g. redis://127.0.0.1:6379/5) each heavy case is posted over the
-test client: the 19,000-row CSV upload (its check becomes a job), the 5,000-column
-CSV, the plan import of the national plan file and its export, and the whole
-national roster as XLSX (10,000 rows by default: above the export threshold, so a
-job). The request only stores the file (or counts the rows) and enqueues the job;
-the line gives the HTTP time (the goal: under 2 s at national scale) and, separately, how long the job itself then takes in a worker (run
-once, in this process). The jobs go on their own queue (``bench-jobs``), emptied after.
+With Redis (``BENCH_REDIS_URL``, e.g. redis://127.0.0.1:6379/5) each heavy case is
+posted over the test client: the 19,000-row CSV upload (its check becomes a job), the
+5,000-column CSV, the plan import of the national plan file and its export, and the
+whole national roster as XLSX (10,000 rows by default: above the export threshold, so a
+job). The request only stores the file (or counts the rows) and enqueues the job; the
+line gives the HTTP time (the goal: under 2 s at national scale) and, separately, how
+long the job itself then takes in a worker (run once, in this process). The jobs go on
+their own queue (``bench-jobs``), emptied after.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from flask import Flask
 from sqlalchemy import insert, select
 
 from bench.generate import TODAY, BenchData
+from bench.goals import record
 from bench.measure import NAME_WIDTH, median
 from planner.extensions import db
 from planner.models import (
@@ -154,6 +155,12 @@ def run(app: Flask, data: BenchData, repeat: int, only: str | None = None) -> li
     if len(times) == 2:
         small_t, large_t = times[NAMES[0]], times[NAMES[1]]
         (small_n, _), (large_n, _) = sizes[NAMES[0]], sizes[NAMES[1]]
+        record(
+            "seat_assignment t(10k)/t(1k)",
+            f"ratio {large_t / small_t:.1f}",
+            f"≤ {RATIO_GOAL}",
+            large_t / small_t <= RATIO_GOAL,
+        )
         lines.append(
             f"{'seat_assignment_ratio':<{NAME_WIDTH}} ratio t(10k)/t(1k) "
             f"{large_t / small_t:.1f} for {large_n / small_n:.0f}× the delegates, "
