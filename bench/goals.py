@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-NAME_WIDTH = 44
+NAME_WIDTH = 50
 
 
 @dataclass(frozen=True)
