@@ -856,3 +856,48 @@ def test_overview_leaves_out_tabs_with_nothing_to_show(
     # What the participant may see (run-down, calendar, details) keeps its tabs.
     tabs = _tab_ids(page)
     assert "people" not in tabs and "details" in tabs
+
+
+def test_a_large_event_charts_its_quotas_by_province(
+    client, login, make_user, make_event, make_delegation, make_delegate
+):
+    """Above 40 delegations the overview draws one bar per province (a national
+    event's 514 bars made a 35,000-unit picture and a 546 KB page); up to 40 it
+    draws one per delegation."""
+    from planner.services.overview import CHART_DELEGATIONS
+
+    user = make_user("organiser")
+    event = make_event(organisers=[user])
+    regencies = db.session.scalars(
+        db.select(Region)
+        .where(Region.parent_id.is_not(None))
+        .order_by(Region.code)
+        .limit(CHART_DELEGATIONS)
+    ).all()
+    provinces = {r.parent.name for r in regencies}
+    assert len(provinces) >= 2
+    for regency in regencies:
+        make_delegation(event, region=regency, quota=2)
+    confirmed = make_delegation(event, region=None, name="IPSM Pusat", quota=5)
+    make_delegate(confirmed, status=DelegateStatus.CONFIRMED)
+    login(user)
+
+    page = client.get(f"/events/{event.id}").get_data(as_text=True)
+    chart = page.split('id="quota-fill"', 1)[1].split("</figure>", 1)[0]
+    assert chart.count('class="quota-row"') == len(provinces) + 1
+    assert "Pengisian kuota per provinsi" in chart
+    assert f"Pengisian kuota {CHART_DELEGATIONS + 1} delegasi" in chart
+    assert "Tanpa wilayah: 1 dari kuota 5 terkonfirmasi" in chart
+    first = regencies[0].parent.name
+    share = 2 * sum(r.parent.name == first for r in regencies)
+    assert f"{first}: 0 dari kuota {share} terkonfirmasi" in chart
+    assert "Satu batang per provinsi, menjumlahkan 41 delegasinya" in chart
+
+    # One delegation fewer: a bar each again.
+    db.session.delete(confirmed)
+    db.session.commit()
+    page = client.get(f"/events/{event.id}").get_data(as_text=True)
+    chart = page.split('id="quota-fill"', 1)[1].split("</figure>", 1)[0]
+    assert chart.count('class="quota-row"') == CHART_DELEGATIONS
+    assert "Pengisian kuota per delegasi" in chart
+    assert "Satu batang per delegasi" in chart

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
+from dataclasses import replace
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -104,9 +105,15 @@ def _legend(root: ET.Element) -> float:
     return ly
 
 
-def quota_fill_svg(rows: Sequence[QuotaFill]) -> str:
+def quota_fill_svg(rows: Sequence[QuotaFill], *, delegations: int | None = None) -> str:
     """One horizontal bar per delegation: attended, confirmed and nominated people
-    against its quota, with the name and the numbers written beside it."""
+    against its quota, with the name and the numbers written beside it. With
+    ``delegations`` (their number), the rows are provinces adding up that many
+    delegations (:func:`planner.services.overview.chart_rows`)."""
+    if delegations is not None:
+        rows = [
+            row if row.name else replace(row, name=_("Tanpa wilayah")) for row in rows
+        ]
     taking = sum(r.taking_part for r in rows)
     quota = sum(r.quota for r in rows)
     label = ngettext(
@@ -114,13 +121,17 @@ def quota_fill_svg(rows: Sequence[QuotaFill]) -> str:
         "%(attended)s hadir, %(nominated)s masih diusulkan",
         "Pengisian kuota %(num)s delegasi: %(taking)s dari %(quota)s terkonfirmasi, "
         "%(attended)s hadir, %(nominated)s masih diusulkan",
-        len(rows),
+        len(rows) if delegations is None else delegations,
         taking=taking,
         quota=quota,
         attended=sum(r.attended for r in rows),
         nominated=sum(r.nominated for r in rows),
     )
-    title = _("Pengisian kuota per delegasi")
+    title = (
+        _("Pengisian kuota per delegasi")
+        if delegations is None
+        else _("Pengisian kuota per provinsi")
+    )
     if not rows:
         root = svg_root(title, "quota-fill", font_size=14)
         sub(root, "text", _("Belum ada delegasi."), x=0, y=24,

@@ -41,7 +41,7 @@ from planner.services.events import (
     update_event,
     visible_events,
 )
-from planner.services.overview import event_numbers
+from planner.services.overview import EventNumbers, chart_rows, event_numbers
 
 #: Button label of each status change offered on the overview.
 TRANSITION_LABELS = {
@@ -56,6 +56,18 @@ TRANSITION_LABELS = {
 def _load_event(event_id: int, *options) -> Event:
     """The event with this id, or 404."""
     return db.one_or_404(db.select(Event).where(Event.id == event_id).options(*options))
+
+
+def _quota_chart(numbers: EventNumbers | None) -> tuple[Markup | None, bool]:
+    """The overview's quota chart (none without delegations) and whether its bars are
+    provinces (a large event) rather than delegations."""
+    if numbers is None or not numbers.delegations:
+        return None, False
+    rows, by_province = chart_rows(numbers.delegations)
+    svg = quota_fill_svg(
+        rows, delegations=len(numbers.delegations) if by_province else None
+    )
+    return Markup(svg), by_province
 
 
 def _overview_tabs() -> list[tuple[str, object, list[str]]]:
@@ -148,14 +160,14 @@ def show(event_id: int):
     require(can_view_event(current_user, event))
     manager = can_manage_event(current_user, event)
     numbers = event_numbers(event) if manager else None
+    chart, by_province = _quota_chart(numbers)
     return render_template(
         "events/show.html",
         event=event,
         manager=manager,
         numbers=numbers,
-        quota_chart=Markup(quota_fill_svg(numbers.delegations))
-        if numbers is not None and numbers.delegations
-        else None,
+        quota_chart=chart,
+        quota_by_province=by_province,
         holidays=holiday_warnings(event.starts_on, event.ends_on),
         checklist=event_checklist(event) if manager else [],
         transitions=[
