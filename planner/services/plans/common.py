@@ -384,19 +384,18 @@ def _copy(table: sa.Table, rows: list[dict]) -> None:
     raw = connection.connection.driver_connection
     with raw.cursor() as cursor:
         with cursor.copy(f"COPY {quoted} ({names}) FROM STDIN") as copy:
+            keys = [c.key for c in given]
+            filled = [(c.default.is_callable, c.default.arg) for c in defaults]
+            processed = [
+                (n, process) for n, process in enumerate(processors) if process
+            ]
             for row in rows:
-                values = [row[c.key] for c in given]
-                for column in defaults:
-                    default = column.default
-                    values.append(
-                        default.arg(None) if default.is_callable else default.arg
-                    )
-                copy.write_row(
-                    [
-                        value if process is None else process(value)
-                        for value, process in zip(values, processors, strict=True)
-                    ]
-                )
+                values = [row[k] for k in keys]
+                for call, arg in filled:
+                    values.append(arg(None) if call else arg)
+                for n, process in processed:
+                    values[n] = process(values[n])
+                copy.write_row(values)
     note_inserted(db.session, table.name, rows)
 
 
