@@ -17,7 +17,6 @@ from flask_babel import gettext as _
 
 from planner.extensions import db
 from planner.models import QUOTA_STATUSES, Event
-from planner.revisions import note_inserted
 from planner.services import PlannerError
 from planner.services.events import slugify
 
@@ -300,18 +299,6 @@ def _insert(model, rows: list[dict]) -> list[int]:
             sa.select(sa.func.pg_get_serial_sequence(table.name, "id"))
         )
     ids: list[int] = []
-    if sequence is not None and _copyable(table, rows):
-        ids = list(
-            db.session.scalars(
-                sa.select(sa.func.nextval(sequence)).select_from(
-                    sa.func.generate_series(1, len(rows))
-                )
-            )
-        )
-        for row, ident in zip(rows, ids, strict=True):
-            row["id"] = ident
-        _copy(table, rows)
-        return ids
     if sequence is not None:
         for chunk in _chunks(rows):
             found = list(
@@ -339,64 +326,8 @@ def _insert(model, rows: list[dict]) -> list[int]:
 def _insert_plain(target, rows: list[dict]) -> None:
     """Insert rows (of a model or an association table) in batches."""
     table = getattr(target, "__table__", target)
-    if (
-        rows
-        and db.session.get_bind().dialect.name == "postgresql"
-        and _copyable(table, rows)
-    ):
-        _copy(table, rows)
-        return
     for chunk in _chunks(rows):
         db.session.execute(sa.insert(table), chunk)
-
-
-def _copyable(table: sa.Table, rows: list[dict]) -> bool:
-    """Whether ``rows`` can go in by COPY: all with the same keys, every missing
-    column's default a Python value or function (no SQL expression, no sequence)."""
-    keys = rows[0].keys()
-    if any(row.keys() != keys for row in rows):
-        return False
-    for column in table.columns:
-        default = column.default
-        if column.key in keys or default is None:
-            continue
-        if not (default.is_scalar or default.is_callable):
-            return False
-    return True
-
-
-def _copy(table: sa.Table, rows: list[dict]) -> None:
-    """Insert rows with PostgreSQL's COPY on the session's connection (same
-    transaction), as the Core INSERT would: missing columns get their Python-side
-    defaults, every value goes through its type's bind processing, and the feed
-    revisions are noted as for an INSERT. psycopg's executemany sends one INSERT
-    per row; COPY streams them all in one statement."""
-    connection = db.session.connection()
-    dialect = connection.dialect
-    given = [c for c in table.columns if c.key in rows[0]]
-    defaults = [
-        c for c in table.columns if c.key not in rows[0] and c.default is not None
-    ]
-    columns = given + defaults
-    processors = [c.type._cached_bind_processor(dialect) for c in columns]
-    names = ", ".join(dialect.identifier_preparer.quote(c.name) for c in columns)
-    quoted = dialect.identifier_preparer.format_table(table)
-    raw = connection.connection.driver_connection
-    with raw.cursor() as cursor:
-        with cursor.copy(f"COPY {quoted} ({names}) FROM STDIN") as copy:
-            keys = [c.key for c in given]
-            filled = [(c.default.is_callable, c.default.arg) for c in defaults]
-            processed = [
-                (n, process) for n, process in enumerate(processors) if process
-            ]
-            for row in rows:
-                values = [row[k] for k in keys]
-                for call, arg in filled:
-                    values.append(arg(None) if call else arg)
-                for n, process in processed:
-                    values[n] = process(values[n])
-                copy.write_row(values)
-    note_inserted(db.session, table.name, rows)
 
 
 def _int(value, default: int | None = 0) -> int | None:
