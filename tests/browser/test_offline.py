@@ -256,6 +256,9 @@ def test_signing_out_forgets_the_phones_data(browser, live_app, gate):
     context, page = _open_gate(browser, base, gate["event"])
     assert page.evaluate("caches.has('rombongan-pages')")
     page.locator(".navbar-toggler").click()  # the menu is folded at 360 px
+    # Bootstrap adds "show" once the menu has finished opening: a click during the
+    # opening can miss the button on a busy machine.
+    page.wait_for_selector(".navbar-collapse.show")
     page.locator("form[data-sign-out] button").click()
     page.wait_for_url(f"{base}/auth/login*", timeout=40_000)
     assert not page.evaluate("caches.has('rombongan-pages')")
@@ -279,6 +282,7 @@ def test_signing_out_with_unsent_check_ins_warns_first(browser, live_app, gate):
 
     page.on("dialog", answer)
     page.locator(".navbar-toggler").click()
+    page.wait_for_selector(".navbar-collapse.show")
     page.locator("form[data-sign-out] button").click()
     _until(page, "true")
     page.wait_for_timeout(1000)
