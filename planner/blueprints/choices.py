@@ -44,13 +44,22 @@ def region_choices(
     query. A ``multiple`` select gets no blank option.
     """
     if regions is None:
-        regions = db.session.scalars(db.select(Region).order_by(Region.code)).all()
+        # Columns, not entities: the 552 regions as ORM objects cost ~10 ms a page.
+        rows = db.session.execute(
+            db.select(Region.id, Region.code, Region.name, Region.parent_id)
+        ).all()
+        labels = {id_: f"{name} ({code})" for id_, code, name, _parent in rows}
+    else:
+        rows = [(r.id, r.code, r.name, r.parent_id) for r in regions]
+        labels = {r.id: r.label for r in regions}
+        labels.update((r.parent.id, r.parent.label) for r in regions if r.parent)
     choices = [] if multiple else [SelectChoice("", blank or _l("— Pilih wilayah —"))]
-    for region in sorted(regions, key=lambda r: r.code):
-        province = region.parent or region
-        if region.parent is None:
-            label = _l("Seluruh provinsi %(name)s", name=region.label)
+    for id_, _code, _name, parent_id in sorted(rows, key=lambda row: row[1]):
+        if parent_id is None:
+            label = _l("Seluruh provinsi %(name)s", name=labels[id_])
+            optgroup = labels[id_]
         else:
-            label = region.label
-        choices.append(SelectChoice(str(region.id), label, optgroup=province.label))
+            label = labels[id_]
+            optgroup = labels[parent_id]
+        choices.append(SelectChoice(str(id_), label, optgroup=optgroup))
     return choices

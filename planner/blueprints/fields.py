@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from wtforms import IntegerField
+from markupsafe import Markup, escape
+from wtforms import IntegerField, fields, widgets
 
 
 class WholeNumberField(IntegerField):
@@ -23,3 +24,37 @@ class WholeNumberField(IntegerField):
         except ValueError:
             self.data = None
             raise ValueError(self.not_a_number) from None
+
+
+class FastSelect(widgets.Select):
+    """WTForms' select, writing a plain option (no per-choice attributes) directly.
+
+    The same HTML as WTForms writes: ``<option selected value="…">label</option>``,
+    attributes in its sorted order, value and label escaped alike. WTForms builds each
+    option through ``html_params`` (a sorted dict, a ``Markup.format`` per attribute):
+    about 30 µs an option, so a select of the 514 regencies cost some 15 ms a page.
+    Options with attributes of their own (``render_kw``), extra keyword arguments or a
+    value that is a boolean or already markup go through WTForms' own code.
+    """
+
+    @classmethod
+    def render_option(cls, choice, **kwargs):
+        value = choice.value
+        if kwargs or choice.render_kw or isinstance(value, bool | Markup):
+            return super().render_option(choice, **kwargs)
+        label = escape(choice.label or value)
+        if choice.selected:
+            return Markup(f'<option selected value="{escape(value)}">{label}</option>')
+        return Markup(f'<option value="{escape(value)}">{label}</option>')
+
+
+class SelectField(fields.SelectField):
+    """A select whose options render fast (:class:`FastSelect`)."""
+
+    widget = FastSelect()
+
+
+class SelectMultipleField(fields.SelectMultipleField):
+    """A multiple select whose options render fast (:class:`FastSelect`)."""
+
+    widget = FastSelect(multiple=True)

@@ -3,13 +3,7 @@
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    IntegerField,
-    PasswordField,
-    SelectField,
-    SelectMultipleField,
-)
+from wtforms import BooleanField, IntegerField, PasswordField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -20,6 +14,7 @@ from planner.blueprints.auth.forms import (
     new_password_fields,
 )
 from planner.blueprints.choices import region_choices
+from planner.blueprints.fields import SelectField, SelectMultipleField
 
 LANGUAGE_LABELS = {"id": "Bahasa Indonesia", "en": "English"}
 

@@ -9,8 +9,6 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
-    SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -19,7 +17,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from planner import labels
 from planner.blueprints.choices import coerce_id, coerce_ids
 from planner.blueprints.delegations.forms import IndonesianTimeField
-from planner.blueprints.fields import WholeNumberField
+from planner.blueprints.fields import SelectField, SelectMultipleField, WholeNumberField
 from planner.blueprints.people.forms import (
     IndonesianDateField,
     _strip,

@@ -10,8 +10,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     RadioField,
-    SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
@@ -21,7 +19,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from planner import labels
 from planner.blueprints.choices import coerce_id, coerce_ids
-from planner.blueprints.fields import WholeNumberField
+from planner.blueprints.fields import SelectField, SelectMultipleField, WholeNumberField
 from planner.blueprints.people.forms import (
     IndonesianDateField,
     PersonBasicFields,

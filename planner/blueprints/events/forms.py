@@ -11,7 +11,6 @@ from wtforms import (
     DateField,
     IntegerField,
     SelectChoice,
-    SelectField,
     StringField,
     TextAreaField,
 )
@@ -25,6 +24,7 @@ from wtforms.validators import (
 )
 
 from planner.blueprints.choices import region_choices
+from planner.blueprints.fields import SelectField
 from planner.extensions import db
 from planner.labels import EVENT_KIND
 from planner.models import EventStatus, Place

@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import SelectChoice, SelectField
+from wtforms import SelectChoice
 from wtforms.validators import ValidationError
 
+from planner.blueprints.fields import SelectField
 from planner.services.imports import FIELDS, file_extension
 
 IGNORE = ""

@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, SelectField, StringField
+from wtforms import BooleanField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from planner import labels
 from planner.blueprints.choices import coerce_id
-from planner.blueprints.fields import WholeNumberField
+from planner.blueprints.fields import SelectField, WholeNumberField
 from planner.blueprints.people.forms import IndonesianDateField, enum_choices
 
 _NOT_A_NUMBER = _l("Isi dengan bilangan bulat rupiah, tanpa titik.")

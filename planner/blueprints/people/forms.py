@@ -10,7 +10,6 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
-    SelectField,
     StringField,
     TelField,
     TextAreaField,
@@ -20,6 +19,7 @@ from wtforms.validators import Email, InputRequired, Length, Optional, Validatio
 
 from planner import labels
 from planner.blueprints.choices import coerce_id, region_choices
+from planner.blueprints.fields import SelectField
 from planner.models import Region
 from planner.services import PlannerError
 from planner.services.people import normalise_nik

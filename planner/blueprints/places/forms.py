@@ -11,7 +11,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DecimalField,
     HiddenField,
-    SelectField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -28,6 +27,7 @@ from wtforms.widgets import TextInput
 
 from planner import labels
 from planner.blueprints.choices import region_choices
+from planner.blueprints.fields import SelectField
 from planner.models import PlaceKind
 from planner.models.types import MAX_ID
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from planner import labels
 from planner.blueprints.choices import coerce_id
-from planner.blueprints.fields import WholeNumberField
+from planner.blueprints.fields import SelectField, WholeNumberField
 from planner.blueprints.people.forms import IndonesianDateField, _strip, enum_choices
 
 _TOO_LONG = _l("Paling panjang %(max)d karakter.")

@@ -7,8 +7,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
-    SelectField,
-    SelectMultipleField,
     StringField,
     TelField,
     TextAreaField,
@@ -18,7 +16,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from planner import labels
 from planner.blueprints.choices import coerce_id, coerce_ids
 from planner.blueprints.delegations.forms import IndonesianTimeField
-from planner.blueprints.fields import WholeNumberField
+from planner.blueprints.fields import SelectField, SelectMultipleField, WholeNumberField
 from planner.blueprints.people.forms import (
     IndonesianDateField,
     _strip,

@@ -10,12 +10,12 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import joinedload
-from wtforms import BooleanField, SelectField
+from wtforms import BooleanField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from planner import labels
 from planner.blueprints.choices import coerce_id
-from planner.blueprints.fields import WholeNumberField
+from planner.blueprints.fields import SelectField, WholeNumberField
 from planner.blueprints.transport import bp
 from planner.commit import save
 from planner.extensions import db
