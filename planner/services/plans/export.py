@@ -41,8 +41,10 @@ from planner.services.plans.common import (
     Progress,
     ProgressCallback,
     _assign_keys,
-    _iso,
     _sortable,
+    _sorted_by,
+    _stored,
+    _times,
     _value,
     _zone,
 )
@@ -89,7 +91,9 @@ class _ExportRows:
 
         def table(model, *where, keep: tuple[str, ...] = ()) -> list:
             columns = [
-                c for c in model.__table__.c if c.name not in _UNUSED or c.name in keep
+                _stored(c)
+                for c in model.__table__.c
+                if c.name not in _UNUSED or c.name in keep
             ]
             return rows(sa.select(*columns).where(*where))
 
@@ -109,7 +113,7 @@ class _ExportRows:
         self.delegates = table(Delegate, Delegate.event_id == eid, keep=("created_at",))
         self.changes: dict[int, list] = defaultdict(list)
         for change in rows(
-            sa.select(DelegateChange.__table__)
+            sa.select(*map(_stored, DelegateChange.__table__.c))
             .where(DelegateChange.delegate_id.in_(delegate_ids))
             .order_by(DelegateChange.at, DelegateChange.id)
         ):
@@ -192,10 +196,8 @@ def export_plan(
     counter = Progress(progress, _QUERIES + lodging.QUERIES + 1)
     rows = _ExportRows(event, counter)
     zone = event.timezone or DEFAULT_TIMEZONE
-
-    def code(region_id: int | None) -> str | None:
-        region = rows.regions.get(region_id) if region_id is not None else None
-        return region.code if region is not None else None
+    iso = _times()
+    code = {i: r.code for i, r in rows.regions.items()}.get
 
     def place_zone(place_id: int) -> str:
         """Times at a place are written in its region's zone, else the event's."""
@@ -224,7 +226,11 @@ def export_plan(
             + _sortable(p.title_before, p.title_after, p.id)
         )
 
-    people = sorted(rows.people.values(), key=person_order)
+    people = _sorted_by(
+        list(rows.people.values()),
+        lambda p: (p.full_name.casefold(), p.full_name),
+        person_order,
+    )
     person_key = _assign_keys(
         [p.id for p in people],
         {p.id: p.full_name or p.position for p in people},
@@ -348,7 +354,7 @@ def export_plan(
                 "region": code(d.region_id),
                 "quota": d.quota,
                 "head": emails.get(d.head_user_id),
-                "deadline_at": _iso(d.deadline_at, zone),
+                "deadline_at": iso(d.deadline_at, zone),
                 "notes": d.notes,
             }
             for d in delegations
@@ -361,10 +367,10 @@ def export_plan(
                 "status": str(d.status),
                 "replaces": delegate_person.get(d.replaces_id),
                 "notes": d.notes,
-                "created_at": _iso(d.created_at, zone),
-                "confirmed_at": _iso(d.confirmed_at, zone),
-                "attended_at": _iso(d.attended_at, zone),
-                "withdrawn_at": _iso(d.withdrawn_at, zone),
+                "created_at": iso(d.created_at, zone),
+                "confirmed_at": iso(d.confirmed_at, zone),
+                "attended_at": iso(d.attended_at, zone),
+                "withdrawn_at": iso(d.withdrawn_at, zone),
                 "history": [
                     {
                         "action": c.action,
@@ -372,7 +378,7 @@ def export_plan(
                         "to_status": c.to_status,
                         "other": delegate_person.get(c.other_delegate_id),
                         "by": emails.get(c.by_user_id),
-                        "at": _iso(c.at, zone),
+                        "at": iso(c.at, zone),
                         "note": c.note,
                     }
                     for c in rows.changes.get(d.id, ())
@@ -405,8 +411,8 @@ def export_plan(
                 "from": place_key[leg.from_place_id],
                 "to": place_key[leg.to_place_id],
                 "mode": str(leg.mode),
-                "departs_at": _iso(leg.departs_at, place_zone(leg.from_place_id)),
-                "arrives_at": _iso(leg.arrives_at, place_zone(leg.to_place_id)),
+                "departs_at": iso(leg.departs_at, place_zone(leg.from_place_id)),
+                "arrives_at": iso(leg.arrives_at, place_zone(leg.to_place_id)),
                 "carrier": leg.carrier,
                 "vessel": leg.vessel,
                 "booking_ref": leg.booking_ref,
@@ -429,8 +435,8 @@ def export_plan(
         ],
         "agenda": [
             {
-                "starts_at": _iso(i.starts_at, zone),
-                "ends_at": _iso(i.ends_at, zone),
+                "starts_at": iso(i.starts_at, zone),
+                "ends_at": iso(i.ends_at, zone),
                 "title": i.title,
                 "kind": str(i.kind),
                 "place": place_key.get(i.place_id),
