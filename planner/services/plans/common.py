@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import gc
 import json
 import math
 import re
@@ -213,6 +215,25 @@ def _iso_in(value: datetime, zone: str) -> str:
 @lru_cache(maxsize=16)
 def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
+
+
+def _collector_paused(fn: Callable) -> Callable:
+    """``fn`` run with the cyclic garbage collector off (reference counting still
+    frees everything): an export at 10,000 delegates makes some 200,000 rows, lists
+    and dicts, none of them in a cycle, and the collector went through the whole heap
+    twice for them, a fifth of the export's time."""
+
+    @functools.wraps(fn)
+    def paused(*args, **kwargs):
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            if enabled:
+                gc.enable()
+
+    return paused
 
 
 def _stored(column: sa.Column) -> sa.ColumnElement:

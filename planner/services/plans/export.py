@@ -41,6 +41,7 @@ from planner.services.plans.common import (
     Progress,
     ProgressCallback,
     _assign_keys,
+    _collector_paused,
     _sortable,
     _sorted_by,
     _stored,
@@ -179,6 +180,7 @@ class _ExportRows:
         self.people = {p.id: p for p in table(Person, Person.id.in_(person_ids))}
 
 
+@_collector_paused
 def export_plan(
     event: Event,
     *,
