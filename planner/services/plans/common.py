@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import gc
 import json
 import math
 import re
@@ -215,6 +217,44 @@ def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
+def _collector_paused(fn: Callable) -> Callable:
+    """``fn`` run with the cyclic garbage collector off (reference counting still
+    frees everything): an export at 10,000 delegates makes some 200,000 rows, lists
+    and dicts, none of them in a cycle, and the collector went through the whole heap
+    twice for them (some 130 ms of CPU, a third of the export's)."""
+
+    @functools.wraps(fn)
+    def paused(*args, **kwargs):
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            if enabled:
+                gc.enable()
+
+    return paused
+
+
+def _times() -> Callable[[datetime | None, str], str | None]:
+    """``iso(value, zone)``: what :func:`_iso` writes for a time read without its
+    ``UTCDateTime`` conversion (naive on SQLite, which stores UTC without its
+    offset), each distinct time converted once."""
+    cache: dict[tuple[datetime, str], str] = {}
+
+    def iso(value: datetime | None, zone: str) -> str | None:
+        if value is None:
+            return None
+        key = (value, zone)
+        text = cache.get(key)
+        if text is None:
+            aware = value.replace(tzinfo=UTC) if value.tzinfo is None else value
+            text = cache[key] = aware.astimezone(_zone(zone)).isoformat()
+        return text
+
+    return iso
+
+
 def _parse_datetime(text: str | None) -> datetime | None:
     """An ISO 8601 time with an offset (the schema checked the shape); None if not."""
     if text is None:
@@ -252,6 +292,24 @@ def _metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 def _sortable(*values) -> tuple:
     """A sort key in which None sorts first and never meets a value of another type."""
     return tuple([(0, "") if v is None else (1, v) for v in values])
+
+
+def _sorted_by(items: list, first: Callable, full: Callable) -> list:
+    """``sorted(items, key=full)`` where ``first(item)`` orders as the start of
+    ``full(item)`` and tells most items apart: the dear full key only for ties."""
+    keys = [first(item) for item in items]
+    order = sorted(range(len(items)), key=keys.__getitem__)
+    out: list = []
+    start, end = 0, len(order)
+    while start < end:
+        stop = start + 1
+        key = keys[order[start]]
+        while stop < end and keys[order[stop]] == key:
+            stop += 1
+        same = [items[i] for i in order[start:stop]]
+        out.extend(sorted(same, key=full) if len(same) > 1 else same)
+        start = stop
+    return out
 
 
 def _assign_keys(ids: Iterable[int], names: dict[int, str], fallback: str) -> dict:

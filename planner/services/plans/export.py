@@ -3,35 +3,12 @@ document as bytes by orjson."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime
 
 import orjson
-import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from planner.extensions import db
-from planner.models import (
-    AgendaItem,
-    AgendaSpeaker,
-    Delegate,
-    DelegateChange,
-    Delegation,
-    Event,
-    Leg,
-    Person,
-    Place,
-    Region,
-    SeatAssignment,
-    Trip,
-    User,
-    Vehicle,
-    agenda_item_delegations,
-    event_organisers,
-    leg_delegations,
-    leg_vehicles,
-    utcnow,
-)
+from planner.models import Event, utcnow
 from planner.services.events import DEFAULT_TIMEZONE
 from planner.services.plans import lodging
 from planner.services.plans.common import (
@@ -41,11 +18,14 @@ from planner.services.plans.common import (
     Progress,
     ProgressCallback,
     _assign_keys,
-    _iso,
+    _collector_paused,
     _sortable,
+    _sorted_by,
+    _times,
     _value,
     _zone,
 )
+from planner.services.plans.export_rows import QUERIES, ExportRows
 from planner.services.plans.papers import export_papers
 
 
@@ -61,120 +41,7 @@ def _notice(personal_data: bool) -> str:
     )
 
 
-#: Queries an export sends (each a step of its progress), and one step to build.
-_QUERIES = 17
-#: Columns no plan holds: bookkeeping and secrets (a delegate's ``created_at`` is kept).
-_UNUSED = frozenset({"created_at", "updated_at", "feed_token"})
-
-
-class _ExportRows:
-    """Every row an export needs, each table in one query, as plain rows."""
-
-    def __init__(self, event: Event, progress: Progress) -> None:
-        eid = event.id
-        delegate_ids = sa.select(Delegate.id).where(Delegate.event_id == eid)
-        trip_ids = sa.select(Trip.id).where(Trip.event_id == eid)
-        leg_ids = sa.select(Leg.id).where(Leg.event_id == eid)
-        item_ids = sa.select(AgendaItem.id).where(AgendaItem.event_id == eid)
-
-        # Plain Core rows through the session's connection: the ORM's result layer
-        # would only add work per row.
-        db.session.flush()
-        connection = db.session.connection()
-
-        def rows(stmt) -> list:
-            found = connection.execute(stmt).all()
-            progress.advance()
-            return found
-
-        def table(model, *where, keep: tuple[str, ...] = ()) -> list:
-            columns = [
-                c for c in model.__table__.c if c.name not in _UNUSED or c.name in keep
-            ]
-            return rows(sa.select(*columns).where(*where))
-
-        self.regions = {
-            r.id: r for r in rows(sa.select(Region.id, Region.code, Region.timezone))
-        }
-        self.organisers = [
-            email
-            for (email,) in rows(
-                sa.select(User.email)
-                .join(event_organisers, event_organisers.c.user_id == User.id)
-                .where(event_organisers.c.event_id == eid)
-                .order_by(User.email)
-            )
-        ]
-        self.delegations = table(Delegation, Delegation.event_id == eid)
-        self.delegates = table(Delegate, Delegate.event_id == eid, keep=("created_at",))
-        self.changes: dict[int, list] = defaultdict(list)
-        for change in rows(
-            sa.select(DelegateChange.__table__)
-            .where(DelegateChange.delegate_id.in_(delegate_ids))
-            .order_by(DelegateChange.at, DelegateChange.id)
-        ):
-            self.changes[change.delegate_id].append(change)
-        user_ids = sa.union(
-            sa.select(Delegation.head_user_id).where(Delegation.event_id == eid),
-            sa.select(DelegateChange.by_user_id).where(
-                DelegateChange.delegate_id.in_(delegate_ids)
-            ),
-        )
-        self.emails = dict(
-            rows(sa.select(User.id, User.email).where(User.id.in_(user_ids)))
-        )
-        self.vehicles = table(Vehicle, Vehicle.event_id == eid)
-        self.trips = table(Trip, Trip.event_id == eid)
-        self.legs = table(Leg, Leg.event_id == eid)
-        self.leg_vehicles: dict[int, list[int]] = defaultdict(list)
-        for leg_id, vehicle_id in rows(
-            sa.select(leg_vehicles.c.leg_id, leg_vehicles.c.vehicle_id).where(
-                leg_vehicles.c.leg_id.in_(leg_ids)
-            )
-        ):
-            self.leg_vehicles[leg_id].append(vehicle_id)
-        self.leg_delegations: dict[int, list[int]] = defaultdict(list)
-        for leg_id, delegation_id in rows(
-            sa.select(leg_delegations.c.leg_id, leg_delegations.c.delegation_id).where(
-                leg_delegations.c.leg_id.in_(leg_ids)
-            )
-        ):
-            self.leg_delegations[leg_id].append(delegation_id)
-        self.seats = table(SeatAssignment, SeatAssignment.trip_id.in_(trip_ids))
-        self.items = table(AgendaItem, AgendaItem.event_id == eid)
-        self.speakers: dict[int, list] = defaultdict(list)
-        for speaker in rows(
-            sa.select(AgendaSpeaker.__table__)
-            .where(AgendaSpeaker.item_id.in_(item_ids))
-            .order_by(AgendaSpeaker.position, AgendaSpeaker.id)
-        ):
-            self.speakers[speaker.item_id].append(speaker)
-        self.item_delegations: dict[int, list[int]] = defaultdict(list)
-        for item_id, delegation_id in rows(
-            sa.select(
-                agenda_item_delegations.c.item_id,
-                agenda_item_delegations.c.delegation_id,
-            ).where(agenda_item_delegations.c.item_id.in_(item_ids))
-        ):
-            self.item_delegations[item_id].append(delegation_id)
-        self.lodging = lodging.LodgingRows(eid, rows)
-        place_ids = sa.union(
-            sa.select(Event.venue_id).where(Event.id == eid),
-            sa.select(Leg.from_place_id).where(Leg.event_id == eid),
-            sa.select(Leg.to_place_id).where(Leg.event_id == eid),
-            sa.select(AgendaItem.place_id).where(AgendaItem.event_id == eid),
-            lodging.stay_place_ids(eid),
-        )
-        self.places = {p.id: p for p in table(Place, Place.id.in_(place_ids))}
-        person_ids = sa.union(
-            sa.select(Delegate.person_id).where(Delegate.event_id == eid),
-            sa.select(AgendaSpeaker.person_id).where(
-                AgendaSpeaker.item_id.in_(item_ids)
-            ),
-        )
-        self.people = {p.id: p for p in table(Person, Person.id.in_(person_ids))}
-
-
+@_collector_paused
 def export_plan(
     event: Event,
     *,
@@ -189,13 +56,11 @@ def export_plan(
     does not depend on the size of the event. ``progress(done, total)`` is called
     after each query and when the document is built.
     """
-    counter = Progress(progress, _QUERIES + lodging.QUERIES + 1)
-    rows = _ExportRows(event, counter)
+    counter = Progress(progress, QUERIES + lodging.QUERIES + 1)
+    rows = ExportRows(event, counter)
     zone = event.timezone or DEFAULT_TIMEZONE
-
-    def code(region_id: int | None) -> str | None:
-        region = rows.regions.get(region_id) if region_id is not None else None
-        return region.code if region is not None else None
+    iso = _times()
+    code = {i: r.code for i, r in rows.regions.items()}.get
 
     def place_zone(place_id: int) -> str:
         """Times at a place are written in its region's zone, else the event's."""
@@ -224,7 +89,11 @@ def export_plan(
             + _sortable(p.title_before, p.title_after, p.id)
         )
 
-    people = sorted(rows.people.values(), key=person_order)
+    people = _sorted_by(
+        list(rows.people.values()),
+        lambda p: (p.full_name.casefold(), p.full_name),
+        person_order,
+    )
     person_key = _assign_keys(
         [p.id for p in people],
         {p.id: p.full_name or p.position for p in people},
@@ -348,7 +217,7 @@ def export_plan(
                 "region": code(d.region_id),
                 "quota": d.quota,
                 "head": emails.get(d.head_user_id),
-                "deadline_at": _iso(d.deadline_at, zone),
+                "deadline_at": iso(d.deadline_at, zone),
                 "notes": d.notes,
             }
             for d in delegations
@@ -361,10 +230,10 @@ def export_plan(
                 "status": str(d.status),
                 "replaces": delegate_person.get(d.replaces_id),
                 "notes": d.notes,
-                "created_at": _iso(d.created_at, zone),
-                "confirmed_at": _iso(d.confirmed_at, zone),
-                "attended_at": _iso(d.attended_at, zone),
-                "withdrawn_at": _iso(d.withdrawn_at, zone),
+                "created_at": iso(d.created_at, zone),
+                "confirmed_at": iso(d.confirmed_at, zone),
+                "attended_at": iso(d.attended_at, zone),
+                "withdrawn_at": iso(d.withdrawn_at, zone),
                 "history": [
                     {
                         "action": c.action,
@@ -372,7 +241,7 @@ def export_plan(
                         "to_status": c.to_status,
                         "other": delegate_person.get(c.other_delegate_id),
                         "by": emails.get(c.by_user_id),
-                        "at": _iso(c.at, zone),
+                        "at": iso(c.at, zone),
                         "note": c.note,
                     }
                     for c in rows.changes.get(d.id, ())
@@ -405,8 +274,8 @@ def export_plan(
                 "from": place_key[leg.from_place_id],
                 "to": place_key[leg.to_place_id],
                 "mode": str(leg.mode),
-                "departs_at": _iso(leg.departs_at, place_zone(leg.from_place_id)),
-                "arrives_at": _iso(leg.arrives_at, place_zone(leg.to_place_id)),
+                "departs_at": iso(leg.departs_at, place_zone(leg.from_place_id)),
+                "arrives_at": iso(leg.arrives_at, place_zone(leg.to_place_id)),
                 "carrier": leg.carrier,
                 "vessel": leg.vessel,
                 "booking_ref": leg.booking_ref,
@@ -429,8 +298,8 @@ def export_plan(
         ],
         "agenda": [
             {
-                "starts_at": _iso(i.starts_at, zone),
-                "ends_at": _iso(i.ends_at, zone),
+                "starts_at": iso(i.starts_at, zone),
+                "ends_at": iso(i.ends_at, zone),
                 "title": i.title,
                 "kind": str(i.kind),
                 "place": place_key.get(i.place_id),
