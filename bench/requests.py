@@ -1,0 +1,140 @@
+"""``python -m bench.requests``: the load's kinds of request, each timed in process.
+
+Builds the load data once (``bench.load.prepare``), signs in with the Flask test client
+and times each kind of request of ``make load`` in turns with the trivial route
+``GET /health`` (CPU time, ``time.process_time``, medians). Prints each kind's cost
+relative to ``/health`` and the mix's weighted mean, i.e. the ratio ``make load``
+should approach on an idle machine: 1 / mean. Cheaper than a load run and steadier
+on a shared machine, since it counts CPU time of this process only.
+
+``--profile KIND`` prints a cProfile of that kind instead (cumulative, top 40).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import time
+from collections.abc import Callable
+
+from bench.load import (
+    CONFIRM,
+    FEED,
+    ROSTER_DELEGATION,
+    ROSTER_EVENT,
+    WEIGHTS,
+    build_app,
+    database_url,
+    prepare,
+)
+from bench.measure import median
+
+
+def _requests(app, plan) -> dict[str, Callable[[], object]]:
+    """One callable per kind (and the trivial route), each sending one request."""
+    organiser, head, anonymous = app.test_client(), app.test_client(), app.test_client()
+    for client, (email, password) in ((organiser, plan.organiser), (head, plan.head)):
+        reply = client.post("/auth/login", data={"email": email, "password": password})
+        assert reply.status_code == 302, reply.status_code
+    event_id = plan.event_id
+    queue = list(plan.nominated)
+    tokens = plan.feed_tokens
+    etags: dict[str, str] = {}
+    turn = {"n": 0}
+
+    def check(reply, *statuses):
+        assert reply.status_code in statuses, (reply.status_code, reply.request.path)
+        return reply
+
+    def feed():
+        turn["n"] += 1
+        token = tokens[turn["n"] % len(tokens)]
+        headers = {}
+        if token in etags and turn["n"] % 2:
+            headers["If-None-Match"] = etags[token]
+        reply = check(anonymous.get(f"/feeds/{token}.ics", headers=headers), 200, 304)
+        if reply.status_code == 200:
+            etags[token] = reply.headers["ETag"]
+
+    def roster_delegation():
+        turn["n"] += 1
+        delegation_id = plan.delegation_ids[turn["n"] % len(plan.delegation_ids)]
+        check(head.get(f"/events/{event_id}/rosters/{delegation_id}"), 200)
+
+    signed_in = head.get_cookie("session").value
+
+    def confirm():
+        delegation_id, delegate_id = queue.pop(0)
+        check(
+            head.post(
+                f"/events/{event_id}/delegations/{delegation_id}"
+                f"/delegates/{delegate_id}/confirm"
+            ),
+            302,
+        )
+        # As the load's clients: the flash message is not kept in the session.
+        head.set_cookie("session", signed_in)
+
+    return {
+        "health": lambda: check(anonymous.get("/health"), 200),
+        FEED: feed,
+        ROSTER_EVENT: lambda: check(organiser.get(f"/events/{event_id}/rosters/"), 200),
+        ROSTER_DELEGATION: roster_delegation,
+        CONFIRM: confirm,
+    }
+
+
+def _cpu_ms(action: Callable[[], object]) -> float:
+    start = time.process_time()
+    action()
+    return (time.process_time() - start) * 1000
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=3000)
+    parser.add_argument("--events", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=15, help="turns of each kind")
+    parser.add_argument("--batch", type=int, default=10, help="requests per turn")
+    parser.add_argument("--profile", choices=[FEED, *WEIGHTS][1:], default=None)
+    args = parser.parse_args(argv)
+
+    url = database_url("requests.sqlite")
+    plan = prepare(url, people=args.people, events=args.events)
+    app = build_app(url)
+    requests = _requests(app, plan)
+    for action in requests.values():  # warm caches, templates, statements
+        for _ in range(3):
+            action()
+
+    if args.profile:
+        profile = cProfile.Profile()
+        profile.enable()
+        for _ in range(args.batch * 5):
+            requests[args.profile]()
+        profile.disable()
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
+        return 0
+
+    times: dict[str, list[float]] = {kind: [] for kind in requests}
+    for _ in range(args.rounds):
+        for kind, action in requests.items():
+            for _ in range(args.batch):
+                times[kind].append(_cpu_ms(action))
+    trivial = median(times["health"])
+    print(f"{'health':<20} cpu median {trivial:7.2f} ms")
+    mean = 0.0
+    for kind, weight in WEIGHTS.items():
+        cost = median(times[kind]) / trivial
+        mean += cost * weight / sum(WEIGHTS.values())
+        print(
+            f"{kind:<20} cpu median {median(times[kind]):7.2f} ms  "
+            f"cost {cost:5.2f}x /health  (weight {weight})"
+        )
+    print(f"weighted mean cost {mean:.2f}x  ->  expected mix ratio {1 / mean:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
