@@ -85,9 +85,10 @@ def _requests(app, plan) -> dict[str, Callable[[], object]]:
     }
 
 
-def _cpu_ms(action: Callable[[], object]) -> float:
-    start = time.process_time()
+def _cpu_ms(action: Callable[[], object], walls: list[float]) -> float:
+    start, wall = time.process_time(), time.perf_counter()
     action()
+    walls.append((time.perf_counter() - wall) * 1000)
     return (time.process_time() - start) * 1000
 
 
@@ -97,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=15, help="turns of each kind")
     parser.add_argument("--batch", type=int, default=10, help="requests per turn")
+    parser.add_argument("--sort", default="cumulative", help="cProfile sort key")
     parser.add_argument("--profile", choices=[FEED, *WEIGHTS][1:], default=None)
     args = parser.parse_args(argv)
 
@@ -109,21 +111,25 @@ def main(argv: list[str] | None = None) -> int:
             action()
 
     if args.profile:
-        profile = cProfile.Profile()
+        profile = cProfile.Profile(time.process_time)  # CPU, not waits
         profile.enable()
         for _ in range(args.batch * 5):
             requests[args.profile]()
         profile.disable()
-        pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
+        pstats.Stats(profile).sort_stats(args.sort).print_stats(40)
         return 0
 
     times: dict[str, list[float]] = {kind: [] for kind in requests}
+    walls: dict[str, list[float]] = {kind: [] for kind in requests}
     for _ in range(args.rounds):
         for kind, action in requests.items():
             for _ in range(args.batch):
-                times[kind].append(_cpu_ms(action))
+                times[kind].append(_cpu_ms(action, walls[kind]))
     trivial = median(times["health"])
-    print(f"{'health':<20} cpu median {trivial:7.2f} ms")
+    print(
+        f"{'health':<20} cpu median {trivial:7.2f} ms"
+        f"  (wall {median(walls['health']):6.2f} ms)"
+    )
     mean = 0.0
     for kind, weight in WEIGHTS.items():
         cost = median(times[kind]) / trivial
@@ -131,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{kind:<20} cpu median {median(times[kind]):7.2f} ms  "
             f"cost {cost:5.2f}x /health  (weight {weight})"
+            f"  (wall {median(walls[kind]):6.2f} ms)"
         )
     print(f"weighted mean cost {mean:.2f}x  ->  expected mix ratio {1 / mean:.2f}")
     return 0
