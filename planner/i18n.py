@@ -2,7 +2,7 @@
 gettext reading the request's catalogue once."""
 
 from flask import Flask, current_app, g, has_app_context, has_request_context, session
-from flask_babel import get_translations
+from flask_babel import LazyString, get_translations
 from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup
@@ -44,6 +44,18 @@ def translations():
         if locale is not None:
             babel_ctx.planner_translations = (locale, found)
     return found
+
+
+def gettext(string: str, **variables) -> str:
+    """Flask-Babel's ``gettext`` through :func:`translations`."""
+    text = translations().ugettext(string)
+    return text % variables if variables else text
+
+
+def lazy_gettext(string: str, **variables) -> LazyString:
+    """Flask-Babel's ``lazy_gettext`` (a label translated each time it is shown)
+    through :func:`translations`."""
+    return LazyString(gettext, string, **variables)
 
 
 @pass_context
