@@ -224,21 +224,26 @@ def _delegations(event: Event, delegation: Delegation | None) -> list[Delegation
                 province.name if province is not None else None,
             )
         ]
+    return list(db.session.execute(_event_delegations(), {"event_id": event.id}))
+
+
+@cache
+def _event_delegations():
+    """Built once (a bound event id): the alias made each call gave a new cache key
+    to compute, which cost more than running the query."""
     parent = orm.aliased(Region)
-    return list(
-        db.session.execute(
-            sa.select(
-                Delegation.id,
-                Delegation.name,
-                Delegation.quota,
-                Region.code,
-                sa.func.coalesce(parent.code, Region.code),
-                sa.func.coalesce(parent.name, Region.name),
-            )
-            .outerjoin(Region, Region.id == Delegation.region_id)
-            .outerjoin(parent, parent.id == Region.parent_id)
-            .where(Delegation.event_id == event.id)
+    return (
+        sa.select(
+            Delegation.id,
+            Delegation.name,
+            Delegation.quota,
+            Region.code,
+            sa.func.coalesce(parent.code, Region.code),
+            sa.func.coalesce(parent.name, Region.name),
         )
+        .outerjoin(Region, Region.id == Delegation.region_id)
+        .outerjoin(parent, parent.id == Region.parent_id)
+        .where(Delegation.event_id == sa.bindparam("event_id"))
     )
 
 
