@@ -148,7 +148,9 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     from flask_sqlalchemy.session import Session
 
-    from planner import audit, revisions, shared_state
+    from planner import audit, commit, revisions, shared_state
+
+    commit.init_app(app)
 
     audit.register(Session)
     revisions.register(Session)
