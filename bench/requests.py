@@ -2,10 +2,13 @@
 
 Builds the load data once (``bench.load.prepare``), signs in with the Flask test client
 and times each kind of request of ``make load`` in turns with the trivial route
-``GET /health`` (CPU time, ``time.process_time``, medians). Prints each kind's cost
-relative to ``/health`` and the mix's weighted mean, i.e. the ratio ``make load``
-should approach on an idle machine: 1 / mean. Cheaper than a load run and steadier
-on a shared machine, since it counts CPU time of this process only.
+``GET /health``: the app's CPU time (``time.process_time``, medians) plus, on
+PostgreSQL, the CPU time of the database server process serving the app's
+connection (``/proc``, mean per request; both share the machine under ``make load``).
+Prints each kind's cost relative to ``/health`` and the mix's weighted mean, i.e.
+the ratio ``make load`` should approach on an idle machine: about 1 / mean (gunicorn
+and the client threads add the same to every kind). Cheaper than a load run and
+steadier on a shared machine, since it counts CPU time, not wall time.
 
 ``--profile KIND`` prints a cProfile of that kind instead (cumulative, top 40).
 """
@@ -14,9 +17,13 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import os
 import pstats
 import time
 from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import text
 
 from bench.load import (
     CONFIRM,
@@ -29,6 +36,7 @@ from bench.load import (
     prepare,
 )
 from bench.measure import median
+from planner.extensions import db
 
 
 def _requests(app, plan) -> dict[str, Callable[[], object]]:
@@ -85,6 +93,33 @@ def _requests(app, plan) -> dict[str, Callable[[], object]]:
     }
 
 
+#: Clock ticks per second of /proc/<pid>/stat.
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _backend(app) -> int | None:
+    """The PostgreSQL server process of the app's (single) pooled connection, when
+    its CPU time can be read (same machine); None on SQLite."""
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            return None
+        pid = db.session.scalar(text("SELECT pg_backend_pid()"))
+        db.session.rollback()
+        busy = db.engine.pool.checkedin()
+    if busy != 1 or not Path(f"/proc/{pid}/stat").exists():
+        return None
+    return pid
+
+
+def _ticks(pid: int | None) -> int:
+    """User + system CPU ticks of a process so far (0 without one)."""
+    if pid is None:
+        return 0
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return int(fields[11]) + int(fields[12])
+
+
 def _cpu_ms(action: Callable[[], object], walls: list[float]) -> float:
     start, wall = time.process_time(), time.perf_counter()
     action()
@@ -119,25 +154,33 @@ def main(argv: list[str] | None = None) -> int:
         pstats.Stats(profile).sort_stats(args.sort).print_stats(40)
         return 0
 
+    backend = _backend(app)
     times: dict[str, list[float]] = {kind: [] for kind in requests}
     walls: dict[str, list[float]] = {kind: [] for kind in requests}
+    server: dict[str, float] = dict.fromkeys(requests, 0.0)
     for _ in range(args.rounds):
         for kind, action in requests.items():
+            ticks = _ticks(backend)
             for _ in range(args.batch):
                 times[kind].append(_cpu_ms(action, walls[kind]))
-    trivial = median(times["health"])
-    print(
-        f"{'health':<20} cpu median {trivial:7.2f} ms"
-        f"  (wall {median(walls['health']):6.2f} ms)"
-    )
+            server[kind] += (_ticks(backend) - ticks) * 1000 / TICKS
+    count = args.rounds * args.batch
+    if backend is None:
+        print("database server CPU: not measured (SQLite, or no /proc)")
+
+    def cost(kind: str) -> float:
+        return median(times[kind]) + server[kind] / count
+
+    trivial = cost("health")
     mean = 0.0
-    for kind, weight in WEIGHTS.items():
-        cost = median(times[kind]) / trivial
-        mean += cost * weight / sum(WEIGHTS.values())
+    for kind, weight in [("health", 0), *WEIGHTS.items()]:
+        ratio = cost(kind) / trivial
+        mean += ratio * weight / sum(WEIGHTS.values())
         print(
-            f"{kind:<20} cpu median {median(times[kind]):7.2f} ms  "
-            f"cost {cost:5.2f}x /health  (weight {weight})"
-            f"  (wall {median(walls[kind]):6.2f} ms)"
+            f"{kind:<18} app cpu {median(times[kind]):6.2f} ms"
+            f"  db cpu {server[kind] / count:5.2f} ms"
+            f"  cost {ratio:5.2f}x /health"
+            f"  wall {median(walls[kind]):6.2f} ms  (weight {weight})"
         )
     print(f"weighted mean cost {mean:.2f}x  ->  expected mix ratio {1 / mean:.2f}")
     return 0
