@@ -160,9 +160,9 @@ def _forget_writes(conn) -> None:
 
 
 def end_read_only(exception: BaseException | None = None) -> None:
-    """Commit the request's transaction when it only read: nothing pending in the
-    session, no statement but SELECTs sent, no error. Anything else is left to the
-    session's removal, which rolls back as before."""
+    """Commit the app context's transaction (a request's, a command's) when it only
+    read: nothing pending in the session, no statement but SELECTs sent, no error.
+    Anything else is left to the session's removal, which rolls back as before."""
     session = db.session()
     if exception is not None or not session.in_transaction():
         return
@@ -174,9 +174,12 @@ def end_read_only(exception: BaseException | None = None) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """End read-only requests with :func:`end_read_only` (before Flask-SQLAlchemy
-    removes the session at the end of the app context)."""
-    app.teardown_request(end_read_only)
+    """End read-only transactions with :func:`end_read_only` when the app context
+    ends, just before Flask-SQLAlchemy removes the session (teardown functions run
+    in reverse order of registration: call this after ``db.init_app``). Not at the
+    end of a request: a request inside a longer app context (a test's) shares its
+    session, which the request must leave as it was."""
+    app.teardown_appcontext(end_read_only)
     for name, listener in (
         ("before_cursor_execute", _note_write),
         ("begin", _forget_writes),
