@@ -19,6 +19,7 @@ import argparse
 import cProfile
 import os
 import pstats
+import random
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -127,6 +128,29 @@ def _cpu_ms(action: Callable[[], object], walls: list[float]) -> float:
     return (time.process_time() - start) * 1000
 
 
+def _mixed(requests: dict, backend: int | None, args) -> None:
+    """The kinds drawn at random by weight, one after another as under load (a
+    refused confirmation's rollback, for one, affects the requests after it), in
+    turns with as many ``/health``; the mean CPU (app and database) of each."""
+    rng = random.Random(1)
+    kinds, weights = list(WEIGHTS), list(WEIGHTS.values())
+    spent = {"mix": 0.0, "health": 0.0}
+    for _ in range(args.rounds):
+        for name in spent:
+            ticks, start = _ticks(backend), time.process_time()
+            for _ in range(args.batch * 5):
+                kind = "health" if name == "health" else rng.choices(kinds, weights)[0]
+                requests[kind]()
+            spent[name] += (time.process_time() - start) * 1000
+            spent[name] += (_ticks(backend) - ticks) * 1000 / TICKS
+    count = args.rounds * args.batch * 5
+    mix, health = spent["mix"] / count, spent["health"] / count
+    print(
+        f"mixed in turns     mix {mix:.2f} ms, /health {health:.2f} ms a request"
+        f" (app + db cpu)  ->  mix cost {mix / health:.2f}x, ratio {health / mix:.2f}"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=3000)
@@ -134,6 +158,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=15, help="turns of each kind")
     parser.add_argument("--batch", type=int, default=10, help="requests per turn")
     parser.add_argument("--sort", default="cumulative", help="cProfile sort key")
+    parser.add_argument(
+        "--mixed", action="store_true", help="also time the kinds drawn as in the mix"
+    )
     parser.add_argument("--profile", choices=[FEED, *WEIGHTS][1:], default=None)
     args = parser.parse_args(argv)
 
@@ -183,6 +210,8 @@ def main(argv: list[str] | None = None) -> int:
             f"  wall {median(walls[kind]):6.2f} ms  (weight {weight})"
         )
     print(f"weighted mean cost {mean:.2f}x  ->  expected mix ratio {1 / mean:.2f}")
+    if args.mixed:
+        _mixed(requests, backend, args)
     return 0
 
 
