@@ -143,18 +143,21 @@ def _init_extensions(app: Flask) -> None:
         login_manager,
         migrate,
     )
-    from planner.i18n import select_locale
+    from planner.i18n import install_template_gettext, select_locale
 
     db.init_app(app)
     from flask_sqlalchemy.session import Session
 
-    from planner import audit, revisions, shared_state
+    from planner import audit, commit, revisions, shared_state
+
+    commit.init_app(app)
 
     audit.register(Session)
     revisions.register(Session)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    install_template_gettext(app)
     from flask_babel import get_locale
 
     app.jinja_env.globals["get_locale"] = get_locale  # base.html: <html lang=…>

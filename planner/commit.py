@@ -20,6 +20,12 @@ Anything else rolls back and propagates (a 500 is a bug, not a refusal).
 ``transaction()`` is the same for code that is not a request (commands, jobs, the demo
 loader); ``discard()`` throws away what a preview wrote. No other module in
 ``planner/`` calls ``db.session.commit()`` or ``rollback()`` (``tests/test_structure.py``).
+
+A request that only read ends its transaction with COMMIT (:func:`end_read_only`):
+the same for the data as the ROLLBACK the session's removal sends, but psycopg
+forgets every prepared statement of a connection at each ROLLBACK, so PostgreSQL
+parsed and planned each page's queries anew on every request (1.7 ms of server CPU
+for a delegation roster's joined query, 0.2 ms once prepared).
 """
 
 from __future__ import annotations
@@ -29,7 +35,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from flask import flash
+from flask import Flask, flash
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from wtforms.fields import FieldList, FormField
 
@@ -134,3 +142,51 @@ def transaction() -> Iterator[None]:
 def discard() -> None:
     """Undo everything not yet committed (a preview, a refused upload)."""
     db.session.rollback()
+
+
+#: Set on a connection (``Connection.info``) once its transaction sent anything but a
+#: SELECT (a flush, a bulk statement, a savepoint, a ``WITH``): that transaction is
+#: never ended by :func:`end_read_only`, whatever the session says.
+_WROTE = "planner_wrote"
+
+
+def _note_write(conn, cursor, statement, parameters, context, executemany) -> None:
+    if statement.lstrip()[:6].upper() != "SELECT":
+        conn.info[_WROTE] = True
+
+
+def _forget_writes(conn) -> None:
+    conn.info.pop(_WROTE, None)
+
+
+def end_read_only(exception: BaseException | None = None) -> None:
+    """Commit the app context's transaction (a request's, a command's) when it only
+    read: nothing pending in the session, no statement but SELECTs sent, no error.
+    Anything else is left to the session's removal, which rolls back as before."""
+    session = db.session()
+    if exception is not None or not session.in_transaction():
+        return
+    if session.new or session.dirty or session.deleted:
+        return
+    connection = session.connection()
+    if connection.info.get(_WROTE):
+        return
+    # The connection's COMMIT alone: the session's (a flush, its listeners, expiring
+    # every object) has nothing to do here and made GET /health 5 % dearer. The
+    # session's removal then finds no transaction left to roll back.
+    connection.commit()
+
+
+def init_app(app: Flask) -> None:
+    """End read-only transactions with :func:`end_read_only` when the app context
+    ends, just before Flask-SQLAlchemy removes the session (teardown functions run
+    in reverse order of registration: call this after ``db.init_app``). Not at the
+    end of a request: a request inside a longer app context (a test's) shares its
+    session, which the request must leave as it was."""
+    app.teardown_appcontext(end_read_only)
+    for name, listener in (
+        ("before_cursor_execute", _note_write),
+        ("begin", _forget_writes),
+    ):
+        if not event.contains(Engine, name, listener):
+            event.listen(Engine, name, listener)

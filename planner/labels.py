@@ -1,9 +1,9 @@
 """Labels for the enums, in Indonesian through gettext (English in the catalogue)."""
 
-from flask_babel import lazy_gettext as _l
 from flask_babel import pgettext
 from wtforms.fields.choices import SelectChoice
 
+from planner.i18n import lazy_gettext as _l
 from planner.models import (
     AgendaAudience,
     AgendaKind,

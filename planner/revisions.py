@@ -10,8 +10,10 @@ instead of calling a function from each service means no service can forget it:
 - ``do_orm_execute`` notes what bulk statements sent through ``session.execute`` touch
   (plan import, automatic seating, status moves): inserts by their values, updates
   and deletes by selecting the keys of the rows they will touch first, with the same
-  WHERE clause; what cannot be told (an UPDATE run once per parameter set, a statement
-  without WHERE) marks every event;
+  WHERE clause, or, for an UPDATE whose WHERE clause pins them, by the key values the
+  service names in the execution option ``touches`` (a status move or a quota place:
+  one statement less); what cannot be told (an UPDATE run once per parameter set, a
+  statement without WHERE) marks every event;
 - ``before_flush`` and ``do_orm_execute`` also name, before a stay, room, delegate or
   delegation is deleted, the delegates who slept there or beside its members: the
   database deletes the beds with it (ON DELETE CASCADE), so afterwards nothing tells;
@@ -308,6 +310,12 @@ def _do_orm_execute(state) -> None:
         columns = _set_columns(statement, parameters)
         shown = columns is None or bool(columns & DELEGATION_SHOWN)
         renamed = columns is None or "person_id" in columns
+    touches = state.execution_options.get("touches")
+    if state.is_update and touches is not None and set(keys) <= set(touches):
+        notes.note(table_name, touches, action=action, shown=shown)
+        if table_name == "delegates" and renamed:
+            notes.renamed.add(touches["id"])
+        return
     where = getattr(statement, "whereclause", None)
     if where is None or isinstance(parameters, list) or not keys:
         # Every event's revision changes, and with it the key of every feed.

@@ -97,3 +97,48 @@ def test_a_command_s_transaction_commits_or_undoes(app_ctx):
         _place("Batal")
         raise PlannerError("Tidak.")
     assert _kept("Bandara Depati Amir") and not _kept("Batal")
+
+
+def _ends(app) -> list[str]:
+    """How each transaction on the app's engine ends, as it happens."""
+    ends: list[str] = []
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "commit", lambda conn: ends.append("commit"))
+    sa.event.listen(engine, "rollback", lambda conn: ends.append("rollback"))
+    return ends
+
+
+def test_a_request_that_only_read_ends_with_a_commit(app, client):
+    """psycopg drops its prepared statements at every ROLLBACK: reads commit instead."""
+    ends = _ends(app)
+    assert client.get("/health").status_code == 200
+    assert ends == ["commit"]
+
+
+def test_a_request_that_wrote_without_saving_is_rolled_back(app, client):
+    """A flush, or any statement but a SELECT, keeps the rollback: nothing is kept."""
+
+    @app.get("/test-flush-only")
+    def flush_only():
+        _place("Flushed, never saved")
+        return "ok"
+
+    @app.get("/test-bulk-only")
+    def bulk_only():
+        db.session.execute(sa.insert(Place).values(name="Bulk", kind=PlaceKind.OTHER))
+        return "ok"
+
+    @app.get("/test-pending-only")
+    def pending_only():
+        db.session.execute(sa.select(1))
+        db.session.add(Place(name="Pending", kind=PlaceKind.OTHER))
+        return "ok"
+
+    ends = _ends(app)
+    for path in ("/test-flush-only", "/test-bulk-only", "/test-pending-only"):
+        assert client.get(path).status_code == 200
+    assert "commit" not in ends
+    with app.app_context():
+        for name in ("Flushed, never saved", "Bulk", "Pending"):
+            assert not _kept(name)

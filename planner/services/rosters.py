@@ -224,55 +224,61 @@ def _delegations(event: Event, delegation: Delegation | None) -> list[Delegation
                 province.name if province is not None else None,
             )
         ]
-    parent = orm.aliased(Region)
-    return list(
-        db.session.execute(
-            sa.select(
-                Delegation.id,
-                Delegation.name,
-                Delegation.quota,
-                Region.code,
-                sa.func.coalesce(parent.code, Region.code),
-                sa.func.coalesce(parent.name, Region.name),
-            )
-            .outerjoin(Region, Region.id == Delegation.region_id)
-            .outerjoin(parent, parent.id == Region.parent_id)
-            .where(Delegation.event_id == event.id)
-        )
-    )
-
-
-def _delegates_query(
-    event: Event, delegation: Delegation | None, statuses: tuple[DelegateStatus, ...]
-):
-    query = sa.select(Delegate.delegation_id).where(
-        Delegate.event_id == event.id, Delegate.status.in_(list(statuses))
-    )
-    if delegation is not None:
-        query = query.where(Delegate.delegation_id == delegation.id)
-    return query
+    return list(db.session.execute(_event_delegations(), {"event_id": event.id}))
 
 
 @cache
-def _formal_name():
-    """``Person.formal_name`` in SQL, built once: the expression takes longer to build
-    than the rest of a delegation's roster query."""
-    return Person.formal_name
+def _event_delegations():
+    """Built once (a bound event id): the alias made each call gave a new cache key
+    to compute, which cost more than running the query."""
+    parent = orm.aliased(Region)
+    return (
+        sa.select(
+            Delegation.id,
+            Delegation.name,
+            Delegation.quota,
+            Region.code,
+            sa.func.coalesce(parent.code, Region.code),
+            sa.func.coalesce(parent.name, Region.name),
+        )
+        .outerjoin(Region, Region.id == Delegation.region_id)
+        .outerjoin(parent, parent.id == Region.parent_id)
+        .where(Delegation.event_id == sa.bindparam("event_id"))
+    )
 
 
-def _delegates(
-    event: Event,
-    delegation: Delegation | None,
-    statuses: tuple[DelegateStatus, ...],
-) -> list[tuple]:
-    """(delegation id, delegate id, role, status, person columns…) sorted by name."""
-    query = (
-        _delegates_query(event, delegation, statuses)
+def _delegates_query(one_delegation: bool):
+    """Delegates of an event (and one delegation) in some statuses; bound parameters
+    ``event_id``, ``statuses`` and ``delegation_id`` (see :func:`_parameters`)."""
+    query = sa.select(Delegate.delegation_id).where(
+        Delegate.event_id == sa.bindparam("event_id"),
+        Delegate.status.in_(sa.bindparam("statuses", expanding=True)),
+    )
+    if one_delegation:
+        query = query.where(Delegate.delegation_id == sa.bindparam("delegation_id"))
+    return query
+
+
+def _parameters(
+    event: Event, delegation: Delegation | None, statuses: tuple[DelegateStatus, ...]
+) -> dict:
+    parameters = {"event_id": event.id, "statuses": list(statuses)}
+    if delegation is not None:
+        parameters["delegation_id"] = delegation.id
+    return parameters
+
+
+@cache
+def _delegates_statement(one_delegation: bool):
+    """Built once per shape (bound ids and statuses): building the statement and its
+    cache key cost more than running it for one delegation."""
+    return (
+        _delegates_query(one_delegation)
         .add_columns(
             Delegate.id,
             Delegate.role,
             Delegate.status,
-            _formal_name(),
+            Person.formal_name,
             Person.sex,
             Person.position,
             Person.institution,
@@ -282,19 +288,43 @@ def _delegates(
         .join(Person, Person.id == Delegate.person_id)
         .order_by(Delegate.delegation_id, Person.full_name, Delegate.id)
     )
-    return list(db.session.execute(query))
+
+
+def _delegates(
+    event: Event,
+    delegation: Delegation | None,
+    statuses: tuple[DelegateStatus, ...],
+) -> list[tuple]:
+    """(delegation id, delegate id, role, status, person columns…) sorted by name."""
+    return list(
+        db.session.execute(
+            _delegates_statement(delegation is not None),
+            _parameters(event, delegation, statuses),
+        )
+    )
+
+
+@cache
+def _counts_statement(one_delegation: bool):
+    """Built once per shape, like :func:`_delegates_statement`."""
+    return (
+        _delegates_query(one_delegation)
+        .add_columns(sa.func.count())
+        .group_by(Delegate.delegation_id)
+    )
 
 
 def _counts(
     event: Event, delegation: Delegation | None, statuses: tuple[DelegateStatus, ...]
 ) -> dict[int | None, int]:
     """How many delegates each delegation (None: outside any) lists."""
-    query = (
-        _delegates_query(event, delegation, statuses)
-        .add_columns(sa.func.count())
-        .group_by(Delegate.delegation_id)
-    )
-    return {key: n for key, n in db.session.execute(query)}
+    return {
+        key: n
+        for key, n in db.session.execute(
+            _counts_statement(delegation is not None),
+            _parameters(event, delegation, statuses),
+        )
+    }
 
 
 def load_roster(

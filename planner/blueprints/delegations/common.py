@@ -45,27 +45,32 @@ def load_event(event_id: int) -> Event:
     return db.one_or_404(db.select(Event).where(Event.id == event_id))
 
 
-def load_delegation(event_id: int, delegation_id: int) -> Delegation:
+def load_delegation(
+    event_id: int, delegation_id: int, *, shown: bool = True
+) -> Delegation:
     """The delegation, looked up by both ids, with its event (and the organisers the
-    permission checks read), region and head; or 404."""
-    return db.session.execute(
-        db.select(Delegation)
-        .options(
-            joinedload(Delegation.event).joinedload(Event.organisers),
+    permission checks read), and for a page (``shown``) its region and head; or 404."""
+    options = [joinedload(Delegation.event).joinedload(Event.organisers)]
+    if shown:
+        options += [
             joinedload(Delegation.region).joinedload(Region.parent),
             joinedload(Delegation.head).joinedload(User.person),
-        )
+        ]
+    return db.session.execute(
+        db.select(Delegation)
+        .options(*options)
         .filter_by(id=delegation_id, event_id=event_id)
     ).unique().scalar_one_or_none() or abort(404)
 
 
-def scope(event_id: int, delegation_id: int | None):
-    """(event, delegation) of a roster page; delegation None: people outside any."""
+def scope(event_id: int, delegation_id: int | None, *, shown: bool = True):
+    """(event, delegation) of a roster page; delegation None: people outside any.
+    ``shown`` False: an action that only redirects (no region or head loaded)."""
     if delegation_id is None:
         event = load_event(event_id)
         require(can_manage_delegations(current_user, event))
         return event, None
-    delegation = load_delegation(event_id, delegation_id)
+    delegation = load_delegation(event_id, delegation_id, shown=shown)
     require(can_view_delegation(current_user, delegation))
     return delegation.event, delegation
 
@@ -77,9 +82,9 @@ def may_edit(event: Event, delegation: Delegation | None) -> bool:
     return can_edit_delegates(current_user, delegation)
 
 
-def scope_for_edit(event_id: int, delegation_id: int | None):
+def scope_for_edit(event_id: int, delegation_id: int | None, *, shown: bool = True):
     """Like :func:`scope`, refusing (403) those who may only look."""
-    event, delegation = scope(event_id, delegation_id)
+    event, delegation = scope(event_id, delegation_id, shown=shown)
     require(may_edit(event, delegation))
     return event, delegation
 

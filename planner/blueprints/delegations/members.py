@@ -176,7 +176,7 @@ def add_people(event_id: int, delegation_id: int):
 @login_required
 def confirm(event_id: int, delegation_id: int | None, delegate_id: int):
     """Confirm a nominated delegate (one tap), taking a quota place."""
-    event, delegation = scope_for_edit(event_id, delegation_id)
+    event, delegation = scope_for_edit(event_id, delegation_id, shown=False)
     delegate = load_delegate(event, delegation, delegate_id)
     # Read before the commit expires the objects: afterwards each would cost a query.
     done = _("%(name)s dikonfirmasi.", name=delegate.person.formal_name)

@@ -134,7 +134,7 @@ def confirm_delegate(delegate: Delegate, *, by: User | None = None) -> Delegate:
     """Confirm a nominated delegate, taking one quota place of their delegation."""
     _move_status(delegate, DelegateStatus.NOMINATED, DelegateStatus.CONFIRMED)
     if delegate.delegation_id is not None:
-        _take_quota_place(delegate.delegation_id)
+        _take_quota_place(delegate.delegation_id, delegate.event_id)
     delegate.confirmed_at = utcnow()
     _record(
         delegate, "confirmed", DelegateStatus.NOMINATED, DelegateStatus.CONFIRMED, by=by
@@ -152,7 +152,7 @@ def mark_attended(delegate: Delegate, *, by: User | None = None) -> Delegate:
         raise PlannerError(_("Orang ini sudah mundur atau diganti."))
     _move_status(delegate, before, DelegateStatus.ATTENDED)
     if before == DelegateStatus.NOMINATED and delegate.delegation_id is not None:
-        _take_quota_place(delegate.delegation_id)
+        _take_quota_place(delegate.delegation_id, delegate.event_id)
     delegate.attended_at = utcnow()
     _record(delegate, "attended", before, DelegateStatus.ATTENDED, by=by)
     db.session.flush()
@@ -334,12 +334,24 @@ def _delegate_of(event_or_id, person: Person) -> Delegate | None:
 def _move_status(
     delegate: Delegate, expected: DelegateStatus, new: DelegateStatus
 ) -> None:
-    """Conditional update: refuses when someone else changed the delegate meanwhile."""
+    """Conditional update: refuses when someone else changed the delegate meanwhile
+    (their status, or moved them to another delegation)."""
+    delegation_id = delegate.delegation_id
     result = db.session.execute(
         sa.update(Delegate)
-        .where(Delegate.id == delegate.id, Delegate.status == expected)
+        .where(
+            Delegate.id == delegate.id,
+            Delegate.status == expected,
+            Delegate.delegation_id.is_(None)
+            if delegation_id is None
+            else Delegate.delegation_id == delegation_id,
+        )
         .values(status=new, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
+        # The WHERE clause pins the row's keys: the feed revisions need no SELECT.
+        .execution_options(
+            synchronize_session=False,
+            touches={"id": delegate.id, "delegation_id": delegation_id},
+        )
     )
     if result.rowcount != 1:
         db.session.refresh(delegate)
@@ -349,7 +361,7 @@ def _move_status(
     db.session.expire(delegate, ["status", "updated_at"])
 
 
-def _take_quota_place(delegation_id: int) -> None:
+def _take_quota_place(delegation_id: int, event_id: int) -> None:
     result = db.session.execute(
         sa.update(Delegation)
         .where(
@@ -362,7 +374,11 @@ def _take_quota_place(delegation_id: int) -> None:
             confirmed_count=Delegation.confirmed_count + 1,
             updated_at=Delegation.updated_at,
         )
-        .execution_options(synchronize_session=False)
+        # The WHERE clause pins the row: the feed revisions need no SELECT.
+        .execution_options(
+            synchronize_session=False,
+            touches={"id": delegation_id, "event_id": event_id},
+        )
     )
     if result.rowcount != 1:
         raise QuotaFull(_("Kuota delegasi ini sudah penuh."))
