@@ -282,6 +282,17 @@ def _set_columns(statement, parameters) -> set[str] | None:
     return names or None
 
 
+def note_inserted(session, table_name: str, rows: list[dict]) -> None:
+    """Note rows inserted into ``table_name`` without a Core INSERT the session saw
+    (a PostgreSQL COPY): the same notes :func:`_do_orm_execute` takes from one."""
+    keys = KEYS.get(table_name)
+    if keys is None:
+        return
+    notes = pending(session)
+    for row in rows:
+        notes.note(table_name, {k: row.get(k) for k in keys}, action="insert")
+
+
 def _do_orm_execute(state) -> None:
     if not (state.is_insert or state.is_update or state.is_delete):
         return
@@ -299,8 +310,7 @@ def _do_orm_execute(state) -> None:
             notes.every_event = True
             notes.new_events = True
             return
-        for row in rows:
-            notes.note(table_name, {k: row.get(k) for k in keys}, action="insert")
+        note_inserted(state.session, table_name, rows)
         return
     action = "update" if state.is_update else "delete"
     shown = renamed = True
