@@ -19,6 +19,7 @@ listener notes a Core INSERT's rows.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import sqlalchemy as sa
@@ -66,9 +67,9 @@ def _python_default(column: sa.Column):
 
 
 @lru_cache(maxsize=128)
-def _plan(table: sa.Table, keys: tuple[str, ...]):
-    """The statement for rows with ``keys`` and, per column, how its values are
-    found; None when a column cannot go as an array."""
+def _plan(table: sa.Table, keys: tuple[str, ...], dialect: sa.Dialect):
+    """The statement's SQL for rows with ``keys`` and, per column, how its values are
+    made ready; None when a column cannot go as an array."""
     given = [table.c[k] for k in keys]
     extra = []
     for column in table.columns:
@@ -96,7 +97,16 @@ def _plan(table: sa.Table, keys: tuple[str, ...]):
         sa.select(*(source.c[name] for name in names)).order_by(source.c.n),
         include_defaults=False,
     )
-    return stmt, names, given, extra
+    # The arrays go in psycopg's binary format (%b): its text format quotes and
+    # escapes every element with regular expressions, the dearest part otherwise.
+    sql = _PLACEHOLDER.sub(r"%(\1)b", str(stmt.compile(dialect=dialect)))
+    processors = [
+        column.type.dialect_impl(dialect).bind_processor(dialect) for column in columns
+    ]
+    return sql, names, given, extra, processors
+
+
+_PLACEHOLDER = re.compile(r"%\((c[0-9]+)\)s")
 
 
 def insert_arrays(table: sa.Table, rows: list[dict], *, batch: int) -> bool:
@@ -109,27 +119,25 @@ def insert_arrays(table: sa.Table, rows: list[dict], *, batch: int) -> bool:
     first = rows[0].keys()
     if any(row.keys() != first for row in rows):
         return False
-    plan = _plan(table, keys)
+    connection = db.session.connection()
+    plan = _plan(table, keys, connection.dialect)
     if plan is None:
         return False
-    stmt, names, given, extra = plan
-    connection = db.session.connection()
-    dialect = connection.dialect
-    processors = [
-        column.type.dialect_impl(dialect).bind_processor(dialect)
-        for column in given + [column for column, _make in extra]
-    ]
+    sql, names, given, extra, processors = plan
     for start in range(0, len(rows), batch):
         chunk = rows[start : start + batch]
         values = [[row[column.key] for row in chunk] for column in given]
         values += [[make() for _row in chunk] for _column, make in extra]
-        params = {}
-        for name, column_values, process in zip(names, values, processors, strict=True):
-            params[name] = (
-                column_values
+        connection.exec_driver_sql(
+            sql,
+            {
+                name: column_values
                 if process is None
                 else [process(value) for value in column_values]
-            )
-        connection.execute(stmt, params)
+                for name, column_values, process in zip(
+                    names, values, processors, strict=True
+                )
+            },
+        )
     note_inserted(db.session, table.name, rows)
     return True
