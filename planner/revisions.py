@@ -284,13 +284,20 @@ def _set_columns(statement, parameters) -> set[str] | None:
 
 def note_inserted(session, table_name: str, rows: list[dict]) -> None:
     """Note rows inserted into ``table_name`` without a Core INSERT the session saw
-    (a PostgreSQL COPY): the same notes :func:`_do_orm_execute` takes from one."""
+    (the plan import's array INSERT on PostgreSQL): the same notes
+    :func:`_do_orm_execute` takes from one."""
     keys = KEYS.get(table_name)
     if keys is None:
         return
     notes = pending(session)
-    for row in rows:
-        notes.note(table_name, {k: row.get(k) for k in keys}, action="insert")
+    if table_name == "events":  # an event without an id is noted as such
+        for row in rows:
+            notes.note(table_name, {k: row.get(k) for k in keys}, action="insert")
+        return
+    # Every other table's note takes the sets of ids a column holds, all at once.
+    notes.note(
+        table_name, {k: [row.get(k) for row in rows] for k in keys}, action="insert"
+    )
 
 
 def _do_orm_execute(state) -> None:
