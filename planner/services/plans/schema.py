@@ -1,13 +1,14 @@
 """The first check of a plan document: its format and version, then the JSON Schema.
 
 The schema (``planner/data/plan-format.schema.json``) is used twice, its ``$ref``s
-inlined (none has siblings): fastjsonschema compiles it into a yes/no check that takes a fraction of a second for a
-national plan, and only a refused document goes through jsonschema, which lists every
-error with its path. fastjsonschema reads a pattern's final ``$`` as the end of the
-text (``\\Z``) where jsonschema also allows a final newline, so it may refuse what
-jsonschema accepts, never the reverse (``tests/test_plans.py`` compares the two): a
-document it refuses and jsonschema accepts is valid, and the checks after the schema
-judge such a value (a slug or NIK must match whole, a date must be in the calendar).
+inlined (none has siblings): fastjsonschema compiles it into a yes/no check that takes
+a fraction of a second for a national plan, and only a refused document goes through
+jsonschema, which lists every error with its path. fastjsonschema reads a pattern's
+final ``$`` as the end of the text (``\\Z``) where jsonschema also allows a final
+newline, so it may refuse what jsonschema accepts, never the reverse
+(``tests/test_plans.py`` compares the two): a document it refuses and jsonschema
+accepts is valid, and the checks after the schema judge such a value (a slug or NIK
+must match whole, a date must be in the calendar).
 """
 
 from __future__ import annotations
