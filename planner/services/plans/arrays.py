@@ -128,16 +128,18 @@ def insert_arrays(table: sa.Table, rows: list[dict], *, batch: int) -> bool:
         chunk = rows[start : start + batch]
         values = [[row[column.key] for row in chunk] for column in given]
         values += [[make() for _row in chunk] for _column, make in extra]
-        connection.exec_driver_sql(
-            sql,
-            {
-                name: column_values
-                if process is None
-                else [process(value) for value in column_values]
-                for name, column_values, process in zip(
-                    names, values, processors, strict=True
-                )
-            },
-        )
+        params = {}
+        for n, (name, column_values, process) in enumerate(
+            zip(names, values, processors, strict=True)
+        ):
+            if process is not None:
+                column_values = [process(value) for value in column_values]
+            if n and column_values.count(None) == len(column_values):
+                # unnest() pads a NULL array with NULLs to the others' length: a
+                # column without values (notes, titles) is not sent element by
+                # element. The first array always is, so the rows are counted.
+                column_values = None
+            params[name] = column_values
+        connection.exec_driver_sql(sql, params)
     note_inserted(db.session, table.name, rows)
     return True

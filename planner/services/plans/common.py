@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -190,6 +192,21 @@ def json_path(parts: Iterable[str | int]) -> str:
         else:
             out += "[" + json.dumps(part, ensure_ascii=False) + "]"
     return out
+
+
+@contextmanager
+def _cycles_collected_after() -> Iterator[None]:
+    """Python's cycle collector paused while a plan is read or imported: both make
+    hundreds of thousands of objects (the document, the rows, the arrays), which
+    trigger full collections that walk every object of the process, a quarter of a
+    second each in the bench, and free none of them (they are held to the end)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _chunks(items: list, size: int = BATCH) -> Iterator[list]:
