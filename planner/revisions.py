@@ -284,6 +284,24 @@ def _set_columns(statement, parameters) -> set[str] | None:
     return names or None
 
 
+def note_inserted(session, table_name: str, rows: list[dict]) -> None:
+    """Note rows inserted into ``table_name`` without a Core INSERT the session saw
+    (the plan import's array INSERT on PostgreSQL): the same notes
+    :func:`_do_orm_execute` takes from one."""
+    keys = KEYS.get(table_name)
+    if keys is None:
+        return
+    notes = pending(session)
+    if table_name == "events":  # an event without an id is noted as such
+        for row in rows:
+            notes.note(table_name, {k: row.get(k) for k in keys}, action="insert")
+        return
+    # Every other table's note takes the sets of ids a column holds, all at once.
+    notes.note(
+        table_name, {k: [row.get(k) for row in rows] for k in keys}, action="insert"
+    )
+
+
 def _do_orm_execute(state) -> None:
     if not (state.is_insert or state.is_update or state.is_delete):
         return
@@ -301,8 +319,7 @@ def _do_orm_execute(state) -> None:
             notes.every_event = True
             notes.new_events = True
             return
-        for row in rows:
-            notes.note(table_name, {k: row.get(k) for k in keys}, action="insert")
+        note_inserted(state.session, table_name, rows)
         return
     action = "update" if state.is_update else "delete"
     shown = renamed = True

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import functools
 import gc
 import json
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -21,6 +21,7 @@ from planner.extensions import db
 from planner.models import QUOTA_STATUSES, Event
 from planner.services import PlannerError
 from planner.services.events import slugify
+from planner.services.plans.arrays import insert_arrays
 
 FORMAT = "rombongan-plan"
 VERSION = 1
@@ -193,6 +194,22 @@ def json_path(parts: Iterable[str | int]) -> str:
     return out
 
 
+@contextmanager
+def _cycles_collected_after() -> Iterator[None]:
+    """Python's cycle collector paused while a plan is read, imported or exported
+    (also a decorator): each makes hundreds of thousands of objects (the document,
+    the rows, the arrays), none in a cycle, which trigger full collections that walk
+    every object of the process, a quarter of a second each in the bench, and free
+    none of them (they are held to the end; reference counting frees them after)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _chunks(items: list, size: int = BATCH) -> Iterator[list]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -215,25 +232,6 @@ def _iso_in(value: datetime, zone: str) -> str:
 @lru_cache(maxsize=16)
 def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
-
-
-def _collector_paused(fn: Callable) -> Callable:
-    """``fn`` run with the cyclic garbage collector off (reference counting still
-    frees everything): an export at 10,000 delegates makes some 200,000 rows, lists
-    and dicts, none of them in a cycle, and the collector went through the whole heap
-    twice for them (some 130 ms of CPU, a third of the export's)."""
-
-    @functools.wraps(fn)
-    def paused(*args, **kwargs):
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            if enabled:
-                gc.enable()
-
-    return paused
 
 
 def _times() -> Callable[[datetime | None, str], str | None]:
@@ -342,13 +340,13 @@ def _shown(value) -> str:
 def _insert(model, rows: list[dict]) -> list[int]:
     """Insert rows in batches of :data:`BATCH`; their new ids, in the order of ``rows``.
 
-    Core INSERTs on the table (the ORM's bulk path splits batches wherever the
-    None-valued keys differ). On PostgreSQL each batch first takes its ids from the
-    table's sequence (one query) and then goes in as a plain INSERT with them, three
-    to four times faster than ``INSERT … RETURNING`` in parameter order; each row
-    dict gets its ``id``. On SQLite the ids come back from RETURNING unordered and
-    are sorted: SQLite hands out the rowids of one statement in ascending order of
-    its VALUES, one writer at a time.
+    On PostgreSQL the ids are first taken from the table's sequence (one query) and
+    each row dict gets its ``id``; the rows then go in as arrays
+    (:mod:`~planner.services.plans.arrays`: one short statement per batch, where
+    psycopg's executemany sends one INSERT per row). On SQLite Core INSERTs on the
+    table (the ORM's bulk path splits batches wherever the None-valued keys differ)
+    return the ids unordered and they are sorted: SQLite hands out the rowids of one
+    statement in ascending order of its VALUES, one writer at a time.
     """
     table = model.__table__
     sequence = None
@@ -356,21 +354,21 @@ def _insert(model, rows: list[dict]) -> list[int]:
         sequence = db.session.scalar(
             sa.select(sa.func.pg_get_serial_sequence(table.name, "id"))
         )
-    ids: list[int] = []
     if sequence is not None:
-        for chunk in _chunks(rows):
-            found = list(
-                db.session.scalars(
-                    sa.select(sa.func.nextval(sequence)).select_from(
-                        sa.func.generate_series(1, len(chunk))
-                    )
+        ids = list(
+            db.session.scalars(
+                sa.select(sa.func.nextval(sequence)).select_from(
+                    sa.func.generate_series(1, len(rows))
                 )
             )
-            for row, ident in zip(chunk, found, strict=True):
-                row["id"] = ident
-            db.session.execute(sa.insert(table), chunk)
-            ids.extend(found)
+        )
+        for row, ident in zip(rows, ids, strict=True):
+            row["id"] = ident
+        if not insert_arrays(table, rows, batch=BATCH):
+            for chunk in _chunks(rows):
+                db.session.execute(sa.insert(table), chunk)
         return ids
+    ids: list[int] = []
     ordered = db.session.get_bind().dialect.name != "sqlite"
     stmt = sa.insert(table).returning(table.c.id, sort_by_parameter_order=ordered)
     for chunk in _chunks(rows):
@@ -382,8 +380,15 @@ def _insert(model, rows: list[dict]) -> list[int]:
 
 
 def _insert_plain(target, rows: list[dict]) -> None:
-    """Insert rows (of a model or an association table) in batches."""
+    """Insert rows (of a model or an association table) in batches: on PostgreSQL as
+    arrays (see :func:`_insert`)."""
     table = getattr(target, "__table__", target)
+    if (
+        rows
+        and db.session.get_bind().dialect.name == "postgresql"
+        and insert_arrays(table, rows, batch=BATCH)
+    ):
+        return
     for chunk in _chunks(rows):
         db.session.execute(sa.insert(table), chunk)
 

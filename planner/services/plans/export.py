@@ -18,7 +18,7 @@ from planner.services.plans.common import (
     Progress,
     ProgressCallback,
     _assign_keys,
-    _collector_paused,
+    _cycles_collected_after,
     _sortable,
     _sorted_by,
     _times,
@@ -41,7 +41,7 @@ def _notice(personal_data: bool) -> str:
     )
 
 
-@_collector_paused
+@_cycles_collected_after()
 def export_plan(
     event: Event,
     *,

@@ -19,6 +19,7 @@ from planner.services.plans.common import (
     Progress,
     ProgressCallback,
     _capped,
+    _cycles_collected_after,
 )
 from planner.services.plans.schema import schema_problems
 from planner.services.plans.writing import write_plan
@@ -43,16 +44,17 @@ def import_plan(
     each is written: ``total`` is twice the number of entries in the file's
     sections (each is checked once and written once), plus one for the schema.
     """
-    problems = schema_problems(doc)
-    if problems:
-        raise PlanInvalid(_capped(problems), total=len(problems))
-    entries = sum(len(doc.get(name) or ()) for name in _SECTIONS)
-    counter = Progress(progress, 2 * entries + 1)
-    counter.advance()
-    checked = check_plan(doc, slug=slug, title=title, progress=counter)
-    result = write_plan(checked, by_user=by_user, progress=counter)
-    counter.finish()
-    return result
+    with _cycles_collected_after():
+        problems = schema_problems(doc)
+        if problems:
+            raise PlanInvalid(_capped(problems), total=len(problems))
+        entries = sum(len(doc.get(name) or ()) for name in _SECTIONS)
+        counter = Progress(progress, 2 * entries + 1)
+        counter.advance()
+        checked = check_plan(doc, slug=slug, title=title, progress=counter)
+        result = write_plan(checked, by_user=by_user, progress=counter)
+        counter.finish()
+        return result
 
 
 def validate_plan(

@@ -11,6 +11,7 @@ from planner.services.plans.common import (
     MAX_PLAN_BYTES,
     PlanInvalid,
     Problem,
+    _cycles_collected_after,
 )
 
 #: Python's JSON error messages, in words people read.
@@ -54,7 +55,8 @@ def load_plan(raw: bytes) -> dict:
     if not text.strip():
         raise _one(_("Berkas kosong."))
     try:
-        doc = json.loads(text, parse_constant=_refuse_constant)
+        with _cycles_collected_after():
+            doc = json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
         reason = next(
             (v for k, v in _JSON_ERRORS.items() if exc.msg.startswith(k)), exc.msg

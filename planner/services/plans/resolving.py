@@ -23,6 +23,8 @@ from planner.services.plans.common import _UNSTORABLE, RegionRow, _chunks
 
 #: A number already in E.164 (as exports write them): parsed here directly.
 _E164 = re.compile(r"\+[1-9][0-9]{6,14}")
+#: An Indonesian number in E.164 (most of a plan's): built without parsing.
+_E164_ID = re.compile(r"\+62[1-9][0-9]{4,12}")
 
 
 def load_regions(event: dict, sections: dict[str, list[dict]]) -> dict[str, RegionRow]:
@@ -69,6 +71,14 @@ def e164(value: str) -> str | None:
     other spelling goes through :func:`planner.services.people.normalise_phone`, the
     rule for numbers typed by people.
     """
+    if _E164_ID.fullmatch(value):
+        # "+62" and a national number without the national prefix 0 (the only one
+        # Indonesia's metadata strips): what phonenumbers.parse makes of it, and
+        # formats back to the same text; parsing was two thirds of the cost.
+        number = phonenumbers.PhoneNumber(
+            country_code=62, national_number=int(value[3:])
+        )
+        return value if phonenumbers.is_valid_number(number) else None
     if _E164.fullmatch(value):
         try:
             number = phonenumbers.parse(value, "ID")
