@@ -347,9 +347,22 @@ def runner(app):
     return app.test_cli_runner()
 
 
+#: Region ids by (database, code): the regions are loaded once per backend and kept.
+_region_ids: dict[tuple[str, str], int] = {}
+
+
 def region(code: str) -> Region:
-    """The region with this Kemendagri code (loaded once per session)."""
-    return db.session.execute(db.select(Region).filter_by(code=code)).scalar_one()
+    """The region with this Kemendagri code (loaded once per session).
+
+    By id once its id is known: the session's identity map answers without a query
+    (tests ask for the same few regions thousands of times)."""
+    key = (str(db.engine.url), code)
+    region_id = _region_ids.get(key)
+    if region_id is None:
+        found = db.session.execute(db.select(Region).filter_by(code=code)).scalar_one()
+        _region_ids[key] = found.id
+        return found
+    return db.session.get_one(Region, region_id)
 
 
 _seq = count(1)
