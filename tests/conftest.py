@@ -126,15 +126,20 @@ def _cached_compile_builder(self, append_unknown: bool = True):
 Rule._compile_builder = _cached_compile_builder
 
 
-#: Engines by their options, shared by every app of a worker. An engine keeps the SQL
-#: it compiled (SQLAlchemy's statement cache lives on the engine): with an engine per
-#: test, every statement of every test was compiled again, 15 % of the suite's CPU.
-#: ``_wipe`` still closes the pool after each test, so each test connects afresh.
+#: Engines by their options, shared by the apps of the ``app`` fixture in a worker. An
+#: engine keeps the SQL it compiled (SQLAlchemy's statement cache lives on the engine):
+#: with an engine per test, every statement of every test was compiled again, 15 % of
+#: the suite's CPU. ``_wipe`` still closes the pool after each test, so each test
+#: connects afresh. Other apps a test makes (a second "worker") get their own engine:
+#: disposing it must not orphan the connections the test's own session holds.
 _engines: dict[tuple, sa.Engine] = {}
 _make_engine = SQLAlchemy._make_engine
+SHARED_ENGINE = "TESTS_SHARED_ENGINE"
 
 
 def _shared_engine(self, bind_key, options, app) -> sa.Engine:
+    if not app.config.get(SHARED_ENGINE):
+        return _make_engine(self, bind_key, options, app)
     key = (bind_key, repr(sorted(options.items(), key=lambda item: item[0])))
     engine = _engines.get(key)
     if engine is None:
@@ -329,6 +334,7 @@ def app(database_url, tmp_path, app_config):
     """A fresh application on the session's database; tables are emptied afterwards."""
     config = _config(database_url, tmp_path)
     config.update(app_config)
+    config[SHARED_ENGINE] = True
     app = create_app(config)
     yield app
     _wipe(app)

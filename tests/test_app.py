@@ -180,3 +180,18 @@ def test_apps_of_a_test_session_share_compiled_templates(app, tmp_path):
     (tmp_path / "t.html").write_text("two")
     again = Flask("again", template_folder=str(tmp_path))
     assert again.jinja_env.get_template("t.html").render() == "two"
+
+
+def test_apps_of_the_app_fixture_share_an_engine_and_others_do_not(app):
+    """The tests' shared engines (compiled statements kept between tests): an app made
+    like the ``app`` fixture's gets the same engine; an app a test makes on its own
+    (a second worker) gets its own, so disposing it leaves the test's session alone."""
+    with app.app_context():
+        engine = db.engine
+    twin = create_app(dict(app.config))
+    with twin.app_context():
+        assert db.engine is engine
+    alone = create_app({**app.config, "TESTS_SHARED_ENGINE": False})
+    with alone.app_context():
+        assert db.engine is not engine
+        db.engine.dispose()
