@@ -109,7 +109,7 @@ def save(
         value = action()
         db.session.commit()
     except PlannerError as exc:
-        db.session.rollback()
+        _end_refused()
         error = exc
     except IntegrityError:
         db.session.rollback()
@@ -139,6 +139,19 @@ def transaction() -> Iterator[None]:
         raise
 
 
+def _end_refused() -> None:
+    """End a refused action's transaction: ROLLBACK, or COMMIT when it only read
+    (a quota found full before anything was written). The same for the data and for
+    the session (both expire every object), but a ROLLBACK makes psycopg forget the
+    connection's prepared statements, so a refusal cost the next requests of that
+    worker their prepared plans."""
+    session = db.session()
+    if session.in_transaction() and _only_read(session):
+        session.commit()
+    else:
+        session.rollback()
+
+
 def discard() -> None:
     """Undo everything not yet committed (a preview, a refused upload)."""
     db.session.rollback()
@@ -159,6 +172,14 @@ def _forget_writes(conn) -> None:
     conn.info.pop(_WROTE, None)
 
 
+def _only_read(session) -> bool:
+    """Whether the session's transaction only read: nothing pending, and its
+    connection sent nothing but SELECTs."""
+    if session.new or session.dirty or session.deleted:
+        return False
+    return not session.connection().info.get(_WROTE)
+
+
 def end_read_only(exception: BaseException | None = None) -> None:
     """Commit the app context's transaction (a request's, a command's) when it only
     read: nothing pending in the session, no statement but SELECTs sent, no error.
@@ -166,11 +187,9 @@ def end_read_only(exception: BaseException | None = None) -> None:
     session = db.session()
     if exception is not None or not session.in_transaction():
         return
-    if session.new or session.dirty or session.deleted:
+    if not _only_read(session):
         return
     connection = session.connection()
-    if connection.info.get(_WROTE):
-        return
     # The connection's COMMIT alone: the session's (a flush, its listeners, expiring
     # every object) has nothing to do here and made GET /health 5 % dearer. The
     # session's removal then finds no transaction left to roll back.

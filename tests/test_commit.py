@@ -142,3 +142,47 @@ def test_a_request_that_wrote_without_saving_is_rolled_back(app, client):
     with app.app_context():
         for name in ("Flushed, never saved", "Bulk", "Pending"):
             assert not _kept(name)
+
+
+def test_a_refusal_that_only_read_ends_with_a_commit(app, app_ctx):
+    """A refusal before any write (a quota found full) keeps the connection's prepared
+    statements: COMMIT, not ROLLBACK; the session forgets its objects either way."""
+    ends = _ends(app)
+    place = _place("Sudah ada")
+    save(lambda: None)
+    ends.clear()
+
+    def read_then_refuse():
+        assert db.session.get(Place, place.id).name == "Sudah ada"
+        raise PlannerError("Kuota delegasi ini sudah penuh.")
+
+    with app.test_request_context(method="POST"):
+        outcome = save(read_then_refuse)
+        assert get_flashed_messages() == ["Kuota delegasi ini sudah penuh."]
+    assert not outcome and ends == ["commit"]
+    assert not db.session().in_transaction() and "name" not in place.__dict__
+
+
+@pytest.mark.parametrize("how", ["flush", "bulk", "pending", "dirty"])
+def test_a_refusal_after_any_write_still_rolls_back(app, app_ctx, how):
+    place = _place("Asli")
+    save(lambda: None)
+    ends = _ends(app)
+
+    def write_then_refuse():
+        if how == "flush":
+            _place("Setengah jadi")
+        elif how == "bulk":
+            db.session.execute(sa.update(Place).values(name="Diubah massal"))
+        elif how == "pending":
+            db.session.add(Place(name="Setengah jadi", kind=PlaceKind.OTHER))
+        else:
+            db.session.get(Place, place.id).name = "Diubah"
+        raise PlannerError("Ditolak.")
+
+    with app.test_request_context(method="POST"):
+        assert not save(write_then_refuse)
+    # An object only added sent nothing: no transaction on the connection to end.
+    assert ends == ([] if how == "pending" else ["rollback"])
+    names = db.session.scalars(sa.select(Place.name)).all()
+    assert names == ["Asli"]

@@ -9,6 +9,7 @@ from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import sqlalchemy as sa
 
 from planner.extensions import db
 from planner.models import (
@@ -256,6 +257,30 @@ def test_quota_full_message(client, login, setup, make_delegate):
     assert "Kuota delegasi ini sudah penuh." in response.text
     assert "alert-danger" in response.text
     assert _fresh(Delegate, third.id).status == DelegateStatus.NOMINATED
+
+
+def test_a_full_quota_is_refused_before_anything_is_written(
+    app, client, login, setup, make_delegate, count_queries
+):
+    """The delegation the request loaded is full: no UPDATE, and the refusal ends
+    with COMMIT (a ROLLBACK would cost the worker its prepared statements)."""
+    d = setup["delegation"]
+    make_delegate(d, status=DelegateStatus.CONFIRMED)
+    make_delegate(d, status=DelegateStatus.CONFIRMED)
+    third = make_delegate(d)
+    login(setup["head"])
+    with app.app_context():
+        engine = db.engine
+    ends: list[str] = []
+    sa.event.listen(engine, "commit", lambda conn: ends.append("commit"))
+    sa.event.listen(engine, "rollback", lambda conn: ends.append("rollback"))
+    with count_queries() as statements:
+        response = client.post(_url(d, f"/delegates/{third.id}/confirm"))
+    assert response.status_code == 302
+    assert all(s.lstrip().upper().startswith("SELECT") for s in statements)
+    assert ends == ["commit"]
+    assert _fresh(Delegate, third.id).status == DelegateStatus.NOMINATED
+    assert _fresh(Delegation, d.id).confirmed_count == 2
 
 
 @pytest.mark.parametrize(

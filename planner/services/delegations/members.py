@@ -132,6 +132,7 @@ def nominate_delegate(
 
 def confirm_delegate(delegate: Delegate, *, by: User | None = None) -> Delegate:
     """Confirm a nominated delegate, taking one quota place of their delegation."""
+    _refuse_when_full(delegate.delegation_id)
     _move_status(delegate, DelegateStatus.NOMINATED, DelegateStatus.CONFIRMED)
     if delegate.delegation_id is not None:
         _take_quota_place(delegate.delegation_id, delegate.event_id)
@@ -150,6 +151,8 @@ def mark_attended(delegate: Delegate, *, by: User | None = None) -> Delegate:
         return delegate
     if before not in (DelegateStatus.NOMINATED, DelegateStatus.CONFIRMED):
         raise PlannerError(_("Orang ini sudah mundur atau diganti."))
+    if before == DelegateStatus.NOMINATED:
+        _refuse_when_full(delegate.delegation_id)
     _move_status(delegate, before, DelegateStatus.ATTENDED)
     if before == DelegateStatus.NOMINATED and delegate.delegation_id is not None:
         _take_quota_place(delegate.delegation_id, delegate.event_id)
@@ -359,6 +362,25 @@ def _move_status(
             _("Status orang ini baru saja diubah orang lain. Muat ulang halaman.")
         )
     db.session.expire(delegate, ["status", "updated_at"])
+
+
+def _refuse_when_full(delegation_id: int | None) -> None:
+    """Refuse before writing anything when the delegation, as this transaction
+    already read it, has no place left: the refusal then ends in a COMMIT of reads
+    (see ``planner.commit``). No query of its own; the conditional UPDATE of
+    :func:`_take_quota_place` stays the guard against a race."""
+    if delegation_id is None:
+        return
+    delegation = db.session.identity_map.get(
+        db.session.identity_key(Delegation, delegation_id)
+    )
+    if delegation is None:
+        return
+    loaded = delegation.__dict__
+    if "quota" not in loaded or "confirmed_count" not in loaded:
+        return
+    if loaded["confirmed_count"] >= loaded["quota"]:
+        raise QuotaFull(_("Kuota delegasi ini sudah penuh."))
 
 
 def _take_quota_place(delegation_id: int, event_id: int) -> None:
