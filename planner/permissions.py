@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from flask import abort, g
+from flask import abort, g, has_request_context, request
 from sqlalchemy import bindparam
 
 from planner.extensions import db
@@ -38,6 +38,70 @@ def _covered_statement():
     return db.select(Region.id).where(
         Region.id.in_(held) | Region.parent_id.in_(provinces)
     )
+
+
+@cache
+def _covers_statement():
+    """Whether one region is covered: held, or the child of a held province. Two
+    indexed lookups; no list of ids to send back."""
+    parent = db.aliased(Region)
+    held = user_regions.c.user_id == bindparam("user_id")
+    return db.select(
+        db.exists().where(held, user_regions.c.region_id == bindparam("region_id"))
+        | db.exists()
+        .where(
+            held,
+            Region.id == bindparam("region_id"),
+            parent.id == Region.parent_id,
+            parent.kind == RegionKind.PROVINSI,
+            user_regions.c.region_id == parent.id,
+        )
+    )
+
+
+@cache
+def _holds_statement():
+    return db.select(db.exists().where(user_regions.c.user_id == bindparam("user_id")))
+
+
+#: Regions asked about one by one in a request before the whole covered set is
+#: loaded instead.
+_ONE_BY_ONE = 2
+
+
+def _request_cache(name: str) -> dict:
+    """A dict kept for the current request (on the request object: a test's app
+    context outlives its requests, and the answers must not); outside a request, for
+    the app context."""
+    if has_request_context():
+        return request.__dict__.setdefault("_planner_" + name, {})
+    return g.setdefault(name, {})
+
+
+def covers_region(user, region_id: int | None) -> bool:
+    """Whether ``region_id`` is among :func:`covered_region_ids` without loading
+    them: a chapter head over every province covers 552 regions, and a page about
+    one delegation asks about one. Answered from the full set when this request
+    loaded it; cached for the request."""
+    if region_id is None or not _signed_in(user):
+        return False
+    loaded = g.get("_covered_region_ids", {}).get(user.id)
+    if loaded is not None:
+        return region_id in loaded
+    if "regions" in user.__dict__ and not user.regions:
+        return False
+    cache = _request_cache("_covers_region")
+    key = (user.id, region_id)
+    if key not in cache:
+        if sum(uid == user.id for uid, _region in cache) >= _ONE_BY_ONE:
+            # A page asking about many regions (a list of people): the whole set.
+            return region_id in covered_region_ids(user)
+        cache[key] = bool(
+            db.session.scalar(
+                _covers_statement(), {"user_id": user.id, "region_id": region_id}
+            )
+        )
+    return cache[key]
 
 
 def covered_region_ids(user) -> frozenset[int]:
@@ -104,9 +168,27 @@ def sees_all_people(user) -> bool:
 
 
 def heads_a_chapter(user) -> bool:
-    """``user.is_chapter_head`` from the request's covered regions: no region objects
-    to load, and no query at all once a permission check has asked for them."""
-    return bool(covered_region_ids(user))
+    """``user.is_chapter_head``: whether they hold any region. No query once this
+    request has loaded their covered regions or found one region covered; else one
+    EXISTS, cached for the request (the site's menu asks on every page)."""
+    if not _signed_in(user):
+        return False
+    loaded = g.get("_covered_region_ids", {}).get(user.id)
+    if loaded is not None:
+        return bool(loaded)
+    if "regions" in user.__dict__:
+        return bool(user.regions)
+    if any(
+        covered and uid == user.id
+        for (uid, _region), covered in _request_cache("_covers_region").items()
+    ):
+        return True
+    cache = _request_cache("_heads_a_chapter")
+    if user.id not in cache:
+        cache[user.id] = bool(
+            db.session.scalar(_holds_statement(), {"user_id": user.id})
+        )
+    return cache[user.id]
 
 
 def can_list_people(user) -> bool:
@@ -118,7 +200,7 @@ def can_view_person(user, person: Person) -> bool:
         return False
     if sees_all_people(user):
         return True
-    if person.region_id is not None and person.region_id in covered_region_ids(user):
+    if covers_region(user, person.region_id):
         return True
     return user.person_id is not None and user.person_id == person.id
 
@@ -139,7 +221,7 @@ def can_set_person_region(user, region: Region | None) -> bool:
     """A chapter head may only put people in the regions they answer for."""
     if sees_all_people(user):
         return True
-    return region is not None and region.id in covered_region_ids(user)
+    return region is not None and covers_region(user, region.id)
 
 
 # Accounts -------------------------------------------------------------------------
@@ -162,10 +244,7 @@ def heads_delegation(user, delegation) -> bool:
         return False
     if delegation.head_user_id is not None and delegation.head_user_id == user.id:
         return True
-    return (
-        delegation.region_id is not None
-        and delegation.region_id in covered_region_ids(user)
-    )
+    return covers_region(user, delegation.region_id)
 
 
 def can_manage_delegations(user, event: Event) -> bool:
