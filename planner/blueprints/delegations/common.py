@@ -3,8 +3,11 @@ roster's addresses, the roles a roster offers, a refused new person's messages."
 
 from __future__ import annotations
 
+from functools import cache
+
 from flask import abort, url_for
 from flask_login import current_user
+from sqlalchemy import bindparam
 from sqlalchemy.orm import joinedload
 
 from planner.blueprints.delegations import bp
@@ -50,17 +53,30 @@ def load_delegation(
 ) -> Delegation:
     """The delegation, looked up by both ids, with its event (and the organisers the
     permission checks read), and for a page (``shown``) its region and head; or 404."""
+    return db.session.execute(
+        _delegation_statement(shown),
+        {"delegation_id": delegation_id, "event_id": event_id},
+    ).unique().scalar_one_or_none() or abort(404)
+
+
+@cache
+def _delegation_statement(shown: bool):
+    """Built once per variant (bound ids): a one-tap confirmation spent more building
+    and keying the statement with its eager loads than running it."""
     options = [joinedload(Delegation.event).joinedload(Event.organisers)]
     if shown:
         options += [
             joinedload(Delegation.region).joinedload(Region.parent),
             joinedload(Delegation.head).joinedload(User.person),
         ]
-    return db.session.execute(
+    return (
         db.select(Delegation)
         .options(*options)
-        .filter_by(id=delegation_id, event_id=event_id)
-    ).unique().scalar_one_or_none() or abort(404)
+        .where(
+            Delegation.id == bindparam("delegation_id"),
+            Delegation.event_id == bindparam("event_id"),
+        )
+    )
 
 
 def scope(event_id: int, delegation_id: int | None, *, shown: bool = True):
@@ -91,13 +107,26 @@ def scope_for_edit(event_id: int, delegation_id: int | None, *, shown: bool = Tr
 
 def load_delegate(event: Event, delegation: Delegation | None, delegate_id: int):
     """A delegate of this roster, looked up by all ids, or 404."""
-    return db.one_or_404(
+    params = {"delegate_id": delegate_id, "event_id": event.id}
+    if delegation is not None:
+        params["delegation_id"] = delegation.id
+    return db.session.execute(
+        _delegate_statement(delegation is not None), params
+    ).scalar_one_or_none() or abort(404)
+
+
+@cache
+def _delegate_statement(in_delegation: bool):
+    """Built once per variant (bound ids), with the person the pages name."""
+    return (
         db.select(Delegate)
         .options(joinedload(Delegate.person))
-        .filter_by(
-            id=delegate_id,
-            event_id=event.id,
-            delegation_id=delegation.id if delegation else None,
+        .where(
+            Delegate.id == bindparam("delegate_id"),
+            Delegate.event_id == bindparam("event_id"),
+            Delegate.delegation_id == bindparam("delegation_id")
+            if in_delegation
+            else Delegate.delegation_id.is_(None),
         )
     )
 

@@ -133,10 +133,15 @@ def nominate_delegate(
 def confirm_delegate(delegate: Delegate, *, by: User | None = None) -> Delegate:
     """Confirm a nominated delegate, taking one quota place of their delegation."""
     _refuse_when_full(delegate.delegation_id)
-    _move_status(delegate, DelegateStatus.NOMINATED, DelegateStatus.CONFIRMED)
+    # The time rides on the status UPDATE: no second UPDATE of the row at the flush.
+    _move_status(
+        delegate,
+        DelegateStatus.NOMINATED,
+        DelegateStatus.CONFIRMED,
+        confirmed_at=utcnow(),
+    )
     if delegate.delegation_id is not None:
         _take_quota_place(delegate.delegation_id, delegate.event_id)
-    delegate.confirmed_at = utcnow()
     _record(
         delegate, "confirmed", DelegateStatus.NOMINATED, DelegateStatus.CONFIRMED, by=by
     )
@@ -335,10 +340,11 @@ def _delegate_of(event_or_id, person: Person) -> Delegate | None:
 
 
 def _move_status(
-    delegate: Delegate, expected: DelegateStatus, new: DelegateStatus
+    delegate: Delegate, expected: DelegateStatus, new: DelegateStatus, **values
 ) -> None:
     """Conditional update: refuses when someone else changed the delegate meanwhile
-    (their status, or moved them to another delegation)."""
+    (their status, or moved them to another delegation). ``values``: more columns
+    set by the same UPDATE (a step's time)."""
     delegation_id = delegate.delegation_id
     result = db.session.execute(
         sa.update(Delegate)
@@ -349,7 +355,7 @@ def _move_status(
             if delegation_id is None
             else Delegate.delegation_id == delegation_id,
         )
-        .values(status=new, updated_at=utcnow())
+        .values(status=new, updated_at=utcnow(), **values)
         # The WHERE clause pins the row's keys: the feed revisions need no SELECT.
         .execution_options(
             synchronize_session=False,
@@ -361,7 +367,7 @@ def _move_status(
         raise PlannerError(
             _("Status orang ini baru saja diubah orang lain. Muat ulang halaman.")
         )
-    db.session.expire(delegate, ["status", "updated_at"])
+    db.session.expire(delegate, ["status", "updated_at", *values])
 
 
 def _refuse_when_full(delegation_id: int | None) -> None:
