@@ -3,8 +3,10 @@ a delegation, delegate, vehicle, trip, leg, seat or agenda item leaves entries.
 
 Listening to the session (instead of calling a function from each service) means a new
 service cannot forget it. Bulk statements bypass the ORM and are recorded by their
-services: delegates' status steps arrive as ``DelegateChange`` rows (recorded here), the
-automatic seat assignment calls :func:`record`.
+services: the delegate services insert each status step as a ``DelegateChange`` row
+and call :func:`record_delegate_step` (a ``DelegateChange`` flushed as an object, as
+an offline check-in makes, is recorded here), the automatic seat assignment calls
+:func:`record`.
 """
 
 from __future__ import annotations
@@ -300,6 +302,35 @@ def record(
             "summary": summary,
             "changes": changes or {},
         },
+    )
+
+
+def record_delegate_step(
+    session: Session,
+    delegate: Delegate,
+    action: str,
+    from_status: str | None,
+    to_status: str | None,
+) -> None:
+    """The entry of a delegate's status step whose ``DelegateChange`` its service
+    inserted as a row, not an object: the same entry the listener writes for one."""
+    summary = _summary(session, delegate)
+    if summary is None:
+        summary = session.connection().scalar(
+            select(Person.formal_name)
+            .join(Delegate, Delegate.person_id == Person.id)
+            .where(Delegate.id == delegate.id)
+        )
+    record(
+        session,
+        event_id=delegate.event_id,
+        entity="delegate",
+        entity_id=delegate.id,
+        action=action,
+        summary=(summary or "")[:300] or None,
+        changes={"status": [from_status, to_status]}
+        if from_status != to_status
+        else {},
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from planner.audit import record_delegate_step
 from planner.extensions import db
 from planner.models import (
     QUOTA_STATUSES,
@@ -435,14 +436,23 @@ def _expire_count(delegation_id: int) -> None:
 
 
 def _record(delegate, action, before, after, *, by=None, note=None, other=None) -> None:
-    db.session.add(
-        DelegateChange(
-            delegate=delegate,
-            action=action,
-            from_status=str(before) if before else None,
-            to_status=str(after) if after else None,
-            other_delegate=other,
-            by_user=by,
-            note=(note or None) and note[:500],
-        )
+    """The step in the delegate's history and its audit entry, written as rows at
+    once: an object would cost a flush of the unit of work (half the CPU of a
+    one-tap confirmation)."""
+    if delegate.id is None or (other is not None and other.id is None):
+        db.session.flush()
+    from_status = str(before) if before else None
+    to_status = str(after) if after else None
+    db.session.execute(
+        sa.insert(DelegateChange.__table__),
+        {
+            "delegate_id": delegate.id,
+            "action": action,
+            "from_status": from_status,
+            "to_status": to_status,
+            "other_delegate_id": other.id if other is not None else None,
+            "by_user_id": by.id if by is not None else None,
+            "note": (note or None) and note[:500],
+        },
     )
+    record_delegate_step(db.session, delegate, action, from_status, to_status)
