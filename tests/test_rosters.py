@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date
 
 import pytest
+from jinja2.filters import do_urlencode
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -329,3 +331,64 @@ def test_long_roster_counts_delegates_without_loading_them(
         }
     links = set(re.findall(r'href="([^"]*)"', totals(short)))
     assert expected <= {link.replace("&amp;", "&") for link in links}
+
+
+_TOTALS_LOOP = """{% for p in roster.provinces %}
+<tr class="table-light"><th scope="rowgroup" colspan="3">
+  {% if p.code %}<a href="{{ rosters_url }}?{{ {"province": p.code, "status": roster.status_filter}|urlencode }}">{{ p.name }}</a> <span class="text-muted small">({{ p.code }})</span>{% else %}{{ p.name }}{% endif %}
+</th></tr>
+{% for g in p.delegations %}
+<tr>
+  <td class="text-break">{% if g.delegation_id %}<a href="{{ rosters_url }}{{ g.delegation_id }}?{{ status_query }}">{{ g.name }}</a>{% else %}{{ g.name }}{% endif %}{% if g.code %} <span class="text-muted small">({{ g.code }})</span>{% endif %}</td>
+  <td class="text-end">{{ g.quota if g.quota is not none else "" }}</td>
+  <td class="text-end">{{ g.total }}</td>
+</tr>
+{% endfor %}
+<tr class="fw-semibold"><td>{{ _("Jumlah %(name)s", name=p.name) }}</td><td></td><td class="text-end">{{ p.total }}</td></tr>
+{% else %}
+<tr><td colspan="3" class="text-muted">{{ _("Belum ada delegasi.") }}</td></tr>
+{% endfor %}"""
+
+
+def _squeezed(html: str) -> str:
+    return re.sub(r"\s+<", "<", re.sub(r">\s+", ">", str(html))).strip()
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize("status", ["active", "all"])
+def test_totals_rows_are_the_loop_they_replaced(app, lang, status):
+    """The whole event's table of totals, written in Python for speed, is the markup
+    of the Jinja loop it replaced (kept here), escaping included."""
+    from flask_babel import force_locale
+
+    from planner.blueprints.rosters.html import totals_rows
+    from planner.services.rosters import DelegationGroup, ProvinceGroup, Roster
+
+    def group(name, code, delegation_id, quota, count):
+        return DelegationGroup(name, code, delegation_id, quota, count=count)
+
+    provinces = [
+        ProvinceGroup(
+            "Kepulauan Bangka Belitung",
+            "19",
+            [
+                group("Kab. Bangka", "19.01", 7, 12, 3),
+                group('Kota "Pangkal" <Pinang> & co', "19.71", 8, None, 0),
+            ],
+        ),
+        ProvinceGroup("Tanpa wilayah", None, [group("Narasumber", None, None, None, 2)]),
+    ]
+    with app.test_request_context(), force_locale(lang):
+        for listed in (provinces, []):
+            roster = Roster("Temu", "IPSM", "1–3 Mei", "", listed, True, True, status)
+            rosters_url = "/events/3/rosters/"
+            old = app.jinja_env.from_string(_TOTALS_LOOP).render(
+                roster=roster,
+                rosters_url=rosters_url,
+                status_query=do_urlencode({"status": status}),
+            )
+            new = totals_rows(roster, rosters_url)
+            assert _squeezed(new) == _squeezed(old)
+            if listed:
+                assert "&#34;Pangkal&#34; &lt;Pinang&gt; &amp; co" in new
+                assert f'href="/events/3/rosters/7?status={status}"' in new

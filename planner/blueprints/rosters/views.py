@@ -15,6 +15,7 @@ from flask_login import current_user, login_required
 
 from planner.blueprints.downloads import download, send_export
 from planner.blueprints.rosters import bp
+from planner.blueprints.rosters.html import totals_rows
 from planner.jobs.exports import ROSTER_BUILDERS, attendance_file, roster_file
 from planner.permissions import (
     can_manage_event,
@@ -65,6 +66,7 @@ def index(event_id: int):
         inline=inline,
         province=province,
         statuses=STATUS_FILTERS,
+        totals_rows=totals_rows,
     )
 
 
