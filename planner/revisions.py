@@ -305,6 +305,10 @@ def note_inserted(session, table_name: str, rows: list[dict]) -> None:
 def _do_orm_execute(state) -> None:
     if not (state.is_insert or state.is_update or state.is_delete):
         return
+    if state.execution_options.get("feeds_unchanged"):
+        # Its service knows no feed shows what it changes (a delegate's step between
+        # two active statuses, a delegation's count of confirmed delegates).
+        return
     statement = state.statement
     table_name = _statement_table(statement)
     if table_name not in KEYS:

@@ -1244,3 +1244,33 @@ def test_subscription_page_says_the_stays_are_in_the_calendar(
     ).get_data(as_text=True)
     assert "Malam-malam Anda di hotel" in page
     assert "Saat ini: 3 mata acara, 2 perjalanan. 1 penginapan." in page
+
+
+def test_a_confirmation_leaves_the_delegate_s_and_delegation_s_feeds_unchanged(
+    client, make_delegation, make_delegate
+):
+    """Feeds list active delegates without showing which active status they are in,
+    and no feed shows a delegation's count: confirming, checking in and undoing it
+    keep both calendars' ETags (304); withdrawing ends the delegate's feed."""
+    from planner.extensions import db
+    from planner.models import DelegateStatus
+    from planner.services.delegations import (
+        confirm_delegate,
+        mark_attended,
+        undo_attendance,
+        withdraw_delegate,
+    )
+
+    delegation = make_delegation(name="Kabupaten Bangka")
+    delegate = make_delegate(delegation, status=DelegateStatus.NOMINATED)
+    urls = [f"/feeds/{delegate.feed_token}.ics", f"/feeds/{delegation.feed_token}.ics"]
+    tags = {url: client.get(url).headers["ETag"] for url in urls}
+    for step in (confirm_delegate, mark_attended, undo_attendance):
+        step(delegate)
+        db.session.commit()
+        for url in urls:
+            again = client.get(url, headers={"If-None-Match": tags[url]})
+            assert again.status_code == 304, (step.__name__, url)
+    withdraw_delegate(delegate)
+    db.session.commit()
+    assert client.get(urls[0]).status_code == 404

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from planner.audit import record_delegate_step
 from planner.extensions import db
 from planner.models import (
+    ACTIVE_STATUSES,
     QUOTA_STATUSES,
     Delegate,
     DelegateChange,
@@ -142,7 +143,7 @@ def confirm_delegate(delegate: Delegate, *, by: User | None = None) -> Delegate:
         confirmed_at=utcnow(),
     )
     if delegate.delegation_id is not None:
-        _take_quota_place(delegate.delegation_id, delegate.event_id)
+        _take_quota_place(delegate.delegation_id)
     _record(
         delegate, "confirmed", DelegateStatus.NOMINATED, DelegateStatus.CONFIRMED, by=by
     )
@@ -159,10 +160,9 @@ def mark_attended(delegate: Delegate, *, by: User | None = None) -> Delegate:
         raise PlannerError(_("Orang ini sudah mundur atau diganti."))
     if before == DelegateStatus.NOMINATED:
         _refuse_when_full(delegate.delegation_id)
-    _move_status(delegate, before, DelegateStatus.ATTENDED)
+    _move_status(delegate, before, DelegateStatus.ATTENDED, attended_at=utcnow())
     if before == DelegateStatus.NOMINATED and delegate.delegation_id is not None:
-        _take_quota_place(delegate.delegation_id, delegate.event_id)
-    delegate.attended_at = utcnow()
+        _take_quota_place(delegate.delegation_id)
     _record(delegate, "attended", before, DelegateStatus.ATTENDED, by=by)
     db.session.flush()
     return delegate
@@ -185,10 +185,9 @@ def undo_attendance(delegate: Delegate, *, by: User | None = None) -> Delegate:
     back = DelegateStatus.CONFIRMED
     if check_in is not None and check_in.from_status == DelegateStatus.NOMINATED:
         back = DelegateStatus.NOMINATED
-    _move_status(delegate, DelegateStatus.ATTENDED, back)
+    _move_status(delegate, DelegateStatus.ATTENDED, back, attended_at=None)
     if back == DelegateStatus.NOMINATED and delegate.delegation_id is not None:
         _release_quota_place(delegate.delegation_id)
-    delegate.attended_at = None
     _record(delegate, "attendance_undone", DelegateStatus.ATTENDED, back, by=by)
     db.session.flush()
     return delegate
@@ -347,6 +346,13 @@ def _move_status(
     (their status, or moved them to another delegation). ``values``: more columns
     set by the same UPDATE (a step's time)."""
     delegation_id = delegate.delegation_id
+    # Between two active statuses no calendar changes: feeds list active delegates
+    # (and count their seats) without showing which of the three they are in.
+    if expected in ACTIVE_STATUSES and new in ACTIVE_STATUSES:
+        feeds: dict = {"feeds_unchanged": True}
+    else:
+        # The WHERE clause pins the row's keys: the feed revisions need no SELECT.
+        feeds = {"touches": {"id": delegate.id, "delegation_id": delegation_id}}
     result = db.session.execute(
         sa.update(Delegate)
         .where(
@@ -357,11 +363,7 @@ def _move_status(
             else Delegate.delegation_id == delegation_id,
         )
         .values(status=new, updated_at=utcnow(), **values)
-        # The WHERE clause pins the row's keys: the feed revisions need no SELECT.
-        .execution_options(
-            synchronize_session=False,
-            touches={"id": delegate.id, "delegation_id": delegation_id},
-        )
+        .execution_options(synchronize_session=False, **feeds)
     )
     if result.rowcount != 1:
         db.session.refresh(delegate)
@@ -390,7 +392,7 @@ def _refuse_when_full(delegation_id: int | None) -> None:
         raise QuotaFull(_("Kuota delegasi ini sudah penuh."))
 
 
-def _take_quota_place(delegation_id: int, event_id: int) -> None:
+def _take_quota_place(delegation_id: int) -> None:
     result = db.session.execute(
         sa.update(Delegation)
         .where(
@@ -403,11 +405,8 @@ def _take_quota_place(delegation_id: int, event_id: int) -> None:
             confirmed_count=Delegation.confirmed_count + 1,
             updated_at=Delegation.updated_at,
         )
-        # The WHERE clause pins the row: the feed revisions need no SELECT.
-        .execution_options(
-            synchronize_session=False,
-            touches={"id": delegation_id, "event_id": event_id},
-        )
+        # No feed shows the count (see _move_status).
+        .execution_options(synchronize_session=False, feeds_unchanged=True)
     )
     if result.rowcount != 1:
         raise QuotaFull(_("Kuota delegasi ini sudah penuh."))
@@ -422,7 +421,7 @@ def _release_quota_place(delegation_id: int) -> None:
             confirmed_count=Delegation.confirmed_count - 1,
             updated_at=Delegation.updated_at,
         )
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False, feeds_unchanged=True)
     )
     _expire_count(delegation_id)
 
