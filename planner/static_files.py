@@ -70,6 +70,9 @@ class StaticFiles:
 
     def __init__(self, folder: str) -> None:
         self.folder = folder
+        #: Hashed names already worked out (outside debug files do not change while
+        #: the app runs, as ``_FILES`` assumes): each page writes a dozen.
+        self._names: dict[str, str] = {}
 
     def get(self, filename: str, *, fresh: bool = False) -> StaticFile | None:
         """The file at ``filename`` (relative), or None when there is none.
@@ -95,13 +98,21 @@ class StaticFiles:
 
     def hashed_name(self, filename: str, *, fresh: bool = False) -> str:
         """``css/planner.css`` → ``css/planner.<hash>.css`` (unchanged if no such file)."""
+        if not fresh:
+            known = self._names.get(filename)
+            if known is not None:
+                return known
         found = self.get(filename, fresh=fresh)
         if found is None:
             return filename
         stem, dot, ext = filename.rpartition(".")
         if not dot or "/" in ext:
-            return f"{filename}.{found.digest}"
-        return f"{stem}.{found.digest}.{ext}"
+            hashed = f"{filename}.{found.digest}"
+        else:
+            hashed = f"{stem}.{found.digest}.{ext}"
+        if not fresh:
+            self._names[filename] = hashed
+        return hashed
 
 
 def _encoding(file: StaticFile) -> tuple[bytes, str | None]:
