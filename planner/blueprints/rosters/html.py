@@ -56,8 +56,6 @@ def totals_rows(roster: Roster, rosters_url: str) -> Markup:
             f'<td class="text-end">{p.total}</td></tr>'
         )
     if not roster.provinces:
-        out.append(
-            f'<tr><td colspan="3" class="text-muted">'
-            f"{escape(gettext('Belum ada delegasi.'))}</td></tr>"
-        )
+        none = escape(gettext("Belum ada delegasi."))
+        out.append(f'<tr><td colspan="3" class="text-muted">{none}</td></tr>')
     return Markup("\n".join(out))
