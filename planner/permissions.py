@@ -48,8 +48,7 @@ def _covers_statement():
     held = user_regions.c.user_id == bindparam("user_id")
     return db.select(
         db.exists().where(held, user_regions.c.region_id == bindparam("region_id"))
-        | db.exists()
-        .where(
+        | db.exists().where(
             held,
             Region.id == bindparam("region_id"),
             parent.id == Region.parent_id,

@@ -7,6 +7,7 @@ import csv
 import io
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 from jinja2.filters import do_urlencode
@@ -333,21 +334,10 @@ def test_long_roster_counts_delegates_without_loading_them(
     assert expected <= {link.replace("&amp;", "&") for link in links}
 
 
-_TOTALS_LOOP = """{% for p in roster.provinces %}
-<tr class="table-light"><th scope="rowgroup" colspan="3">
-  {% if p.code %}<a href="{{ rosters_url }}?{{ {"province": p.code, "status": roster.status_filter}|urlencode }}">{{ p.name }}</a> <span class="text-muted small">({{ p.code }})</span>{% else %}{{ p.name }}{% endif %}
-</th></tr>
-{% for g in p.delegations %}
-<tr>
-  <td class="text-break">{% if g.delegation_id %}<a href="{{ rosters_url }}{{ g.delegation_id }}?{{ status_query }}">{{ g.name }}</a>{% else %}{{ g.name }}{% endif %}{% if g.code %} <span class="text-muted small">({{ g.code }})</span>{% endif %}</td>
-  <td class="text-end">{{ g.quota if g.quota is not none else "" }}</td>
-  <td class="text-end">{{ g.total }}</td>
-</tr>
-{% endfor %}
-<tr class="fw-semibold"><td>{{ _("Jumlah %(name)s", name=p.name) }}</td><td></td><td class="text-end">{{ p.total }}</td></tr>
-{% else %}
-<tr><td colspan="3" class="text-muted">{{ _("Belum ada delegasi.") }}</td></tr>
-{% endfor %}"""
+#: The Jinja loop of the whole event's totals table that ``totals_rows`` replaced.
+_TOTALS_LOOP = (Path(__file__).parent / "data" / "roster_totals_loop.html").read_text(
+    encoding="utf-8"
+)
 
 
 def _squeezed(html: str) -> str:
@@ -376,7 +366,9 @@ def test_totals_rows_are_the_loop_they_replaced(app, lang, status):
                 group('Kota "Pangkal" <Pinang> & co', "19.71", 8, None, 0),
             ],
         ),
-        ProvinceGroup("Tanpa wilayah", None, [group("Narasumber", None, None, None, 2)]),
+        ProvinceGroup(
+            "Tanpa wilayah", None, [group("Narasumber", None, None, None, 2)]
+        ),
     ]
     with app.test_request_context(), force_locale(lang):
         for listed in (provinces, []):

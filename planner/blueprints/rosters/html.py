@@ -43,7 +43,9 @@ def totals_rows(roster: Roster, rosters_url: str) -> Markup:
             if g.delegation_id:
                 label = f'<a href="{base}{g.delegation_id}?{status_query}">{label}</a>'
             if g.code:
-                label = f'{label} <span class="text-muted small">({escape(g.code)})</span>'
+                label = (
+                    f'{label} <span class="text-muted small">({escape(g.code)})</span>'
+                )
             quota = "" if g.quota is None else escape(g.quota)
             out.append(
                 f'<tr><td class="text-break">{label}</td>'
